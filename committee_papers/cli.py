@@ -1,0 +1,47 @@
+"""The command line: parse arguments, call the build, turn user errors into messages."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .build import Config, Report, build, check
+from .errors import PaperError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="committee-papers", description="Build council committee papers from YAML.")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="the project folder (default: here)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="say what is done as it is done")
+    commands = parser.add_subparsers(dest="command")
+    build_command = commands.add_parser("build", help="build papers to PDF, DOCX and HTML (the default)")
+    build_command.add_argument("papers", nargs="*", type=Path, help="papers to build (default: all of content/)")
+    check_command = commands.add_parser("check", help="validate papers without rendering")
+    check_command.add_argument("papers", nargs="*", type=Path, help="papers to check (default: all of content/)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    config = Config(root=args.root.resolve(), papers=[p.resolve() for p in getattr(args, "papers", [])])
+    try:
+        if args.command == "check":
+            report, verb = check(config)[1], "checked"
+        else:
+            report, verb = build(config), "built"
+    except PaperError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    _print(report, verb)
+    return 0 if report.ok else 1
+
+
+def _print(report: Report, verb: str) -> None:
+    for messages in report.failed.values():
+        for message in messages:
+            print(message, file=sys.stderr)
+    print(report.summary(verb))

@@ -1,0 +1,103 @@
+"""Lay a validated paper out as dialect HTML with the Jinja templates of its council."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from lxml import html as lxml_html
+
+from . import prose
+from .models import PaperBase
+from .notes import number_notes
+from .theme import Theme
+
+_ORDINALS = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}
+
+
+def long_date(value: datetime.date) -> str:
+    """Write a date as councils do on their papers: Monday, 12th November 2007."""
+    return f"{value:%A}, {value.day}{_ORDINALS.get(value.day, 'th')} {value:%B %Y}"
+
+
+def block_kind(block: Any) -> str:
+    """Name a content block for the templates: text, paragraph, table ..."""
+    if isinstance(block, str):
+        return "text"
+    fields = type(block).model_fields
+    return "paragraph" if "text" in fields and "id" in fields else next(iter(fields))
+
+
+@jinja2.pass_context
+def appendix_label(context: Any, n: int) -> str:
+    """Return an appendix's label in the council's style: A, B ... or 1, 2 ..."""
+    theme: Theme = context["theme"]
+    return str(n) if theme.numbering.appendices == "numbers" else chr(ord("A") + n - 1)
+
+
+@jinja2.pass_context
+def paragraph_number(context: Any, reference: str) -> str:
+    """Return the number a paragraph reference (number or id) resolves to."""
+    return context["outline"].paragraphs[reference]
+
+
+def created(paper: PaperBase) -> datetime.datetime:
+    """Return the timestamp a paper's files carry: from the sources, never the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc).replace(tzinfo=None)
+    day = paper.document_date() or datetime.date(1980, 1, 1)
+    return datetime.datetime.combine(day, datetime.time(0, 0))
+
+
+class Templates:
+    """The Jinja environment of one council: its theme's templates first, then the defaults."""
+
+    def __init__(self, templates: Path, theme: Theme) -> None:
+        self.theme = theme
+        default = jinja2.FileSystemLoader(templates / "default")
+        loader = jinja2.ChoiceLoader(
+            [jinja2.FileSystemLoader(templates / theme.slug), default, jinja2.PrefixLoader({"default": default})]
+        )
+        self.env = jinja2.Environment(
+            loader=loader,
+            autoescape=lambda name: name is None or name.endswith(".html.j2"),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(prose=prose.to_html, inline=prose.to_inline, long_date=long_date, paragraph_number=paragraph_number)
+        self.env.globals.update(block_kind=block_kind, appendix_label=appendix_label)
+
+    @lru_cache(maxsize=None)
+    def stylesheet(self) -> str:
+        """Return the council's stylesheet: the default one with its theme's values and additions."""
+        css = self.env.get_template("paper.css.j2").render(theme=self.theme)
+        extra = self.env.loader.get_source(self.env, "theme.css")[0] if self._has("theme.css") else ""
+        return css + extra
+
+    def _has(self, name: str) -> bool:
+        return name in self.env.loader.list_templates()
+
+    def render(self, paper: PaperBase) -> str:
+        """Return the dialect HTML of a paper, notes numbered."""
+        template = self.env.get_template(f"{paper.kind}.html.j2")
+        context = {"paper": paper, "theme": self.theme, "created": created(paper).date().isoformat(), **paper.derived()}
+        document = lxml_html.document_fromstring(template.render(context))
+        number_notes(document, self.theme.numbering.notes)
+        return serialise(document)
+
+
+def serialise(document: Any) -> str:
+    """Write a document as HTML5 text."""
+    return lxml_html.tostring(document, doctype="<!DOCTYPE html>", encoding="unicode", method="html") + "\n"
+
+
+def web_page(dialect: str, stylesheet: str) -> str:
+    """Return the web version: the dialect document with its stylesheet inlined."""
+    return dialect.replace("</head>", f"<style>\n{stylesheet}</style>\n</head>", 1)

@@ -1,0 +1,190 @@
+"""Read a YAML source into plain values, remembering where each one was written.
+
+Officers' YAML is read with no implicit typing at all: every scalar stays the
+string that was typed (so `NO`, `1.10` and `12:30` survive) and the models
+decide what a field means. Anchors, aliases, tags and duplicate keys are
+refused, because each makes a file mean something other than what it shows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
+
+from .errors import ContentError, Problem
+
+Path_ = tuple[str | int, ...]
+
+# Characters Word cannot hold in a document: C0 controls other than tab and
+# newline, and the non-characters. They arrive when text is pasted from PDFs.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A line and column, counted from 1 as editors do."""
+
+    line: int
+    column: int
+
+
+@dataclass
+class Source:
+    """A loaded YAML file: its values and the mark of every key and value."""
+
+    path: Path
+    name: str
+    data: Any
+    values: dict[Path_, Mark] = field(default_factory=dict)
+    keys: dict[Path_, Mark] = field(default_factory=dict)
+
+    def mark(self, path: Path_, *, key: bool = False) -> Mark:
+        """Return where a field was written, or its nearest written parent."""
+        table = self.keys if key else self.values
+        if path in table:
+            return table[path]
+        while path:
+            path = path[:-1]
+            if path in self.values:
+                return self.values[path]
+        return Mark(1, 1)
+
+    def problem(self, path: Path_, message: str, *, key: bool = False) -> Problem:
+        """Return a problem at a field of this file."""
+        mark = self.mark(path, key=key)
+        return Problem(self.name, mark.line, mark.column, dotted(path), message)
+
+
+def dotted(path: Path_) -> str:
+    """Write a field path as an officer reads it: risks[0].impact."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+class _StrictComposer(Composer):
+    """Compose nodes, refusing anchors and aliases."""
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        event = self.peek_event()
+        if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.MarkedYAMLError(
+                None, None, "anchors and aliases (& and *) are not allowed: write the value out", event.start_mark
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!" and getattr(event, "implicit", (True,))[0] is not True:
+            raise yaml.MarkedYAMLError(None, None, f"tags such as {tag} are not allowed", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class _Loader(Reader, Scanner, Parser, _StrictComposer, SafeConstructor, BaseResolver):
+    """A YAML loader with no implicit types."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        _StrictComposer.__init__(self)
+        SafeConstructor.__init__(self)
+        BaseResolver.__init__(self)
+
+
+def load(path: Path, name: str) -> Source:
+    """Load one YAML file, or raise ContentError with every problem found."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise ContentError([Problem(name, 1, 1, "", f"expected UTF-8 text, got a byte {err.object[err.start]:#04x} at offset {err.start}")]) from None
+    return loads(text, name, path)
+
+
+def loads(text: str, name: str, path: Path | None = None) -> Source:
+    """Load YAML text, or raise ContentError."""
+    source = Source(path or Path(name), name, None)
+    try:
+        node = yaml.compose(text, Loader=_Loader)  # noqa: S506 - _Loader constructs nothing
+    except yaml.MarkedYAMLError as err:
+        raise ContentError([_syntax_problem(name, text, err)]) from None
+    except yaml.reader.ReaderError as err:
+        raise ContentError([_unsafe_character(name, text, err.position)]) from None
+    problems: list[Problem] = []
+    source.data = _value(node, (), source, problems) if node is not None else {}
+    if problems:
+        raise ContentError(problems)
+    return source
+
+
+def _value(node: Node, path: Path_, source: Source, problems: list[Problem]) -> Any:
+    source.values[path] = Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, MappingNode):
+        return _mapping(node, path, source, problems)
+    if isinstance(node, SequenceNode):
+        return [_value(item, (*path, i), source, problems) for i, item in enumerate(node.value)]
+    assert isinstance(node, ScalarNode)
+    if node.style is None and node.value in _NULLS:
+        return None
+    bad = _UNSAFE.search(node.value)
+    if bad:
+        problems.append(source.problem(path, f"contains a control character U+{ord(bad.group()):04X} that Word cannot hold; retype the text around it"))
+    return node.value
+
+
+def _mapping(node: MappingNode, path: Path_, source: Source, problems: list[Problem]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, ScalarNode):
+            problems.append(source.problem(path, "expected a plain key, got a mapping or list as a key"))
+            continue
+        key = key_node.value
+        key_mark = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        if key in out:
+            first = source.keys[(*path, key)]
+            problems.append(Problem(source.name, key_mark.line, key_mark.column, dotted((*path, key)), f"duplicate key (first written on line {first.line})"))
+            continue
+        source.keys[(*path, key)] = key_mark
+        out[key] = _value(value_node, (*path, key), source, problems)
+    return out
+
+
+def _unsafe_character(name: str, text: str, position: int) -> Problem:
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    code = ord(text[position])
+    return Problem(name, line, column, "", f"contains a control character U+{code:04X} that Word cannot hold; retype the text around it")
+
+
+def _syntax_problem(name: str, text: str, err: yaml.MarkedYAMLError) -> Problem:
+    mark = err.problem_mark or err.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    message = err.problem or "not valid YAML"
+    if err.context:
+        message = f"{err.context}, {message}"
+    hint = _hint(text, line, message)
+    return Problem(name, line, column, "", f"YAML syntax: {message}" + (f" (hint: {hint})" if hint else ""))
+
+
+def _hint(text: str, line: int, message: str) -> str:
+    """Explain the usual cause of a YAML syntax error in an officer's words."""
+    lines = text.splitlines()
+    near = lines[max(line - 2, 0) : line + 1]
+    if "\t" in "".join(near) or "tab" in message:
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in message:
+        return "a colon followed by a space inside a value: put the value in quotes"
+    if any(re.match(r"\s*-\S", item) for item in near):
+        return "a list item needs a space after the dash: '- item'"
+    return ""

@@ -1,0 +1,12 @@
+"""The kinds of paper, declared as pydantic models."""
+
+from __future__ import annotations
+
+from .committee_report import CommitteeReport
+from .paper import PaperBase
+
+Paper = PaperBase
+
+KINDS: dict[str, type[PaperBase]] = {
+    "committee-report": CommitteeReport,
+}

@@ -1,0 +1,333 @@
+"""The committee report: the standard UK report to a committee or Cabinet."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Tag
+
+from .common import TAG_PREFIX, Fact, Paragraph, Prose, Quote, Strict, Table, Timeline
+from .paper import Located, PaperBase, blocks_of, texts
+from .scoring import ScoreSummary, ScoreTable, ScoringRules, check_scores
+from ..notes import note_problems
+
+
+class TableBlock(Strict):
+    table: Table
+
+
+class FactsBlock(Strict):
+    facts: Fact
+
+
+class TimelineBlock(Strict):
+    timeline: Timeline
+
+
+class QuoteBlock(Strict):
+    quote: Quote
+
+
+class ScoringRulesBlock(Strict):
+    scoring_rules: ScoringRules
+
+
+class ScoreTableBlock(Strict):
+    score_table: ScoreTable
+
+
+class ScoreSummaryBlock(Strict):
+    score_summary: ScoreSummary
+
+
+BLOCK_KEYS = {
+    "table": TableBlock,
+    "facts": FactsBlock,
+    "timeline": TimelineBlock,
+    "quote": QuoteBlock,
+    "scoring_rules": ScoringRulesBlock,
+    "score_table": ScoreTableBlock,
+    "score_summary": ScoreSummaryBlock,
+}
+
+
+def _block_tag(value: Any) -> str | None:
+    """Name the kind of block a content item is, from its shape."""
+    if isinstance(value, str):
+        return TAG_PREFIX + "text"
+    if not isinstance(value, dict):
+        return None
+    if "text" in value or "id" in value:
+        return TAG_PREFIX + "paragraph"
+    first = next(iter(value), None)
+    return TAG_PREFIX + first if first in BLOCK_KEYS else None
+
+
+Block = Annotated[
+    Annotated[Prose, Tag(TAG_PREFIX + "text")]
+    | Annotated[Paragraph, Tag(TAG_PREFIX + "paragraph")]
+    | Annotated[TableBlock, Tag(TAG_PREFIX + "table")]
+    | Annotated[FactsBlock, Tag(TAG_PREFIX + "facts")]
+    | Annotated[TimelineBlock, Tag(TAG_PREFIX + "timeline")]
+    | Annotated[QuoteBlock, Tag(TAG_PREFIX + "quote")]
+    | Annotated[ScoringRulesBlock, Tag(TAG_PREFIX + "scoring_rules")]
+    | Annotated[ScoreTableBlock, Tag(TAG_PREFIX + "score_table")]
+    | Annotated[ScoreSummaryBlock, Tag(TAG_PREFIX + "score_summary")],
+    Discriminator(
+        _block_tag,
+        custom_error_type="block_kind",
+        custom_error_message="expected text, a mapping with text and id, or one of: " + ", ".join(BLOCK_KEYS),
+    ),
+]
+
+
+class Meeting(Strict):
+    """The meeting a paper goes to."""
+
+    committee: str
+    """The committee, board or Cabinet, as the council names it."""
+    date: datetime.date
+    """The meeting date (ISO: 2007-11-10)."""
+
+
+class TimetableEntry(Strict):
+    """A meeting in the forward timetable of consultation and meetings."""
+
+    meeting: str
+    date: datetime.date
+
+
+class Officer(Strict):
+    """A named officer and their post."""
+
+    name: str | None = None
+    post: str
+
+
+class Contact(Officer):
+    """The report author to contact."""
+
+    team: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class Exempt(Strict):
+    """Exempt information under Schedule 12A of the Local Government Act 1972."""
+
+    paragraph: int = Field(ge=1, le=7)
+    """The paragraph of Part 1 of Schedule 12A (1-7)."""
+    reason: Prose | None = None
+    """Why the public interest in keeping it exempt outweighs disclosure."""
+
+
+class Section(Strict):
+    """A headed, numbered section of the report."""
+
+    heading: str
+    id: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
+    content: list[Block] = Field(min_length=1)
+    """Paragraphs (each numbered), tables and other blocks, in order."""
+
+
+class Implication(Strict):
+    """A key implication and the officer who signs it off."""
+
+    text: Prose
+    signed_by: Officer
+
+
+class OtherImplication(Strict):
+    """A line of the "other implications" table."""
+
+    implication: str
+    applies: bool
+    """Yes or No."""
+    paragraphs: list[str] = []
+    """Paragraph references (2.3, or a paragraph id) within the report."""
+
+
+class Implications(Strict):
+    """Key financial, legal and other implications."""
+
+    financial: Implication
+    legal: Implication
+    other: list[OtherImplication] = []
+
+
+class DecisionStatus(Strict):
+    """The decision status table at the end of a report."""
+
+    key_decision: bool
+    reason: str | None = None
+    """Why it is (or is not) a key decision."""
+    forward_plan: Literal["Yes", "No", "N/A"]
+    """Whether it appeared in the forward plan."""
+    decision_by: str
+    """Executive (Cabinet) or Council, as the council writes it."""
+
+
+class SubSection(Strict):
+    """A headed part of an appendix; parts may nest."""
+
+    heading: str
+    id: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
+    content: list[Block] = []
+    sections: list[SubSection] = []
+
+
+class Appendix(Strict):
+    """An appendix: headed narrative and its own endnotes."""
+
+    title: str
+    content: list[Block] = []
+    sections: list[SubSection] = []
+    notes: dict[str, Prose] = {}
+    """Endnotes by marker: write [^marker] in the text; numbers are given in reading order."""
+
+
+class CommitteeReport(PaperBase):
+    """A report to a committee, Cabinet or Council."""
+
+    kind: Literal["committee-report"]
+    meeting: Meeting
+    agenda_item: str | None = None
+    """The agenda item number, if known."""
+    wards_affected: str
+    forward_timetable: list[TimetableEntry] = []
+    subtitle: str | None = None
+    report_of: Officer
+    exempt: Exempt | None = None
+    sections: list[Section] = Field(min_length=1)
+    recommendations: list[Prose] = Field(min_length=1)
+    implications: Implications
+    background_papers: list[Prose] = []
+    consultations: list[Prose] = []
+    author: Contact
+    decision_status: DecisionStatus | None = None
+    notes: dict[str, Prose] = {}
+    """Endnotes for the report itself, by marker."""
+    appendices: list[Appendix] = []
+
+    def outline(self) -> Outline:
+        """Return the numbered parts of the report."""
+        return number(self)
+
+    def document_date(self) -> datetime.date:
+        """Return the meeting date: the date the report is written for."""
+        return self.meeting.date
+
+    def derived(self) -> dict[str, Any]:
+        """Return paragraph numbers and overall scores."""
+        models = [m for _, m in blocks_of(self)]
+        rule_sets = {m.id: m for m in models if isinstance(m, ScoringRules)}
+        tables = {m.id: m for m in models if isinstance(m, ScoreTable)}
+        overall = {i: rule_sets[t.rules].overall(t.scores()) for i, t in tables.items()}
+        return {"outline": self.outline(), "score_tables": tables, "overall": overall}
+
+    def problems(self) -> list[Located]:
+        """Return tables, scores, references and notes that do not add up."""
+        found: list[Located] = []
+        models = list(blocks_of(self))
+        for path, table in ((p, m) for p, m in models if isinstance(m, Table)):
+            found += [((*path, *sub), message) for sub, message in table.problems()]
+        found += _score_problems(models)
+        found += _reference_problems(self, self.outline())
+        scopes = {("appendices", i): set(a.notes) for i, a in enumerate(self.appendices)}
+        found += note_problems(list(texts(self)), {(): set(self.notes), **scopes})
+        return found
+
+
+@dataclass
+class NumberedBlock:
+    """A block of a numbered section and the number it carries, if any."""
+
+    number: str | None
+    block: Any
+
+
+@dataclass
+class NumberedPart:
+    """A numbered part of the report: one of the officer's sections or a standard one."""
+
+    number: str
+    heading: str
+    key: str
+    blocks: list[NumberedBlock] = field(default_factory=list)
+    id: str | None = None
+
+
+@dataclass
+class Outline:
+    """The report's parts with their numbers, and every paragraph number by id."""
+
+    parts: list[NumberedPart]
+    paragraphs: dict[str, str]
+
+    def part(self, key: str) -> NumberedPart | None:
+        """Return a standard part by key (recommendations, implications ...)."""
+        return next((p for p in self.parts if p.key == key), None)
+
+
+def number(report: CommitteeReport) -> Outline:
+    """Number sections 1, 2 ... and their paragraphs 1.1, 1.2 ... in reading order."""
+    parts: list[NumberedPart] = []
+    paragraphs: dict[str, str] = {}
+    for section in report.sections:
+        part = NumberedPart(str(len(parts) + 1), section.heading, "section", id=section.id)
+        count = 0
+        for block in section.content:
+            numbered = isinstance(block, (str, Paragraph))
+            count += numbered
+            label = f"{part.number}.{count}" if numbered else None
+            part.blocks.append(NumberedBlock(label, block))
+            if label:
+                paragraphs[label] = label
+                if isinstance(block, Paragraph):
+                    paragraphs[block.id] = label
+        parts.append(part)
+    for key, heading, items in _standard_parts(report):
+        part = NumberedPart(str(len(parts) + 1), heading, key)
+        part.blocks = [NumberedBlock(f"{part.number}.{i}", item) for i, item in enumerate(items, 1)]
+        paragraphs.update({b.number: b.number for b in part.blocks if b.number})
+        parts.append(part)
+    return Outline(parts, paragraphs)
+
+
+def _standard_parts(report: CommitteeReport) -> list[tuple[str, str, list[Any]]]:
+    """Return the parts every committee report has, in the usual order, if present."""
+    implications = report.implications
+    candidates = [
+        ("recommendations", "Recommendations", list(report.recommendations)),
+        ("implications", "Key Financial, Legal and Other Implications", [implications.financial, implications.legal]),
+        ("background_papers", "Background Papers", []),
+        ("consultations", "Consultations", []),
+        ("author", "Report Author to contact", []),
+    ]
+    present = {"background_papers": report.background_papers, "consultations": report.consultations}
+    return [c for c in candidates if c[0] not in present or present[c[0]]]
+
+
+def _score_problems(models: list[tuple[tuple[Any, ...], Any]]) -> list[Located]:
+    rule_sets = {m.id: m for _, m in models if isinstance(m, ScoringRules)}
+    tables = {m.id: m for _, m in models if isinstance(m, ScoreTable)}
+    found: list[Located] = []
+    for path, model in models:
+        if isinstance(model, ScoreTable):
+            found += [((*path, *sub), message) for sub, message in check_scores(rule_sets, model)]
+        elif isinstance(model, ScoreSummary) and model.of not in tables:
+            found.append(((*path, "of"), f"expected the id of a score table ({', '.join(tables) or 'none defined'}), got {model.of!r}"))
+    return found
+
+
+def _reference_problems(report: CommitteeReport, outline: Outline) -> list[Located]:
+    found: list[Located] = []
+    for i, line in enumerate(report.implications.other):
+        for j, ref in enumerate(line.paragraphs):
+            if ref not in outline.paragraphs:
+                found.append(
+                    (("implications", "other", i, "paragraphs", j), f"expected a paragraph number or id in this report, got {ref!r}")
+                )
+    return found

@@ -1,0 +1,81 @@
+"""Officers' Markdown to the dialect's inline and list vocabulary, sanitised."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import markdown
+import nh3
+from markdown.preprocessors import Preprocessor
+from markupsafe import Markup
+
+# What a paper's own text may contain (docs/dialect.md): a paper can never add
+# an element outside the dialect, whatever an officer pastes.
+TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "br", "sup", "sub"}
+ATTRIBUTES = {"a": {"href"}}
+SCHEMES = {"http", "https", "mailto", "tel"}
+
+NOTE_MARKER = re.compile(r"\[\^([A-Za-z0-9_-]+)\]")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S")
+_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
+_IMAGE = re.compile(r"!\[[^\]]*\]\(")
+_IMAGE_WHOLE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+
+
+class _ListsWithoutBlankLine(Preprocessor):
+    """Let a list follow its introducing line directly, as officers type it."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        for line in lines:
+            if _LIST_ITEM.match(line) and out and out[-1].strip() and not _LIST_ITEM.match(out[-1]) and not out[-1].startswith(" "):
+                out.append("")
+            out.append(line)
+        return out
+
+
+@lru_cache(maxsize=1)
+def _converter() -> markdown.Markdown:
+    # tab_length=2: officers nest lists by two spaces, as YAML is indented.
+    md = markdown.Markdown(extensions=["sane_lists"], tab_length=2, output_format="html")
+    md.preprocessors.register(_ListsWithoutBlankLine(md), "lists_without_blank_line", 35)
+    return md
+
+
+def to_html(text: str) -> Markup:
+    """Return a prose field as sanitised block HTML (paragraphs and lists)."""
+    md = _converter()
+    html = md.reset().convert(text)
+    clean = nh3.clean(
+        html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES, link_rel=None, strip_comments=True
+    )
+    return Markup(NOTE_MARKER.sub(_note_ref, clean).strip())
+
+
+def to_inline(text: str) -> Markup:
+    """Return a prose field as inline HTML when it is one paragraph, else as blocks."""
+    html = to_html(text)
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return Markup(html[3:-4])
+    return html
+
+
+def _note_ref(match: re.Match[str]) -> str:
+    key = match.group(1)
+    return f'<sup class="note-ref" data-note="{key}"><a href="#note-{key}">{key}</a></sup>'
+
+
+def link_problems(text: str) -> list[str]:
+    """Return what is wrong with the links and images a prose field holds."""
+    found = []
+    if _IMAGE.search(text):
+        found.append("images are not allowed in text; use a figure")
+    for target in _LINK.findall(_IMAGE_WHOLE.sub("", text)):
+        scheme = urlsplit(target).scheme.lower()
+        if target.startswith("#"):
+            continue
+        if scheme not in SCHEMES:
+            found.append(f"expected a web address (https://...) or mailto: link, got {target!r}")
+    return found

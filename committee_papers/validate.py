@@ -1,0 +1,164 @@
+"""Turn a loaded source into a typed paper, or into messages an officer can act on."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any, Union
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import ContentError, Problem
+from .loader import Path_, Source
+from .models import KINDS, Paper
+from .models.common import TAG_PREFIX
+
+
+def validate(source: Source) -> Paper:
+    """Return the typed paper of a source, or raise ContentError with every problem in it."""
+    data = source.data
+    if not isinstance(data, dict):
+        raise ContentError([source.problem((), f"expected a mapping of fields starting with 'kind:', got {_describe(data)}")])
+    model = _kind(source, data.get("kind"))
+    try:
+        paper = model.model_validate(data)
+    except ValidationError as err:
+        raise ContentError(problems_of(source, model, err)) from None
+    problems = [source.problem(path, message) for path, message in paper.problems()]
+    if problems:
+        raise ContentError(problems)
+    return paper
+
+
+def problems_of(source: Source, model: type[BaseModel], error: ValidationError) -> list[Problem]:
+    """Return a pydantic error as problems at the lines of a source."""
+    return [_problem(source, model, e) for e in error.errors()]
+
+
+def _kind(source: Source, kind: Any) -> type[Paper]:
+    if kind in KINDS:
+        return KINDS[kind]
+    known = ", ".join(KINDS)
+    if kind is None:
+        raise ContentError([source.problem((), f"expected 'kind:' first, naming one of: {known}")])
+    raise ContentError([source.problem(("kind",), f"expected one of: {known}, got {kind!r}{_did_you_mean(str(kind), KINDS)}")])
+
+
+def _problem(source: Source, model: type[BaseModel], error: Any) -> Problem:
+    loc: Path_ = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith(TAG_PREFIX)))
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        fields = _fields_at(model, error["loc"][:-1])
+        return source.problem(loc, f"unknown key{_did_you_mean(str(loc[-1]), fields)}; expected one of: {', '.join(fields)}", key=True)
+    if kind == "missing":
+        return source.problem(loc, "expected a value, got nothing: this field is required")
+    return source.problem(loc, _message(kind, error))
+
+
+def _message(kind: str, error: dict[str, Any]) -> str:
+    ctx = error.get("ctx") or {}
+    got = _describe(error.get("input"))
+    expected = {
+        "int_parsing": "a whole number",
+        "int_type": "a whole number",
+        "bool_parsing": "Yes or No",
+        "bool_type": "Yes or No",
+        "date_from_datetime_parsing": "an ISO date such as 2007-11-10",
+        "date_parsing": "an ISO date such as 2007-11-10",
+        "date_type": "an ISO date such as 2007-11-10",
+        "string_type": "text",
+        "list_type": "a list (lines starting with '- ')",
+        "dict_type": "a mapping (lines of 'key: value')",
+        "model_type": "a mapping (lines of 'key: value')",
+        "model_attributes_type": "a mapping (lines of 'key: value')",
+        "greater_than_equal": f"a number of at least {ctx.get('ge')}",
+        "less_than_equal": f"a number of at most {ctx.get('le')}",
+        "too_short": f"at least {ctx.get('min_length')} item(s)",
+        "string_pattern_mismatch": "lower-case letters, digits and hyphens, starting with a letter",
+        "literal_error": f"one of {ctx.get('expected')}",
+    }.get(kind)
+    if kind == "too_short":
+        return f"expected {expected}, got {ctx.get('actual_length')}"
+    if kind == "literal_error":
+        options = [o.strip(" '") for o in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
+        return f"expected {expected}, got {got}{_did_you_mean(str(error.get('input')), options)}"
+    if kind == "block_kind":
+        return f"{error['msg']}; got {_describe_block(error.get('input'))}"
+    if expected:
+        return f"expected {expected}, got {got}"
+    return f"{error['msg'].removeprefix('Value error, ')}; got {got}"
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _describe_block(value: Any) -> str:
+    if isinstance(value, dict) and value:
+        key = next(iter(value))
+        from .models.committee_report import BLOCK_KEYS
+
+        return f"a mapping starting with {key!r}{_did_you_mean(key, BLOCK_KEYS)}"
+    return _describe(value)
+
+
+def _did_you_mean(word: str, options: typing.Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Return the keys allowed in the mapping at an error location."""
+    current: Any = model
+    for part in loc:
+        current = _step(current, part)
+    target = _model_of(current)
+    return list(target.model_fields) if target else []
+
+
+def _step(annotation: Any, part: Any) -> Any:
+    if isinstance(part, str) and part.startswith(TAG_PREFIX):
+        return _strip(annotation, part)
+    annotation = _strip(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation.model_fields[part].annotation
+    args = typing.get_args(annotation)
+    return args[-1] if args else annotation
+
+
+def _strip(annotation: Any, part: Any = None) -> Any:
+    """Look through Annotated, Optional and tagged unions to the type at hand."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            tagged = [m for m in members if _tag(m) == part]
+            annotation = tagged[0] if tagged else next((m for m in members if _model_of(m)), members[0])
+            if tagged:
+                return typing.get_args(annotation)[0]
+        else:
+            return annotation
+
+
+def _tag(annotation: Any) -> str | None:
+    for meta in getattr(annotation, "__metadata__", ()):
+        if hasattr(meta, "tag"):
+            return meta.tag
+    return None
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    annotation = _strip(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
