@@ -13,6 +13,8 @@ from .errors import ContentError, Problem
 from .loader import Path_, Source
 from .models import KINDS, Paper
 from .models.common import TAG_PREFIX
+from .models.paper import texts
+from .prose import link_problems
 
 
 def validate(source: Source) -> Paper:
@@ -26,6 +28,7 @@ def validate(source: Source) -> Paper:
     except ValidationError as err:
         raise ContentError(problems_of(source, model, err)) from None
     problems = [source.problem(path, message) for path, message in paper.problems()]
+    problems += [source.problem(path, message) for path, text in texts(paper) for message in link_problems(text)]
     if problems:
         raise ContentError(problems)
     return paper
