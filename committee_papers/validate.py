@@ -78,7 +78,7 @@ def _message(kind: str, error: dict[str, Any]) -> str:
         "greater_than_equal": f"a number of at least {ctx.get('ge')}",
         "less_than_equal": f"a number of at most {ctx.get('le')}",
         "too_short": f"at least {ctx.get('min_length')} item(s)",
-        "string_pattern_mismatch": "lower-case letters, digits and hyphens, starting with a letter",
+        "string_pattern_mismatch": _PATTERNS.get(ctx.get("pattern", ""), f"text matching {ctx.get('pattern')}"),
         "literal_error": f"one of {ctx.get('expected')}",
     }.get(kind)
     if kind == "too_short":
@@ -91,6 +91,14 @@ def _message(kind: str, error: dict[str, Any]) -> str:
     if expected:
         return f"expected {expected}, got {got}"
     return f"{error['msg'].removeprefix('Value error, ')}; got {got}"
+
+
+# What each pattern in the models means, in an officer's words.
+_PATTERNS = {
+    r"^[a-z][a-z0-9-]*$": "a short name in lower-case letters, digits and hyphens, starting with a letter",
+    r"^#[0-9A-Fa-f]{6}$": "a colour written as #RRGGBB",
+    r"^[a-z]{2}(-[A-Z]{2})?$": "a language tag such as en-GB",
+}
 
 
 def _describe(value: Any) -> str:

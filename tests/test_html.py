@@ -32,7 +32,7 @@ def test_numbered_paragraphs_carry_their_numbers_as_text(project):
 
 def test_other_implications_show_the_number_a_paragraph_id_resolves_to(project):
     _, doc = render(project({}))
-    row = doc.find(".//table[@class='implications keep']/tbody/tr")
+    row = doc.get_element_by_id("other-implications").find("tbody/tr")
     assert [cell.text_content() for cell in row] == ["Policy", "No", "2.2"]
 
 

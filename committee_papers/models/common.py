@@ -144,7 +144,8 @@ class Quote(Strict):
     """A quotation and where it comes from."""
 
     text: Prose
-    source: str | None = None
+    source: Prose | None = None
+    """Who said it or where it was written (Markdown, so it may carry a note marker)."""
 
 
 class Paragraph(Strict):

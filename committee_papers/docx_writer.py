@@ -1,0 +1,1287 @@
+"""Lay out a paper's HTML dialect (docs/dialect.md) as a Word document.
+
+Every element and class of the dialect maps to a Word construct in the
+styles of the theme's reference .docx; anything else is refused with a
+RenderError so no text is ever dropped silently.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import io
+import logging
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Union
+
+import docx
+from docx.document import Document as WordDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.image.exceptions import UnrecognizedImageError
+from docx.image.image import Image
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.section import Section, _Footer, _Header
+from docx.shared import Emu, Twips
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+from lxml import etree
+from lxml import html as lxml_html
+
+from committee_papers.errors import RenderError, ThemeError
+
+log = logging.getLogger(__name__)
+
+Node = Union[str, etree._Element]
+Container = Union[WordDocument, _Cell]
+
+INLINE_TAGS = frozenset({"strong", "b", "em", "i", "sup", "sub", "br", "span", "a"})
+
+# Classes each element may carry; an element missing here is not in the dialect.
+ALLOWED_CLASSES: dict[str, frozenset[str]] = {
+    "main": frozenset(),
+    "section": frozenset({"landscape", "new-page", "appendix", "decision-status"}),
+    "h1": frozenset(), "h2": frozenset(), "h3": frozenset(), "h4": frozenset(),
+    "p": frozenset({"label", "council", "report-of", "signature", "caption"}),
+    "div": frozenset({"para", "body", "banner", "cover", "page-break"}),
+    "ul": frozenset(), "ol": frozenset({"endnotes"}), "li": frozenset(),
+    "table": frozenset({"keep", "narrow"}), "caption": frozenset(), "colgroup": frozenset(), "col": frozenset(),
+    "thead": frozenset(), "tbody": frozenset(), "tr": frozenset({"group", "total"}),
+    "th": frozenset(), "td": frozenset({"score"}),
+    "dl": frozenset({"timeline"}), "dt": frozenset(), "dd": frozenset(),
+    "aside": frozenset({"facts"}), "blockquote": frozenset(), "footer": frozenset({"running-footer"}),
+    "header": frozenset({"running-header"}),
+    "figure": frozenset(), "img": frozenset(), "figcaption": frozenset(),
+    "strong": frozenset(), "b": frozenset(), "em": frozenset(), "i": frozenset(),
+    "sup": frozenset({"note-ref"}), "sub": frozenset(), "br": frozenset(), "a": frozenset(),
+    "span": frozenset({"num", "note-label", "page-number", "page-count", "status", "subtitle"}),
+}
+
+P_CLASS_STYLES = {
+    "label": "Cover Label",
+    "council": "Council Name",
+    "report-of": "Report Of",
+    "signature": "Signature",
+    "caption": "Caption",
+}
+NARROW = 0.6  # table.narrow: the share of the text width, as in the stylesheet
+
+REQUIRED_STYLES = (
+    "Normal", "Heading 1", "Heading 2", "Heading 3", "Heading 4",
+    "Numbered Paragraph", "Body Indent", "List Bullet", "List Bullet 2",
+    "List Number", "List Number 2", "List Continue", "List Continue 2",
+    "Table Text", "Table Heading", "Table Grid", "Caption", "Figure",
+    "Quote", "Quote Source", "Facts", "Facts Heading", "Definition Term",
+    "Definition", "Banner", "Cover Label", "Endnote Text", "Council Name",
+    "Report Of", "Signature",
+    "Running Header", "Running Footer", "Hyperlink",
+)
+
+LIST_STEP = 360  # twips per list level: a quarter inch, room for "10."
+WHITESPACE = re.compile(r"[ \t\n\r\f]+")
+EXTERNAL_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+ZIP_EPOCH = datetime.datetime(1980, 1, 1)
+
+TCPR_ORDER = ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd",
+              "noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark")
+TRPR_ORDER = ("cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter",
+              "cantSplit", "trHeight", "tblHeader", "tblCellSpacing", "jc", "hidden")
+TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+               "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd",
+               "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook")
+
+
+# ---------------------------------------------------------------- inline items
+
+
+@dataclass(frozen=True)
+class Link:
+    """Where a hyperlink goes: a bookmark in this document or an outside address."""
+
+    anchor: str | None = None
+    url: str | None = None
+    style_id: str = "Hyperlink"  # the reference's id for its Hyperlink character style
+
+
+@dataclass(frozen=True)
+class Fmt:
+    """Character formatting carried down through inline elements."""
+
+    bold: bool = False
+    italic: bool = False
+    vert: str | None = None
+    lang: str | None = None
+    link: Link | None = None
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    fmt: Fmt
+
+
+@dataclass(frozen=True)
+class Tab:
+    fmt: Fmt
+
+
+@dataclass(frozen=True)
+class Break:
+    fmt: Fmt
+
+
+@dataclass(frozen=True)
+class FieldCode:
+    instr: str
+    shown: str
+    fmt: Fmt
+
+
+@dataclass(frozen=True)
+class Picture:
+    data: bytes
+    alt: str
+    width: int  # EMU
+    fmt: Fmt = Fmt()
+
+
+@dataclass(frozen=True)
+class Mark:
+    name: str
+    start: bool
+
+
+Item = Union[Text, Tab, Break, FieldCode, Picture, Mark]
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """Where blocks are being written and how they look there."""
+
+    container: Container
+    text_width: int  # twips from the left margin to the right margin
+    style: str = "Normal"
+    heading_style: str | None = None
+    indent: int = 0  # twips; left edge of lists and tables here
+    direct_indent: bool = False  # paragraphs in ctx.style need ctx.indent set on them
+    list_level: int = 0
+    text_bullets: bool = False  # bullets as text, as in a facts box
+    fmt: Fmt = Fmt()
+    align: str | None = None
+
+
+# ---------------------------------------------------------------- public API
+
+
+def write_docx(html: str, reference: bytes, *, created: datetime.datetime, language: str,
+               resolve_image: Callable[[str], bytes]) -> bytes:
+    """Return the .docx bytes of a dialect document in the reference's styles."""
+    root = lxml_html.document_fromstring(html)
+    document = docx.Document(io.BytesIO(reference))
+    _check_styles(document)
+    when = _utc_naive(created)
+    writer = _Writer(document, root, resolve_image)
+    writer.write()
+    _set_core_properties(document, _head_meta(root), when, language)
+    _set_language(document, language)
+    out = io.BytesIO()
+    document.save(out)
+    return _deterministic_zip(out.getvalue(), when)
+
+
+def _deterministic_zip(data: bytes, when: datetime.datetime) -> bytes:
+    """Re-pack a .docx so its bytes depend only on its parts and `when`."""
+    stamp = max(_utc_naive(when), ZIP_EPOCH).timetuple()[:6]
+    stamp = (min(stamp[0], 2107),) + stamp[1:]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for name in sorted(source.namelist(), key=_entry_rank):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(name), compresslevel=6)
+    return out.getvalue()
+
+
+def _entry_rank(name: str) -> tuple[int, str]:
+    """Sort key putting the content types and package relationships first, as Word does."""
+    first = {"[Content_Types].xml": 0, "_rels/.rels": 1}
+    return first.get(name, 2), name
+
+
+def _utc_naive(when: datetime.datetime) -> datetime.datetime:
+    """Return `when` as a naive UTC time (naive input is taken to be UTC)."""
+    if when.tzinfo is None:
+        return when
+    return when.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def _insert_in_order(parent: etree._Element, child: etree._Element, order: tuple[str, ...]) -> None:
+    """Insert child where the schema's sequence `order` (local names) puts it, replacing a namesake."""
+    local = etree.QName(child).localname
+    for old in parent.findall(qn(f"w:{local}")):
+        parent.remove(old)
+    later = order[order.index(local) + 1:]
+    for index, sibling in enumerate(parent):
+        if etree.QName(sibling).localname in later:
+            parent.insert(index, child)
+            return
+    parent.append(child)
+
+
+# ---------------------------------------------------------------- document level
+
+
+def _check_styles(document: WordDocument) -> None:
+    """Raise ThemeError naming every style the writer needs that the reference lacks."""
+    names = {style.name for style in document.styles}
+    missing = [name for name in REQUIRED_STYLES if name not in names]
+    if missing:
+        raise ThemeError(f"reference .docx lacks the styles: {', '.join(missing)}")
+
+
+def _head_meta(root: etree._Element) -> dict[str, str]:
+    """Return the title and named meta contents of the document head."""
+    meta = {"title": " ".join((root.findtext(".//head/title") or "").split())}
+    for element in root.iterfind(".//head/meta[@name]"):
+        meta[element.get("name", "").lower()] = element.get("content", "").strip()
+    return meta
+
+
+def _set_core_properties(document: WordDocument, meta: dict[str, str],
+                         when: datetime.datetime, language: str) -> None:
+    """Replace every core property so none of the template's values survive."""
+    props = document.core_properties
+    for child in list(props._element):
+        props._element.remove(child)
+    author = meta.get("author", "")
+    props.title = meta["title"]
+    props.author = author
+    props.subject = meta.get("description", "")
+    props.keywords = meta.get("keywords", "")
+    props.language = language
+    props.last_modified_by = author
+    props.created = when
+    props.modified = when
+    props.revision = 1
+
+
+def _set_language(document: WordDocument, language: str) -> None:
+    """Set the document language on the default run properties."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = _child(defaults, "w:rPrDefault", first=True)
+    rpr = _child(rpr_default, "w:rPr")
+    lang = _child(rpr, "w:lang")
+    lang.set(qn("w:val"), language)
+
+
+def _child(parent: etree._Element, tag: str, *, first: bool = False) -> etree._Element:
+    """Return parent's child `tag`, adding it (first or last) if missing."""
+    found = parent.find(qn(tag))
+    if found is None:
+        found = OxmlElement(tag)
+        parent.insert(0, found) if first else parent.append(found)
+    return found
+
+
+# ---------------------------------------------------------------- HTML helpers
+
+
+def _classes(element: etree._Element) -> list[str]:
+    """Return the element's class names."""
+    return element.get("class", "").split()
+
+
+def _label(element: etree._Element) -> str:
+    """Return 'tag.class' for messages."""
+    return "".join([str(element.tag), *(f".{name}" for name in _classes(element))])
+
+
+def _where(element: etree._Element) -> str:
+    """Return the element's ancestry below <body>, e.g. 'main > section > div.para'."""
+    chain = [element, *element.iterancestors()]
+    labels = [_label(e) for e in reversed(chain) if e.tag not in ("html", "body")]
+    return " > ".join(labels) or "body"
+
+
+def _unknown(element: etree._Element, what: str = "unknown element") -> RenderError:
+    """Return the error for an element the writer cannot map."""
+    parent = element.getparent()
+    where = _where(parent) if parent is not None else "document"
+    return RenderError(f"{where}: {what} <{_label(element)}>")
+
+
+def _misplaced(element: etree._Element) -> RenderError:
+    """Return the error for a dialect element where the dialect does not put it."""
+    _check_known(element)
+    return _unknown(element, "element not allowed here:")
+
+
+def _check_known(element: etree._Element) -> None:
+    """Raise RenderError unless the element and its classes are in the dialect."""
+    allowed = ALLOWED_CLASSES.get(element.tag)
+    if allowed is None:
+        raise _unknown(element)
+    extra = [name for name in _classes(element) if name not in allowed]
+    if extra:
+        raise _unknown(element, f"unknown class {extra[0]!r} on")
+
+
+def _child_nodes(element: etree._Element) -> Iterator[Node]:
+    """Yield the element's text pieces and child elements in order, skipping comments."""
+    if element.text:
+        yield element.text
+    for child in element:
+        if isinstance(child.tag, str):
+            yield child
+        if child.tail:
+            yield child.tail
+
+
+def _child_elements(element: etree._Element) -> list[etree._Element]:
+    """Return the child elements, refusing any text between them."""
+    children = []
+    for node in _child_nodes(element):
+        if isinstance(node, str):
+            if node.strip():
+                raise RenderError(f"{_where(element)}: text {node.strip()[:40]!r} outside an allowed element")
+        else:
+            children.append(node)
+    return children
+
+
+def _flow_parts(element: etree._Element) -> Iterator[etree._Element | list[Node]]:
+    """Yield block children, and runs of loose inline content grouped as lists."""
+    group: list[Node] = []
+    for node in _child_nodes(element):
+        if isinstance(node, str) or node.tag in INLINE_TAGS:
+            group.append(node)
+            continue
+        if _has_content(group):
+            yield group
+        group = []
+        yield node
+    if _has_content(group):
+        yield group
+
+
+def _has_content(group: list[Node]) -> bool:
+    """Return whether a group of inline nodes holds more than whitespace."""
+    return any(not isinstance(node, str) or node.strip() for node in group)
+
+
+def _style_properties(element: etree._Element) -> dict[str, str]:
+    """Return the element's inline CSS declarations."""
+    declarations = {}
+    for declaration in element.get("style", "").split(";"):
+        if declaration.strip():
+            name, _, value = declaration.partition(":")
+            declarations[name.strip().lower()] = value.strip()
+    return declarations
+
+
+def _hex_colour(element: etree._Element, value: str) -> str:
+    """Return 'RRGGBB' from a CSS '#RRGGBB' or '#RGB' colour."""
+    match = re.fullmatch(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})", value)
+    if not match:
+        raise RenderError(f"{_where(element)}: expected a colour like #RRGGBB, got {value!r}")
+    digits = match.group(1)
+    return (digits if len(digits) == 6 else "".join(c * 2 for c in digits)).upper()
+
+
+def bookmark_names(ids: list[str]) -> dict[str, str]:
+    """Map HTML ids to unique Word bookmark names (letter first, [A-Za-z0-9_], <= 40 chars)."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for html_id in ids:
+        base = re.sub(r"[^A-Za-z0-9_]", "_", html_id)
+        if not base[:1].isalpha():
+            base = f"b{base}"
+        base = base[:40]
+        name, number = base, 2
+        while name.lower() in taken:  # Word compares bookmark names without case
+            suffix = f"_{number}"
+            name, number = base[:40 - len(suffix)] + suffix, number + 1
+        taken.add(name.lower())
+        names[html_id] = name
+    return names
+
+
+# ---------------------------------------------------------------- inline content
+
+
+def _collapse(items: list[Item]) -> list[Item]:
+    """Collapse whitespace as HTML does and merge neighbouring text of one format."""
+    out: list[Item] = []
+    at_break = True
+    for item in items:
+        if isinstance(item, Text):
+            text = WHITESPACE.sub(" ", item.text)
+            if at_break:
+                text = text.lstrip(" ")
+            if not text:
+                continue
+            at_break = text.endswith(" ")
+            last = out[-1] if out else None
+            if isinstance(last, Text) and last.fmt == item.fmt:
+                out[-1] = Text(last.text + text, item.fmt)
+            else:
+                out.append(Text(text, item.fmt))
+        elif isinstance(item, (Tab, Break)):
+            _strip_trailing(out)
+            out.append(item)
+            at_break = True
+        else:
+            at_break = at_break if isinstance(item, Mark) else False
+            out.append(item)
+    _strip_trailing(out)
+    return out
+
+
+def _strip_trailing(items: list[Item]) -> None:
+    """Remove the trailing space of the last text, looking past bookmarks."""
+    for index in range(len(items) - 1, -1, -1):
+        item = items[index]
+        if isinstance(item, Mark):
+            continue
+        if isinstance(item, Text):
+            text = item.text.rstrip(" ")
+            if text:
+                items[index] = Text(text, item.fmt)
+            else:
+                del items[index]
+                _strip_trailing(items)
+        return
+
+
+def _has_text(items: list[Item]) -> bool:
+    """Return whether the items show anything on the page."""
+    return any(not isinstance(item, Mark) for item in items)
+
+
+# ---------------------------------------------------------------- the writer
+
+
+@dataclass
+class _Writer:
+    """Walks the dialect tree once and writes it into the Word document."""
+
+    document: WordDocument
+    root: etree._Element
+    resolve_image: Callable[[str], bytes]
+    bookmarks: dict[str, str] = field(default_factory=dict)
+    pending_marks: list[str] = field(default_factory=list)
+    page_break_pending: bool = False
+    landscape: bool = False
+    portrait_pending: bool = False
+    next_mark_id: int = 0
+    open_marks: dict[str, int] = field(default_factory=dict)
+    after_table: Container | None = None
+
+    def write(self) -> None:
+        """Write the running header and footer, then the main content."""
+        body = self.root.find("body")
+        if body is None:
+            raise RenderError("document: no <body>")
+        ids = [e.get("id") for e in body.iter() if isinstance(e.tag, str) and e.get("id")]
+        self._check_unique(ids)
+        self.bookmarks = bookmark_names(ids)
+        main = self._body_parts(body)
+        self._write_blocks(main, self._body_ctx())
+        self._number_pictures()
+
+    def _check_unique(self, ids: list[str]) -> None:
+        """Raise RenderError for an id used twice: a link to it would be ambiguous."""
+        seen: set[str] = set()
+        for html_id in ids:
+            if html_id in seen:
+                raise RenderError(f"document: id {html_id!r} is used more than once")
+            seen.add(html_id)
+
+    def _body_parts(self, body: etree._Element) -> etree._Element:
+        """Write header and footer; return <main>."""
+        main = None
+        for child in _child_elements(body):
+            _check_known(child)
+            if child.tag == "header" and "running-header" in _classes(child):
+                self._running(child, self.document.sections[0].header, "Running Header")
+            elif child.tag == "footer" and "running-footer" in _classes(child):
+                self._running(child, self.document.sections[0].footer, "Running Footer")
+            elif child.tag == "main" and main is None:
+                main = child
+            else:
+                raise _unknown(child, "unexpected element")
+        if main is None:
+            raise RenderError("body: no <main>")
+        return main
+
+    def _body_ctx(self) -> Ctx:
+        """Return the context for the document body in its first section."""
+        return Ctx(container=self.document, text_width=self._text_width(self.document.sections[-1]))
+
+    @staticmethod
+    def _text_width(section: Section) -> int:
+        """Return the width between the section's margins in twips."""
+        return int(Emu(section.page_width - section.left_margin - section.right_margin).twips)
+
+    # ------------------------------------------------ running header and footer
+
+    def _running(self, element: etree._Element, part: _Header | _Footer, style: str) -> None:
+        """Fill a header or footer with the element's inline content."""
+        part.is_linked_to_previous = False
+        paragraph = part.paragraphs[0]
+        paragraph.style = self.document.styles[style]
+        self._emit(paragraph, _collapse(self._inline_nodes(list(_child_nodes(element)), Fmt())))
+
+    # ------------------------------------------------ blocks
+
+    def _write_blocks(self, element: etree._Element, ctx: Ctx) -> None:
+        """Write the element's mixed content as blocks."""
+        for part in _flow_parts(element):
+            self._write_part(part, ctx)
+
+    def _write_part(self, part: etree._Element | list[Node], ctx: Ctx) -> None:
+        """Write one block element, or loose inline content as a paragraph."""
+        if isinstance(part, list):
+            self._paragraph(ctx, self._inline_nodes(part, ctx.fmt))
+        else:
+            self._block(part, ctx)
+
+    def _block(self, element: etree._Element, ctx: Ctx) -> None:
+        """Write one block element."""
+        _check_known(element)
+        handler = BLOCK_HANDLERS.get(element.tag)
+        if handler is None:
+            raise _unknown(element, "element not allowed here:")
+        if element.get("id"):
+            self.pending_marks.append(self.bookmarks[element.get("id")])
+        handler(self, element, ctx)
+
+    def _section(self, element: etree._Element, ctx: Ctx) -> None:
+        """Write a section's children, on a new page or in landscape as its classes say."""
+        classes = _classes(element)
+        if "new-page" in classes:
+            self.page_break_pending = True
+        if "landscape" not in classes or self.landscape:
+            self._write_blocks(element, ctx)
+            return
+        if ctx.container is not self.document:
+            raise _unknown(element, "landscape section must be at the top level:")
+        self._begin_landscape()
+        self._write_blocks(element, replace(ctx, text_width=self._text_width(self.document.sections[-1])))
+        self.landscape = False
+        self.portrait_pending = True  # switched back only when more content follows
+
+    def _heading(self, element: etree._Element, ctx: Ctx) -> None:
+        """Write h1-h4 as a heading paragraph."""
+        style = ctx.heading_style or f"Heading {element.tag[1]}"
+        paragraph = self._paragraph(ctx, self._inline(element, ctx.fmt), style=style)
+        if paragraph is not None and ctx.heading_style:
+            paragraph.paragraph_format.keep_with_next = True
+
+    def _p(self, element: etree._Element, ctx: Ctx) -> None:
+        """Write a paragraph, in the style its class maps to."""
+        classes = _classes(element)
+        style = P_CLASS_STYLES[classes[0]] if classes else ctx.style
+        self._paragraph(ctx, self._inline(element, ctx.fmt), style=style)
+
+    def _div(self, element: etree._Element, ctx: Ctx) -> None:
+        """Write a div by its class."""
+        classes = _classes(element)
+        if "para" in classes:
+            self._numbered_paragraph(element, ctx)
+        elif "banner" in classes:
+            self._write_blocks(element, replace(ctx, style="Banner", direct_indent=False))
+        elif "cover" in classes:
+            self._write_blocks(element, ctx)
+        elif "page-break" in classes:
+            if _has_content(list(_child_nodes(element))):
+                raise _unknown(element, "content inside")
+            self.page_break_pending = True
+        else:
+            raise _unknown(element, "element not allowed here:")
+
+    def _numbered_paragraph(self, element: etree._Element, ctx: Ctx) -> None:
+        """Write div.para: number, tab, first paragraph; later blocks indented under it."""
+        children = _child_elements(element)
+        if len(children) != 2 or children[0].tag != "span" or _classes(children[0]) != ["num"] \
+                or children[1].tag != "div" or _classes(children[1]) != ["body"]:
+            raise RenderError(f"{_where(element)}: expected <span.num> then <div.body>")
+        number = self._inline_nodes([children[0]], ctx.fmt)
+        parts = list(_flow_parts(children[1]))
+        first = parts[0] if parts else []
+        if isinstance(first, list) or (first.tag == "p" and not _classes(first)):
+            parts = parts[1:]
+            if not isinstance(first, list):
+                self._note_id(first)
+            nodes = first if isinstance(first, list) else list(_child_nodes(first))
+            number += self._inline_nodes(nodes, ctx.fmt)
+        self._paragraph(ctx, number, style="Numbered Paragraph")
+        indent = self._style_left("Numbered Paragraph")
+        body = replace(ctx, style="Body Indent", indent=ctx.indent + indent, direct_indent=False)
+        for part in parts:
+            self._write_part(part, body)
+
+    def _note_id(self, element: etree._Element) -> None:
+        """Queue the bookmark of an element written by its parent's handler."""
+        _check_known(element)
+        if element.get("id"):
+            self.pending_marks.append(self.bookmarks[element.get("id")])
+
+    def _style_left(self, style: str) -> int:
+        """Return a paragraph style's left indent in twips."""
+        left = self.document.styles[style].paragraph_format.left_indent
+        return int(left.twips) if left is not None else 0
+
+    # ------------------------------------------------ lists
+
+    def _list(self, element: etree._Element, ctx: Ctx) -> None:
+        """Write ul/ol items; ol numbers and facts bullets are written as text."""
+        ordered = element.tag == "ol"
+        endnotes = "endnotes" in _classes(element)
+        number = int(element.get("start", "1")) if ordered else 0
+        for item in _child_elements(element):
+            if item.tag != "li":
+                raise _misplaced(item)
+            self._note_id(item)
+            if endnotes:
+                self._text_item(item, [], replace(ctx, style="Endnote Text", direct_indent=False))
+            elif ctx.text_bullets:
+                marker = f"{number}." if ordered else "\u2022"
+                self._text_item(item, [Text(marker, ctx.fmt), Tab(ctx.fmt)], ctx)
+            else:
+                self._word_list_item(item, ordered, number, ctx)
+            number += 1
+
+    def _text_item(self, item: etree._Element, marker: list[Item], ctx: Ctx) -> None:
+        """Write a list item whose style gives the indent (facts boxes, endnotes)."""
+        parts = list(_flow_parts(item))
+        first = parts.pop(0) if parts and self._is_plain(parts[0]) else []
+        self._paragraph(ctx, marker + self._part_inline(first, ctx))
+        for part in parts:
+            self._write_part(part, ctx)
+
+    def _word_list_item(self, item: etree._Element, ordered: bool, number: int, ctx: Ctx) -> None:
+        """Write a list item in List Bullet / List Number styles, nested lists a level in."""
+        level = min(ctx.list_level, 1)
+        style = f"List {'Number' if ordered else 'Bullet'}{' 2' if level else ''}"
+        marker: list[Item] = [Text(f"{number}.", ctx.fmt), Tab(ctx.fmt)] if ordered else []
+        parts = list(_flow_parts(item))
+        first = parts.pop(0) if parts and self._is_plain(parts[0]) else []
+        left = ctx.indent + LIST_STEP
+        self._paragraph(ctx, marker + self._part_inline(first, ctx), style=style, left=left,
+                        hanging=LIST_STEP, no_numbering=ordered, force=True)
+        inner = replace(ctx, style=f"List Continue{' 2' if level else ''}", indent=left,
+                        direct_indent=True, list_level=ctx.list_level + 1)
+        for part in parts:
+            self._write_part(part, inner)
+
+    def _is_plain(self, part: etree._Element | list[Node]) -> bool:
+        """Return whether a flow part is inline content or a class-less <p>."""
+        return isinstance(part, list) or (part.tag == "p" and not _classes(part))
+
+    def _part_inline(self, part: etree._Element | list[Node], ctx: Ctx) -> list[Item]:
+        """Return the inline items of loose content or of a <p>."""
+        if isinstance(part, list):
+            return self._inline_nodes(part, ctx.fmt)
+        self._note_id(part)
+        return self._inline(part, ctx.fmt)
+
+    # ------------------------------------------------ other blocks
+
+    def _dl(self, element: etree._Element, ctx: Ctx) -> None:
+        """Write dt as Definition Term and dd as Definition paragraphs."""
+        for child in _child_elements(element):
+            self._note_id(child)
+            if child.tag == "dt":
+                self._paragraph(ctx, self._inline(child, ctx.fmt), style="Definition Term")
+            elif child.tag == "dd":
+                self._write_blocks(child, replace(ctx, style="Definition", direct_indent=False))
+            else:
+                raise _misplaced(child)
+
+    def _aside(self, element: etree._Element, ctx: Ctx) -> None:
+        """Write aside.facts as a box of Facts paragraphs."""
+        if "facts" not in _classes(element):
+            raise _unknown(element, "element not allowed here:")
+        facts = replace(ctx, style="Facts", heading_style="Facts Heading", text_bullets=True,
+                        direct_indent=False)
+        self._write_blocks(element, facts)
+
+    def _blockquote(self, element: etree._Element, ctx: Ctx) -> None:
+        """Write a quotation as Quote paragraphs, its footer as the right-aligned source."""
+        quote = replace(ctx, style="Quote", direct_indent=False)
+        for part in _flow_parts(element):
+            if not isinstance(part, list) and part.tag == "footer" and not _classes(part):
+                self._note_id(part)
+                self._paragraph(ctx, self._inline(part, ctx.fmt), style="Quote Source")
+            else:
+                self._write_part(part, quote)
+
+    def _figure(self, element: etree._Element, ctx: Ctx) -> None:
+        """Write each picture with its alt text, then the caption."""
+        for child in _child_elements(element):
+            self._note_id(child)
+            if child.tag == "img":
+                picture = self._picture(child, ctx)
+                self._paragraph(ctx, [picture], style="Figure")
+            elif child.tag == "figcaption":
+                self._paragraph(ctx, self._inline(child, ctx.fmt), style="Caption")
+            else:
+                raise _misplaced(child)
+
+    def _picture(self, img: etree._Element, ctx: Ctx) -> Picture:
+        """Return the picture for an <img>, no wider than the text."""
+        src, alt = img.get("src"), img.get("alt")
+        if not src or alt is None:
+            raise RenderError(f"{_where(img)}: <img> needs src and alt")
+        data = self.resolve_image(src)
+        try:
+            native = Image.from_blob(data).width
+        except UnrecognizedImageError as error:
+            raise RenderError(f"{_where(img)}: {src}: not an image Word can show") from error
+        room = Twips(ctx.text_width - ctx.indent)
+        return Picture(data, alt.strip(), int(min(native, room)))
+
+    # ------------------------------------------------ tables
+
+    def _table(self, element: etree._Element, ctx: Ctx) -> None:
+        """Write a table: caption, widths, repeating header rows, merged and shaded cells."""
+        caption, widths, rows = self._table_parts(element)
+        if caption is not None:
+            paragraph = self._paragraph(ctx, self._inline(caption, ctx.fmt), style="Caption")
+            if paragraph is not None:
+                paragraph.paragraph_format.keep_with_next = True
+        cells, columns = _grid(rows)
+        widths = widths or _content_widths(cells, columns)
+        room = ctx.text_width - ctx.indent
+        widths = _column_widths(widths, columns, round(room * NARROW) if "narrow" in _classes(element) else room)
+        self._before_block(ctx)
+        table = ctx.container.add_table(len(rows), columns)
+        table.style = self.document.styles["Table Grid"]
+        self._size_table(table, widths, ctx)
+        _look(table, header=any(header for _, header in rows))
+        for index, (row, header) in enumerate(rows):
+            self._row_properties(table.rows[index]._tr, header)
+        for placed in cells:
+            self._cell(table, placed, rows, widths, ctx)
+        if "keep" in _classes(element):
+            _keep_together(table)
+        self.after_table = ctx.container
+
+    def _table_parts(self, element: etree._Element) -> tuple[
+            etree._Element | None, list[float], list[tuple[etree._Element, bool]]]:
+        """Return a table's caption, column percentages and rows (with a header flag)."""
+        caption, widths, rows = None, [], []
+        for child in _child_elements(element):
+            _check_known(child)
+            if child.tag == "caption":
+                caption = child
+            elif child.tag == "colgroup":
+                widths = [self._col_width(col) for col in _child_elements(child)]
+            elif child.tag in ("thead", "tbody"):
+                rows += [(tr, child.tag == "thead") for tr in _child_elements(child)]
+            elif child.tag == "tr":
+                rows.append((child, False))
+            else:
+                raise _misplaced(child)
+        for tr, _ in rows:
+            _check_known(tr)
+            if tr.tag != "tr":
+                raise _misplaced(tr)
+        if not rows:
+            raise RenderError(f"{_where(element)}: a table without rows")
+        return caption, widths, rows
+
+    def _col_width(self, col: etree._Element) -> float:
+        """Return a <col>'s width in percent."""
+        _check_known(col)
+        if col.tag != "col":
+            raise _misplaced(col)
+        value = _style_properties(col).get("width", "")
+        match = re.fullmatch(r"(\d+(?:\.\d+)?)%", value)
+        if not match:
+            raise RenderError(f"{_where(col)}: expected style=\"width: N%\", got {value!r}")
+        return float(match.group(1))
+
+    def _size_table(self, table: Table, widths: list[int], ctx: Ctx) -> None:
+        """Give the table real column widths, a percentage width and the indent."""
+        table.autofit = False
+        tbl_pr = table._tbl.tblPr
+        tbl_w = OxmlElement("w:tblW")
+        total = sum(widths)
+        tbl_w.set(qn("w:w"), str(round(5000 * total / ctx.text_width)))
+        tbl_w.set(qn("w:type"), "pct")
+        _insert_in_order(tbl_pr, tbl_w, TBLPR_ORDER)
+        if ctx.indent:
+            tbl_ind = OxmlElement("w:tblInd")
+            tbl_ind.set(qn("w:w"), str(ctx.indent))
+            tbl_ind.set(qn("w:type"), "dxa")
+            _insert_in_order(tbl_pr, tbl_ind, TBLPR_ORDER)
+        for column, width in zip(table.columns, widths):
+            column.width = Twips(width)
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths):
+                cell.width = Twips(width)
+
+    @staticmethod
+    def _row_properties(tr: etree._Element, header: bool) -> None:
+        """Keep each row on one page; mark header rows to repeat on every page."""
+        tr_pr = tr.get_or_add_trPr()
+        _insert_in_order(tr_pr, OxmlElement("w:cantSplit"), TRPR_ORDER)
+        if header:
+            _insert_in_order(tr_pr, OxmlElement("w:tblHeader"), TRPR_ORDER)
+
+    def _cell(self, table: Table, placed: Placed,
+              rows: list[tuple[etree._Element, bool]], widths: list[int], ctx: Ctx) -> None:
+        """Merge, shade and fill one HTML cell."""
+        row, column, rowspan, colspan, element = placed
+        cell = table.cell(row, column)
+        if rowspan > 1 or colspan > 1:
+            cell = cell.merge(table.cell(row + rowspan - 1, column + colspan - 1))
+        tr, header = rows[row]
+        group = "group" in _classes(tr)
+        css = _style_properties(element)
+        unknown = sorted(set(css) - {"background-color", "text-align"})
+        if unknown:
+            raise RenderError(f"{_where(element)}: style {unknown[0]!r} is not in the dialect")
+        fill = self._cell_fill(element, css, header, group)
+        if fill:
+            _shade(cell, fill)
+        align = css.get("text-align") or ("center" if "score" in _classes(element) else None)
+        bold = "total" in _classes(tr)
+        self._fill_cell(cell, element, header, align, sum(widths[column:column + colspan]),
+                        replace(ctx, fmt=replace(ctx.fmt, bold=ctx.fmt.bold or bold)))
+
+    def _cell_fill(self, element: etree._Element, css: dict[str, str], header: bool,
+                   group: bool) -> str | None:
+        """Return the cell's fill: its own style, else the theme's header or group fill."""
+        if "background-color" in css:
+            return _hex_colour(element, css["background-color"])
+        header_fill = self._header_fill()
+        if header and element.tag == "th":
+            return header_fill
+        if group:
+            return _tint(header_fill or "808080", 0.8)
+        return None
+
+    def _header_fill(self) -> str | None:
+        """Return the header-row fill the reference's Table Heading style sets, if any."""
+        style = self.document.styles["Table Heading"].element
+        fills = style.xpath("w:pPr/w:shd/@w:fill")
+        return str(fills[0]) if fills and fills[0] != "auto" else None
+
+    def _fill_cell(self, cell: _Cell, element: etree._Element, header: bool,
+                   align: str | None, width: int, ctx: Ctx) -> None:
+        """Write the cell's content in table paragraph styles, replacing the placeholder paragraph."""
+        placeholder = cell._tc.p_lst[0]
+        heading_row = header and element.tag == "th"
+        style = "Table Heading" if heading_row else "Table Text"
+        fmt = replace(ctx.fmt, bold=ctx.fmt.bold or (element.tag == "th" and not heading_row))
+        inner = Ctx(container=cell, text_width=width, style=style, fmt=fmt, align=align)
+        if element.get("id"):
+            self.pending_marks.append(self.bookmarks[element.get("id")])
+        self._write_blocks(element, inner)
+        written = [e for e in cell._tc if e is not placeholder and e.tag != qn("w:tcPr")]
+        if written:
+            cell._tc.remove(placeholder)
+        else:
+            Paragraph(placeholder, cell).style = self.document.styles[style]
+        if cell._tc[-1].tag != qn("w:p"):
+            cell.add_paragraph(style=self.document.styles[style])  # Word needs a cell to end with one
+
+    # ------------------------------------------------ sections and page breaks
+
+    def _before_block(self, ctx: Ctx) -> None:
+        """Return the page to portrait if a landscape section ended and body content follows."""
+        if ctx.container is not self.document or not self.portrait_pending:
+            return
+        self.portrait_pending = False
+        self._end_section()
+        _turn(self.document.sections[-1], WD_ORIENT.PORTRAIT)
+
+    def _begin_landscape(self) -> None:
+        """End the section so far and turn the new last section to landscape."""
+        if self.portrait_pending:
+            self.portrait_pending = False  # landscape follows landscape: stay turned
+        else:
+            if self._last_body_block() is not None:
+                self._end_section()
+            _turn(self.document.sections[-1], WD_ORIENT.LANDSCAPE)
+        self.landscape = True
+        self.page_break_pending = False  # the section break already starts a page
+
+    def _end_section(self) -> None:
+        """Close the current section on the last body paragraph; later sections link their header."""
+        last = self._last_body_block()
+        if last is None or last.tag != qn("w:p"):
+            # A table cannot carry section properties; Word itself adds a paragraph here.
+            last = self.document.add_paragraph()._p
+        sentinel = self.document.element.body.sectPr
+        last.set_sectPr(_clone(sentinel))
+        for reference in sentinel.xpath("w:headerReference|w:footerReference"):
+            sentinel.remove(reference)
+        self.page_break_pending = False
+
+    def _last_body_block(self) -> etree._Element | None:
+        """Return the last paragraph or table in the body, if any."""
+        blocks = [e for e in self.document.element.body if e.tag in (qn("w:p"), qn("w:tbl"))]
+        return blocks[-1] if blocks else None
+
+    # ------------------------------------------------ paragraphs
+
+    def _paragraph(self, ctx: Ctx, items: list[Item], *, style: str | None = None,
+                   left: int | None = None, hanging: int | None = None,
+                   no_numbering: bool = False, force: bool = False) -> Paragraph | None:
+        """Add a paragraph of inline items; skip it if it would be empty (space comes from styles)."""
+        items = _collapse(items)
+        if not _has_text(items) and not force:
+            self.pending_marks += [item.name for item in items if isinstance(item, Mark) and item.start]
+            return None
+        self._before_block(ctx)
+        style = style or ctx.style
+        paragraph = ctx.container.add_paragraph(style=self.document.styles[style])
+        if left is None and ctx.direct_indent and style == ctx.style:
+            left = ctx.indent
+        self._paragraph_format(paragraph, ctx, left, hanging, no_numbering)
+        marks = [m for name in self.pending_marks for m in (Mark(name, True), Mark(name, False))]
+        self.pending_marks = []
+        self._emit(paragraph, marks + items)
+        return paragraph
+
+    def _paragraph_format(self, paragraph: Paragraph, ctx: Ctx, left: int | None,
+                          hanging: int | None, no_numbering: bool) -> None:
+        """Apply the few direct paragraph properties the structure needs."""
+        fmt = paragraph.paragraph_format
+        if self.after_table is ctx.container:
+            # Word puts no space below a table; give the text after it the usual gap.
+            fmt.space_before = self.document.styles["Normal"].paragraph_format.space_after
+        self.after_table = None if self.after_table is ctx.container else self.after_table
+        if self.page_break_pending:
+            fmt.page_break_before = True
+            self.page_break_pending = False
+        if left is not None:
+            fmt.left_indent = Twips(left)
+        if hanging is not None:
+            fmt.first_line_indent = Twips(-hanging)
+        if ctx.align in ("right", "center", "left"):
+            fmt.alignment = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+                             "left": WD_ALIGN_PARAGRAPH.LEFT}[ctx.align]
+        if no_numbering:
+            # numId 0 switches off numbering a list style may carry: the number is in the text.
+            num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+            num_pr.get_or_add_numId().val = 0
+
+    # ------------------------------------------------ inline collection
+
+    def _inline(self, element: etree._Element, fmt: Fmt) -> list[Item]:
+        """Return the inline items of an element's content."""
+        return self._inline_nodes(list(_child_nodes(element)), fmt)
+
+    def _inline_nodes(self, nodes: list[Node], fmt: Fmt) -> list[Item]:
+        """Return the inline items of text pieces and inline elements."""
+        items: list[Item] = []
+        for node in nodes:
+            if isinstance(node, str):
+                items.append(Text(node, fmt))
+            else:
+                items += self._inline_element(node, fmt)
+        return items
+
+    def _inline_element(self, element: etree._Element, fmt: Fmt) -> list[Item]:
+        """Return the items of one inline element, wrapped in its bookmark if it has an id."""
+        _check_known(element)
+        if element.tag not in INLINE_TAGS:
+            raise _unknown(element, "block element inside inline content:")
+        if element.get("lang"):
+            fmt = replace(fmt, lang=element.get("lang"))
+        items = self._inline_content(element, fmt)
+        if element.get("id"):
+            name = self.bookmarks[element.get("id")]
+            items = [Mark(name, True), *items, Mark(name, False)]
+        return items
+
+    def _inline_content(self, element: etree._Element, fmt: Fmt) -> list[Item]:
+        """Return the items an inline element stands for."""
+        tag, classes = element.tag, _classes(element)
+        if tag in ("strong", "b"):
+            return self._inline(element, replace(fmt, bold=True))
+        if tag in ("em", "i"):
+            return self._inline(element, replace(fmt, italic=True))
+        if tag in ("sup", "sub"):
+            return self._inline(element, replace(fmt, vert="superscript" if tag == "sup" else "subscript"))
+        if tag == "br":
+            return [Break(fmt)]
+        if tag == "a":
+            return self._inline(element, replace(fmt, link=self._link(element, fmt)))
+        if "page-number" in classes or "page-count" in classes:
+            shown = "".join(element.itertext()).strip() or "1"
+            return [FieldCode("PAGE" if "page-number" in classes else "NUMPAGES", shown, fmt)]
+        items = self._inline(element, fmt)
+        if "num" in classes or "note-label" in classes:
+            items.append(Tab(fmt))  # the dialect's "number, then a tab"
+        return items
+
+    def _link(self, element: etree._Element, fmt: Fmt) -> Link:
+        """Return the target of an <a href>, refusing links Word cannot follow."""
+        href = (element.get("href") or "").strip()
+        if fmt.link is not None:
+            raise RenderError(f"{_where(element)}: a link inside a link")
+        if href.startswith("#"):
+            if href[1:] not in self.bookmarks:
+                raise RenderError(f"{_where(element)}: link to {href}: no element has that id")
+            return Link(anchor=self.bookmarks[href[1:]], style_id=self._hyperlink_style())
+        if href.lower().startswith(EXTERNAL_SCHEMES):
+            return Link(url=href, style_id=self._hyperlink_style())
+        raise RenderError(f"{_where(element)}: link {href!r} is neither #id nor http(s)/mailto/tel")
+
+    def _hyperlink_style(self) -> str:
+        """Return the style id of the reference's Hyperlink character style."""
+        return self.document.styles["Hyperlink"].style_id
+
+    # ------------------------------------------------ XML output
+
+    def _emit(self, paragraph: Paragraph, items: list[Item]) -> None:
+        """Append runs, fields, pictures, bookmarks and hyperlinks to a paragraph."""
+        current: Link | None = None
+        hyperlink: etree._Element | None = None
+        for item in items:
+            link = None if isinstance(item, Mark) else item.fmt.link
+            if link != current:
+                current = link
+                hyperlink = self._hyperlink(paragraph, link) if link else None
+            target = hyperlink if hyperlink is not None else paragraph._p
+            if isinstance(item, Picture):
+                self._add_picture(paragraph, target, item)
+            else:
+                for element in self._xml(item):
+                    target.append(element)
+
+    def _hyperlink(self, paragraph: Paragraph, link: Link) -> etree._Element:
+        """Add and return a w:hyperlink, internal (anchor) or external (relationship)."""
+        hyperlink = OxmlElement("w:hyperlink")
+        if link.anchor:
+            hyperlink.set(qn("w:anchor"), link.anchor)
+        else:
+            hyperlink.set(qn("r:id"), paragraph.part.relate_to(link.url, RT.HYPERLINK, is_external=True))
+        hyperlink.set(qn("w:history"), "1")
+        paragraph._p.append(hyperlink)
+        return hyperlink
+
+    def _xml(self, item: Item) -> list[etree._Element]:
+        """Return the WordprocessingML elements of one inline item."""
+        if isinstance(item, Mark):
+            return [self._bookmark(item)]
+        if isinstance(item, Text):
+            return [_run(item.fmt, _text(item.text))]
+        if isinstance(item, Tab):
+            return [_run(item.fmt, OxmlElement("w:tab"))]
+        if isinstance(item, Break):
+            return [_run(item.fmt, OxmlElement("w:br"))]
+        return _field(item)
+
+    def _bookmark(self, mark: Mark) -> etree._Element:
+        """Return a bookmark start or end, numbered in document order."""
+        if mark.start:
+            element = OxmlElement("w:bookmarkStart")
+            element.set(qn("w:id"), str(self.next_mark_id))
+            element.set(qn("w:name"), mark.name)
+            self.open_marks[mark.name] = self.next_mark_id
+            self.next_mark_id += 1
+        else:
+            element = OxmlElement("w:bookmarkEnd")
+            element.set(qn("w:id"), str(self.open_marks.pop(mark.name)))
+        return element
+
+    def _add_picture(self, paragraph: Paragraph, target: etree._Element, picture: Picture) -> None:
+        """Add an inline picture whose alt text is its description and title."""
+        r = _run(picture.fmt)
+        target.append(r)
+        Run(r, paragraph).add_picture(io.BytesIO(picture.data), width=Emu(picture.width))
+        for doc_pr in r.iter(qn("wp:docPr"), qn("pic:cNvPr")):
+            doc_pr.set("descr", picture.alt)
+            doc_pr.set("title", picture.alt)
+
+    def _number_pictures(self) -> None:
+        """Number drawing ids in document order so output never depends on earlier ids."""
+        for number, doc_pr in enumerate(self.document.element.body.iter(qn("wp:docPr")), start=1):
+            doc_pr.set("id", str(number))
+            doc_pr.set("name", f"Picture {number}")
+
+
+BLOCK_HANDLERS: dict[str, Callable[[_Writer, etree._Element, Ctx], None]] = {
+    "section": _Writer._section,
+    "h1": _Writer._heading, "h2": _Writer._heading, "h3": _Writer._heading, "h4": _Writer._heading,
+    "p": _Writer._p,
+    "div": _Writer._div,
+    "ul": _Writer._list, "ol": _Writer._list,
+    "table": _Writer._table,
+    "dl": _Writer._dl,
+    "aside": _Writer._aside,
+    "blockquote": _Writer._blockquote,
+    "figure": _Writer._figure,
+}
+
+
+# ---------------------------------------------------------------- small XML builders
+
+
+def _look(table: Table, *, header: bool) -> None:
+    """Apply the style's header-row look only to a table that has a header row."""
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    if look is None:
+        look = OxmlElement("w:tblLook")
+        _insert_in_order(table._tbl.tblPr, look, TBLPR_ORDER)
+    for name, value in (("firstRow", header), ("firstColumn", False), ("lastRow", False),
+                        ("lastColumn", False), ("noHBand", True), ("noVBand", True)):
+        look.set(qn(f"w:{name}"), "1" if value else "0")
+    look.attrib.pop(qn("w:val"), None)
+
+
+def _content_widths(cells: list[Placed], columns: int) -> list[float]:
+    """Share the width by how much each column holds, as a browser's automatic layout does.
+
+    Used when the HTML gives no widths: equal columns would give a one-digit
+    score column as much room as a column of prose.
+    """
+    longest = [1] * columns
+    for _, column, _, colspan, element in cells:
+        if colspan == 1:
+            words = element.text_content().split() or [""]
+            longest[column] = max(longest[column], len(" ".join(words)), max(len(w) for w in words) * 2)
+    weights = [min(n, 60) ** 0.5 for n in longest]
+    return [100 * w / sum(weights) for w in weights]
+
+
+def _keep_together(table: Table) -> None:
+    """Keep a short table on one page: each row keeps with the next, as Word does it."""
+    for row in table.rows[:-1]:
+        for paragraph in row._tr.iter(qn("w:p")):
+            Paragraph(paragraph, None).paragraph_format.keep_with_next = True
+
+
+def _clone(element: etree._Element) -> etree._Element:
+    """Return a deep copy of an oxml element."""
+    return copy.deepcopy(element)
+
+
+def _turn(section: Section, orientation: WD_ORIENT) -> None:
+    """Set a section's orientation, swapping page width and height; margins stay."""
+    if section.orientation == orientation:
+        return
+    section.orientation = orientation
+    section.page_width, section.page_height = section.page_height, section.page_width
+
+
+def _run(fmt: Fmt, *content: etree._Element) -> etree._Element:
+    """Return a w:r with the format's run properties and the given content."""
+    r = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    if fmt.link is not None:
+        style = OxmlElement("w:rStyle")
+        style.set(qn("w:val"), fmt.link.style_id)
+        rpr.append(style)
+    for on, tag in ((fmt.bold, "w:b"), (fmt.italic, "w:i")):
+        if on:
+            rpr.append(OxmlElement(tag))
+    for value, tag in ((fmt.vert, "w:vertAlign"), (fmt.lang, "w:lang")):
+        if value:
+            element = OxmlElement(tag)
+            element.set(qn("w:val"), value)
+            rpr.append(element)
+    if len(rpr):
+        r.append(rpr)
+    for element in content:
+        r.append(element)
+    return r
+
+
+def _text(text: str) -> etree._Element:
+    """Return a w:t keeping its spaces."""
+    t = OxmlElement("w:t")
+    t.text = text
+    if text != text.strip():
+        t.set(qn("xml:space"), "preserve")
+    return t
+
+
+def _field(item: FieldCode) -> list[etree._Element]:
+    """Return the runs of a complex field (PAGE, NUMPAGES) with its shown result."""
+    def char(kind: str) -> etree._Element:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        return _run(item.fmt, element)
+
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {item.instr} "
+    return [char("begin"), _run(item.fmt, instr), char("separate"),
+            _run(item.fmt, _text(item.shown)), char("end")]
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    """Give a cell a solid fill."""
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    _insert_in_order(cell._tc.get_or_add_tcPr(), shd, TCPR_ORDER)
+
+
+def _tint(colour: str, amount: float) -> str:
+    """Return colour mixed with white by `amount` (0 keeps it, 1 is white)."""
+    channels = [int(colour[i:i + 2], 16) for i in (0, 2, 4)]
+    return "".join(f"{round(c + (255 - c) * amount):02X}" for c in channels)
+
+
+Placed = tuple[int, int, int, int, etree._Element]  # row, column, rowspan, colspan, cell
+
+
+def _grid(rows: list[tuple[etree._Element, bool]]) -> tuple[list[Placed], int]:
+    """Place each cell on the table grid; return the placed cells and the column count."""
+    taken: set[tuple[int, int]] = set()
+    placed = []
+    for row_index, (tr, _) in enumerate(rows):
+        column = 0
+        for cell in _child_elements(tr):
+            _check_known(cell)
+            if cell.tag not in ("th", "td"):
+                raise _misplaced(cell)
+            while (row_index, column) in taken:
+                column += 1
+            colspan = _span(cell, "colspan")
+            rowspan = min(_span(cell, "rowspan"), len(rows) - row_index)
+            taken |= {(row_index + r, column + c) for r in range(rowspan) for c in range(colspan)}
+            placed.append((row_index, column, rowspan, colspan, cell))
+            column += colspan
+    columns = max(c for _, c in taken) + 1 if taken else 1
+    return placed, columns
+
+
+def _span(cell: etree._Element, name: str) -> int:
+    """Return a cell's colspan or rowspan."""
+    value = cell.get(name, "1")
+    if not value.isdigit() or int(value) < 1:
+        raise RenderError(f"{_where(cell)}: {name} must be a whole number, got {value!r}")
+    return int(value)
+
+
+def _column_widths(percentages: list[float], columns: int, room: int) -> list[int]:
+    """Return column widths in twips from the colgroup percentages of the room."""
+    if not percentages:
+        percentages = [100 / columns] * columns
+    if len(percentages) < columns:
+        rest = max(100 - sum(percentages), 0) / (columns - len(percentages))
+        percentages = percentages + [rest] * (columns - len(percentages))
+    return [round(room * share / 100) for share in percentages[:columns]]

@@ -1,0 +1,358 @@
+"""Build a theme's reference .docx: the styles docx_writer lays a paper out in."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+import logging
+import sys
+from pathlib import Path
+
+import docx
+from docx.document import Document as WordDocument
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor, Twips
+from docx.styles.style import BaseStyle, ParagraphStyle
+
+from .docx_writer import _deterministic_zip, _insert_in_order, _tint
+from .errors import PaperError
+from .output import write_atomic
+from .theme import Theme, load_theme
+
+log = logging.getLogger(__name__)
+
+# The reference is a template, not a paper: a fixed date keeps its bytes stable.
+BUILT = datetime.datetime(2000, 1, 1)
+# Councils in the UK print on A4.
+A4 = (Cm(21.0), Cm(29.7))
+MARGIN = Cm(2.5)
+NUMBER_INDENT = Twips(720)  # room for "12.10" then the text
+FACTS_INDENT = Twips(284)
+NOTE_INDENT = Twips(567)
+HEADING_SCALE = {1: 1.6, 2: 1.35, 3: 1.15, 4: 1.0}
+HEADING_BEFORE = {1: 18, 2: 14, 3: 12, 4: 10}
+
+PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
+             "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens",
+             "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN",
+             "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+             "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+             "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
+FONT_THEME_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+
+def make_reference(*, body_font: str, heading_font: str, font_size_pt: float, text_colour: str,
+                   heading_colour: str, accent_colour: str, table_header_fill: str,
+                   table_header_text: str, language: str) -> bytes:
+    """Return the bytes of a reference .docx holding every style the DOCX writer uses."""
+    document = docx.Document()
+    _drop_stale_parts(document)
+    _set_page(document)
+    _set_defaults(document, body_font, font_size_pt, text_colour, language)
+    _style_headings(document, heading_font, font_size_pt, heading_colour)
+    _add_body_styles(document, font_size_pt, heading_colour, accent_colour)
+    _add_table_styles(document, font_size_pt, table_header_fill, table_header_text)
+    _add_running_styles(document, font_size_pt)
+    _set_core(document)
+    out = io.BytesIO()
+    document.save(out)
+    return _deterministic_zip(out.getvalue(), BUILT)
+
+
+def _drop_stale_parts(document: WordDocument) -> None:
+    """Drop the template's thumbnail and its copy of the styles, which would disagree with ours."""
+    package_rels = document.part.package.rels
+    for rid, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            package_rels.pop(rid)
+    for rid, rel in list(document.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            document.part.rels.pop(rid)
+
+
+def _set_page(document: WordDocument) -> None:
+    """Make the page A4 portrait with even margins."""
+    section = document.sections[0]
+    section.page_width, section.page_height = A4
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, MARGIN)
+    section.header_distance = section.footer_distance = Cm(1.25)
+
+
+def _set_defaults(document: WordDocument, font: str, size: float, colour: str, language: str) -> None:
+    """Set the document defaults and Normal: font, size, colour, language, spacing."""
+    rpr = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_fonts(rpr, font)
+    rpr.find(qn("w:lang")).set(qn("w:val"), language)
+    normal = document.styles["Normal"]
+    normal.font.name = font
+    _set_fonts(normal.element.get_or_add_rPr(), font)
+    normal.font.size = Pt(size)
+    normal.font.color.rgb = RGBColor.from_string(colour)
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.space_after = Pt(round(size * 0.7))
+    normal.paragraph_format.line_spacing = 1.15
+    normal.paragraph_format.widow_control = True
+
+
+def _set_fonts(rpr: object, font: str) -> None:
+    """Name the font for every script, removing theme fonts that would win over it."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attribute in FONT_THEME_ATTRIBUTES:
+        fonts.attrib.pop(qn(attribute), None)
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), font)
+
+
+def _style_headings(document: WordDocument, font: str, size: float, colour: str) -> None:
+    """Set the four heading levels in the heading font and colour, scaled from the body size."""
+    for level, scale in HEADING_SCALE.items():
+        style = document.styles[f"Heading {level}"]
+        _set_fonts(style.element.get_or_add_rPr(), font)
+        style.font.size = Pt(round(size * scale * 2) / 2)
+        style.font.bold = True
+        style.font.italic = False
+        style.font.color.rgb = RGBColor.from_string(colour)
+        style.paragraph_format.space_before = Pt(HEADING_BEFORE[level])
+        style.paragraph_format.space_after = Pt(6)
+        style.paragraph_format.keep_with_next = True
+
+
+def _add_body_styles(document: WordDocument, size: float, heading_colour: str, accent: str) -> None:
+    """Add or adjust the paragraph styles of the paper body."""
+    numbered = _paragraph_style(document, "Numbered Paragraph")
+    numbered.paragraph_format.left_indent = NUMBER_INDENT
+    numbered.paragraph_format.first_line_indent = -NUMBER_INDENT
+    numbered.paragraph_format.tab_stops.add_tab_stop(NUMBER_INDENT)
+    _paragraph_style(document, "Body Indent").paragraph_format.left_indent = NUMBER_INDENT
+
+    label = _paragraph_style(document, "Cover Label")
+    label.font.bold = True
+    label.font.color.rgb = RGBColor.from_string(heading_colour)
+    label.paragraph_format.space_after = Pt(0)
+    label.paragraph_format.keep_with_next = True
+
+    council = _paragraph_style(document, "Council Name")
+    council.font.bold = True
+    council.font.size = Pt(size * 1.8)
+    council.font.color.rgb = RGBColor.from_string(heading_colour)
+    council.paragraph_format.space_after = Pt(12)
+    _border(council, accent, sides=("bottom",), size=18)
+
+    report_of = _paragraph_style(document, "Report Of")
+    report_of.font.bold = True
+    report_of.paragraph_format.space_after = Pt(12)
+
+    signature = _paragraph_style(document, "Signature")
+    signature.font.italic = True
+
+    banner = _paragraph_style(document, "Banner")
+    banner.font.bold = True
+    banner.font.size = Pt(size + 2)
+    banner.font.color.rgb = RGBColor.from_string(accent)
+    banner.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    banner.paragraph_format.space_before = Pt(6)
+    banner.paragraph_format.space_after = Pt(12)
+    _border(banner, accent, sides=("top", "bottom"), size=12)
+
+    _add_facts_styles(document, size, accent)
+    _add_definition_styles(document)
+    _add_quote_styles(document)
+    _add_note_and_figure_styles(document, size, heading_colour)
+    _add_list_styles(document, size)
+    _add_hyperlink_style(document, accent)
+
+
+def _add_facts_styles(document: WordDocument, size: float, accent: str) -> None:
+    """Add Facts and Facts Heading: one bordered, shaded box with text bullets."""
+    facts = _paragraph_style(document, "Facts")
+    # The border sits 4pt outside the text: indent by as much to keep the box inside the margins.
+    facts.paragraph_format.left_indent = FACTS_INDENT + Pt(4)
+    facts.paragraph_format.first_line_indent = -FACTS_INDENT
+    facts.paragraph_format.right_indent = Pt(4)
+    facts.paragraph_format.tab_stops.add_tab_stop(FACTS_INDENT + Pt(4))
+    facts.paragraph_format.space_after = Pt(3)
+    _border(facts, accent, sides=("top", "left", "bottom", "right"), size=8)
+    _paragraph_shading(facts, _tint(accent, 0.88))
+    heading = _paragraph_style(document, "Facts Heading", base="Facts")
+    heading.font.bold = True
+    heading.font.size = Pt(size + 1)
+    heading.paragraph_format.keep_with_next = True
+    heading.next_paragraph_style = facts
+
+
+def _add_definition_styles(document: WordDocument) -> None:
+    """Add Definition Term (bold, kept with its description) and Definition (indented)."""
+    term = _paragraph_style(document, "Definition Term")
+    term.font.bold = True
+    term.paragraph_format.space_after = Pt(0)
+    term.paragraph_format.keep_with_next = True
+    definition = _paragraph_style(document, "Definition")
+    definition.paragraph_format.left_indent = Cm(1)
+    term.next_paragraph_style = definition
+
+
+def _add_quote_styles(document: WordDocument) -> None:
+    """Indent Quote on both sides and add the right-aligned Quote Source."""
+    quote = document.styles["Quote"]
+    quote.paragraph_format.left_indent = quote.paragraph_format.right_indent = Cm(1)
+    quote.font.color.rgb = None
+    source = _paragraph_style(document, "Quote Source", base="Quote")
+    source.font.italic = False
+    source.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _add_note_and_figure_styles(document: WordDocument, size: float, heading_colour: str) -> None:
+    """Add Endnote Text and Figure; make Caption match the headings."""
+    note = _paragraph_style(document, "Endnote Text")
+    note.font.size = Pt(size - 1)
+    note.paragraph_format.left_indent = NOTE_INDENT
+    note.paragraph_format.first_line_indent = -NOTE_INDENT
+    note.paragraph_format.tab_stops.add_tab_stop(NOTE_INDENT)
+    note.paragraph_format.space_after = Pt(3)
+    figure = _paragraph_style(document, "Figure")
+    figure.paragraph_format.keep_with_next = True
+    figure.paragraph_format.space_before = Pt(6)
+    figure.paragraph_format.space_after = Pt(3)
+    caption = document.styles["Caption"]
+    caption.font.size = Pt(size - 1)
+    caption.font.bold = True
+    caption.font.color.rgb = RGBColor.from_string(heading_colour)
+    caption.paragraph_format.space_after = Pt(6)
+    caption.hidden = False
+    caption.unhide_when_used = False
+
+
+def _add_list_styles(document: WordDocument, size: float) -> None:
+    """Space list items a little apart; the writer sets their indents."""
+    for name in ("List Bullet", "List Bullet 2", "List Number", "List Number 2",
+                 "List Continue", "List Continue 2"):
+        style = document.styles[name]
+        style.paragraph_format.space_after = Pt(round(size * 0.35))
+        contextual = style.element.pPr.find(qn("w:contextualSpacing"))
+        if contextual is not None:
+            style.element.pPr.remove(contextual)
+
+
+def _add_hyperlink_style(document: WordDocument, accent: str) -> None:
+    """Add the Hyperlink character style: accent colour, underlined."""
+    names = {style.name for style in document.styles}
+    link = document.styles["Hyperlink"] if "Hyperlink" in names else \
+        document.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+    link.font.color.rgb = RGBColor.from_string(accent)
+    link.font.underline = True
+    link.unhide_when_used = True
+
+
+def _add_table_styles(document: WordDocument, size: float, fill: str, text: str) -> None:
+    """Add the Table Text and Table Heading styles; the heading carries the header-row fill."""
+    cell_text = _paragraph_style(document, "Table Text")
+    cell_text.font.size = Pt(size - 1)
+    cell_text.paragraph_format.space_before = Pt(2)
+    cell_text.paragraph_format.space_after = Pt(2)
+    cell_text.paragraph_format.line_spacing = 1.0
+    heading = _paragraph_style(document, "Table Heading", base="Table Text")
+    heading.font.bold = True
+    heading.font.color.rgb = RGBColor.from_string(text)
+    heading.paragraph_format.keep_with_next = True
+    # The header fill lives on the heading style, where a council restyling in Word finds it;
+    # a table-style header condition would be applied by LibreOffice to tables without a header.
+    _paragraph_shading(heading, fill)
+
+
+def _add_running_styles(document: WordDocument, size: float) -> None:
+    """Add the Running Header (right-aligned) and Running Footer (centred) styles."""
+    for name, alignment in (("Running Header", WD_ALIGN_PARAGRAPH.RIGHT),
+                            ("Running Footer", WD_ALIGN_PARAGRAPH.CENTER)):
+        style = _paragraph_style(document, name)
+        style.font.size = Pt(size - 2)
+        style.paragraph_format.alignment = alignment
+        style.paragraph_format.space_after = Pt(0)
+        style.paragraph_format.line_spacing = 1.0
+
+
+def _paragraph_style(document: WordDocument, name: str, base: str = "Normal") -> ParagraphStyle:
+    """Return the named paragraph style, adding it based on `base` if missing."""
+    if name in {style.name for style in document.styles}:
+        return document.styles[name]
+    style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles[base]
+    style.quick_style = True
+    return style
+
+
+def _border(style: ParagraphStyle, colour: str, *, sides: tuple[str, ...], size: int) -> None:
+    """Give a paragraph style borders; neighbours with equal borders share one box."""
+    borders = OxmlElement("w:pBdr")
+    for side in sides:
+        line = OxmlElement(f"w:{side}")
+        for name, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "4"),
+                            ("w:color", colour)):
+            line.set(qn(name), value)
+        borders.append(line)
+    _insert_in_order(style.element.get_or_add_pPr(), borders, PPR_ORDER)
+
+
+def _paragraph_shading(style: ParagraphStyle, fill: str) -> None:
+    """Give a paragraph style a solid fill."""
+    shd = OxmlElement("w:shd")
+    for name, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", fill)):
+        shd.set(qn(name), value)
+    _insert_in_order(style.element.get_or_add_pPr(), shd, PPR_ORDER)
+
+
+def _set_core(document: WordDocument) -> None:
+    """Replace the template's core properties."""
+    props = document.core_properties
+    for child in list(props._element):
+        props._element.remove(child)
+    props.title = "Reference styles"
+    props.author = props.last_modified_by = "committee-papers"
+    props.created = props.modified = BUILT
+    props.revision = 1
+
+
+def for_theme(theme: Theme) -> bytes:
+    """Return the reference .docx of a council's theme: its fonts, colours and language."""
+    return make_reference(
+        body_font=theme.fonts.body[0],
+        heading_font=(theme.fonts.headings or theme.fonts.body)[0],
+        font_size_pt=theme.fonts.size,
+        text_colour=theme.hex("text"),
+        heading_colour=theme.hex("heading"),
+        accent_colour=theme.hex("accent"),
+        table_header_fill=theme.hex("table_header_fill"),
+        table_header_text=theme.hex("table_header_text"),
+        language=theme.language,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write templates/<council>/reference.docx from the council's theme.yaml."""
+    parser = argparse.ArgumentParser(
+        prog="python -m committee_papers.reference_docx",
+        description="Write a council's reference.docx (its Word styles) from its theme.yaml. "
+        "A council may then restyle the file in Word; the build uses it as it is.",
+    )
+    parser.add_argument("council", help="the theme folder in templates/, e.g. leicester-city")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="the project folder (default: here)")
+    args = parser.parse_args(argv)
+    templates = args.root / "templates"
+    try:
+        theme = load_theme(templates, args.council, args.root)
+    except PaperError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    write_atomic(templates / args.council / "reference.docx", for_theme(theme))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,459 @@
+"""Tests for the DOCX writer: every dialect element read back as Word constructs."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import shutil
+import struct
+import subprocess
+import zipfile
+import zlib
+from pathlib import Path
+
+import docx
+import pytest
+from docx.document import Document as WordDocument
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
+from lxml import etree
+
+from committee_papers.docx_writer import bookmark_names, write_docx
+from committee_papers.errors import RenderError, ThemeError
+from committee_papers.reference_docx import main as reference_main
+from committee_papers.reference_docx import make_reference
+
+CREATED = datetime.datetime(2007, 11, 10, 9, 30, tzinfo=datetime.timezone.utc)
+HEADER_FILL = "1F3864"
+
+
+def tiny_png(width: int = 40, height: int = 20) -> bytes:
+    """Return a small solid PNG, written by hand so the tests need no imaging library."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\x2e\x74\xb5" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+SAMPLE = """<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+  <meta charset="utf-8">
+  <title>Budget monitoring 2012/13</title>
+  <meta name="author" content="Head of Finance">
+  <meta name="description" content="Quarter 2 revenue budget monitoring">
+  <meta name="keywords" content="budget, finance">
+  <meta name="dcterms.created" content="2007-11-10">
+</head>
+<body class="paper committee-report">
+  <header class="running-header">Corporate Policy and Strategy Committee &ndash; 10 November 2007</header>
+  <footer class="running-footer">Page <span class="page-number"></span> of <span class="page-count"></span></footer>
+  <main>
+    <div class="banner">DRAFT &ndash; not for publication</div>
+    <div class="cover">
+      <p class="label">Report of</p>
+      <p>Head of   Finance</p>
+    </div>
+    <section id="summary">
+      <h2><span class="num">1</span> Summary</h2>
+      <div class="para" id="para-1-1"><span class="num">1.1</span><div class="body">
+        <p>The council forecasts an <strong>underspend</strong> of <em>&pound;1.2m</em>
+           for the year, as shown in <a href="#budget-table">the table</a>.<sup class="note-ref"><a href="#note-1">i</a></sup></p>
+      </div></div>
+    </section>
+    <section id="recommendations">
+      <h2><span class="num">2</span> Recommendations</h2>
+      <div class="para" id="para-2-1"><span class="num">2.1</span><div class="body">
+        <p>The committee is asked to:</p>
+        <ol>
+          <li>note the forecast position;</li>
+          <li><p>approve the virements in <a href="https://www.example.gov.uk/virements">Appendix 1</a>:</p>
+            <ul><li>transport, &pound;200k;</li><li>schools, &pound;150k.</li></ul>
+          </li>
+        </ol>
+        <p>Further detail is given below.</p>
+      </div></div>
+      <aside class="facts">
+        <h3>Key facts</h3>
+        <ul><li>Net budget &pound;1.1bn</li><li>Savings delivered 92%</li></ul>
+      </aside>
+      <dl class="timeline">
+        <dt>January 2013</dt><dd>Budget set by Council.</dd>
+        <dt>March 2013</dt><dd><p>Outturn reported.</p></dd>
+      </dl>
+      <blockquote><p>Every pound is public money.</p><footer>&mdash; Audit Scotland</footer></blockquote>
+    </section>
+    <section class="landscape" id="appendix-1">
+      <h2><span class="num">Appendix 1</span> Forecast by service</h2>
+      <table id="budget-table">
+        <caption>Table 1: forecast outturn by service (&pound;000)</caption>
+        <colgroup><col style="width: 40%"><col style="width: 20%"><col style="width: 20%"><col style="width: 20%"></colgroup>
+        <thead>
+          <tr><th scope="col">Service</th><th scope="col">Budget</th><th scope="col">Forecast</th><th scope="col">Status</th></tr>
+        </thead>
+        <tbody>
+          <tr class="group"><th colspan="4" scope="colgroup">People</th></tr>
+          <tr><td>Schools</td><td style="text-align: right">120,000</td><td style="text-align: right">119,500</td>
+              <td style="background-color: #00B050"><span class="status">Green</span></td></tr>
+          <tr><td>Social care</td><td colspan="2">Budget and forecast to be confirmed</td>
+              <td style="background-color: #FFC000"><p>Amber</p><ul><li>pressures in care homes</li></ul></td></tr>
+        </tbody>
+      </table>
+      <p>Figures exclude ring-fenced grants.</p>
+    </section>
+    <section class="new-page" id="appendix-2">
+      <h2><span class="num">Appendix 2</span> Trend</h2>
+      <figure id="trend">
+        <img src="trend.png" alt="Line chart: spend below budget in every quarter">
+        <figcaption>Figure 1: spend against budget</figcaption>
+      </figure>
+      <div class="page-break"></div>
+      <h2>Notes</h2>
+      <ol class="endnotes">
+        <li id="note-1"><span class="note-label">i</span> Before year-end adjustments.</li>
+      </ol>
+    </section>
+  </main>
+</body>
+</html>
+"""
+
+
+@pytest.fixture(scope="module")
+def reference() -> bytes:
+    """Return a reference .docx in a council-like theme."""
+    return make_reference(body_font="Arial", heading_font="Georgia", font_size_pt=11, text_colour="1A1A1A",
+                          heading_colour="1F3864", accent_colour="2E74B5", table_header_fill=HEADER_FILL,
+                          table_header_text="FFFFFF", language="en-GB")
+
+
+def render(html: str, reference: bytes) -> bytes:
+    """Return the .docx bytes of a dialect document."""
+    images = {"trend.png": tiny_png()}
+
+    def resolve(src: str) -> bytes:
+        if src not in images:
+            raise RenderError(f"image {src} not allowed")
+        return images[src]
+
+    return write_docx(html, reference, created=CREATED, language="en-GB", resolve_image=resolve)
+
+
+@pytest.fixture(scope="module")
+def sample(reference: bytes) -> bytes:
+    """Return the sample paper as .docx bytes."""
+    return render(SAMPLE, reference)
+
+
+@pytest.fixture(scope="module")
+def document(sample: bytes) -> WordDocument:
+    """Return the sample paper opened with python-docx."""
+    return docx.Document(io.BytesIO(sample))
+
+
+def body_paragraphs(document: WordDocument) -> list:
+    """Return the top-level body paragraphs."""
+    return document.paragraphs
+
+
+def paragraph_with(document: WordDocument, start: str):
+    """Return the first body paragraph whose text starts with `start`."""
+    return next(p for p in document.paragraphs if p.text.startswith(start))
+
+
+# ---------------------------------------------------------------- tables
+
+
+def test_table_header_row_repeats_and_rows_do_not_split(document: WordDocument) -> None:
+    table = document.tables[0]
+    first, second = table.rows[0]._tr, table.rows[1]._tr
+    assert first.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+    assert second.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None
+    assert all(row._tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for row in table.rows)
+
+
+def test_table_header_is_bold_and_shaded(document: WordDocument) -> None:
+    header = document.tables[0].rows[0].cells[0]
+    assert header.text == "Service"
+    assert header.paragraphs[0].style.name == "Table Heading"
+    assert header.paragraphs[0].style.font.bold is True
+    assert header._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")) == HEADER_FILL
+
+
+def test_shaded_cell_takes_its_fill_from_the_style(document: WordDocument) -> None:
+    row = document.tables[0].rows[2]
+    status = row.cells[3]
+    assert status.text == "Green"
+    assert status._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")) == "00B050"
+
+
+def test_colspan_and_group_row_are_merged(document: WordDocument) -> None:
+    table = document.tables[0]
+    group = table.rows[1]._tr.tc_lst
+    assert len(group) == 1 and group[0].grid_span == 4
+    assert group[0].tcPr.find(qn("w:shd")) is not None
+    assert group[0].xpath(".//w:b")  # the group heading is bold
+    social = table.rows[3]._tr.tc_lst
+    assert [tc.grid_span for tc in social] == [1, 2, 1]
+
+
+def test_cell_with_block_content_keeps_every_paragraph(document: WordDocument) -> None:
+    cell = document.tables[0].rows[3].cells[3]
+    assert [p.text for p in cell.paragraphs] == ["Amber", "pressures in care homes"]
+    assert cell.paragraphs[1].style.name == "List Bullet"
+
+
+def test_column_widths_follow_the_colgroup(document: WordDocument) -> None:
+    table = document.tables[0]
+    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+    assert tbl_w.get(qn("w:type")) == "pct" and tbl_w.get(qn("w:w")) == "5000"
+    section = document.sections[1]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    widths = [table.rows[2].cells[i].width for i in range(4)]
+    assert abs(widths[0] - text_width * 0.4) < 12700  # within a point
+    assert abs(widths[1] - text_width * 0.2) < 12700
+
+
+def test_table_caption_comes_before_the_table_in_caption_style(document: WordDocument) -> None:
+    body = document.element.body
+    tbl = document.tables[0]._tbl
+    before = tbl.getprevious()
+    assert "".join(before.xpath(".//w:t/text()")).startswith("Table 1: forecast outturn")
+    assert document.paragraphs[[p._p for p in document.paragraphs].index(before)].style.name == "Caption"
+    assert before.getparent() is body
+
+
+# ---------------------------------------------------------------- sections, header and footer
+
+
+def test_landscape_section_then_portrait(document: WordDocument) -> None:
+    sections = document.sections
+    assert len(sections) == 3
+    portrait, landscape, after = sections
+    assert landscape.orientation == WD_ORIENT.LANDSCAPE
+    assert landscape.page_width > landscape.page_height
+    assert after.orientation == WD_ORIENT.PORTRAIT and after.page_width < after.page_height
+    assert landscape.left_margin == portrait.left_margin and landscape.top_margin == portrait.top_margin
+    assert landscape.header.is_linked_to_previous and after.footer.is_linked_to_previous
+
+
+def test_footer_has_page_and_numpages_fields(document: WordDocument) -> None:
+    footer = document.sections[0].footer
+    assert not footer.is_linked_to_previous
+    instructions = [t.text.strip() for t in footer._element.iter(qn("w:instrText"))]
+    assert instructions == ["PAGE", "NUMPAGES"]
+    assert footer.paragraphs[0].style.name == "Running Footer"
+    assert document.sections[0].header.paragraphs[0].text.startswith("Corporate Policy and Strategy Committee")
+
+
+def test_new_page_section_and_page_break_start_pages(document: WordDocument) -> None:
+    assert paragraph_with(document, "Appendix 2").paragraph_format.page_break_before is not True  # new section
+    assert paragraph_with(document, "Notes").paragraph_format.page_break_before is True
+
+
+# ---------------------------------------------------------------- paragraphs
+
+
+def test_numbered_paragraph_carries_its_number_as_text(document: WordDocument) -> None:
+    paragraph = paragraph_with(document, "2.1")
+    assert paragraph.text == "2.1\tThe committee is asked to:"
+    assert paragraph.style.name == "Numbered Paragraph"
+    later = paragraph_with(document, "Further detail")
+    assert later.style.name == "Body Indent"
+
+
+def test_ordered_list_numbers_are_text_and_nested_list_is_a_level_in(document: WordDocument) -> None:
+    first = paragraph_with(document, "1.\tnote the forecast")
+    second = paragraph_with(document, "2.\tapprove the virements")
+    assert first.style.name == "List Number"
+    assert first._p.pPr.numPr.numId.val == 0  # no automatic number as well
+    nested = paragraph_with(document, "transport")
+    assert nested.style.name == "List Bullet 2"
+    assert nested.paragraph_format.left_indent > second.paragraph_format.left_indent
+
+
+def test_heading_number_then_tab(document: WordDocument) -> None:
+    heading = paragraph_with(document, "2\tRecommendations")
+    assert heading.style.name == "Heading 2"
+
+
+def test_styles_of_the_other_blocks(document: WordDocument) -> None:
+    expected = {
+        "DRAFT": "Banner", "Report of": "Cover Label", "Head of Finance": "Normal",
+        "Key facts": "Facts Heading", "\u2022\tNet budget": "Facts", "January 2013": "Definition Term",
+        "Budget set by Council.": "Definition", "Outturn reported.": "Definition",
+        "Every pound": "Quote", "\u2014 Audit Scotland": "Quote Source",
+        "Figure 1: spend": "Caption", "i\tBefore year-end adjustments.": "Endnote Text",
+    }
+    for start, style in expected.items():
+        assert paragraph_with(document, start).style.name == style, start
+
+
+def test_whitespace_collapses_as_in_html(document: WordDocument) -> None:
+    summary = paragraph_with(document, "1.1")
+    assert summary.text == ("1.1\tThe council forecasts an underspend of \u00a31.2m for the year, "
+                            "as shown in the table.i")
+
+
+def test_no_empty_paragraphs_in_the_body(document: WordDocument) -> None:
+    for paragraph in document.paragraphs:
+        has_picture = paragraph._p.xpath(".//w:drawing")
+        assert paragraph.text.strip() or has_picture, paragraph._p.xml
+
+
+# ---------------------------------------------------------------- inline
+
+
+def test_inline_formatting(document: WordDocument) -> None:
+    runs = paragraph_with(document, "1.1").runs
+    assert any(r.text == "underspend" and r.bold for r in runs)
+    assert any(r.text == "\u00a31.2m" and r.italic for r in runs)
+
+
+def test_bookmarks_and_internal_links(document: WordDocument) -> None:
+    body = document.element.body
+    names = body.xpath(".//w:bookmarkStart/@w:name")
+    assert "note_1" in names and "budget_table" in names and "para_2_1" in names
+    ids = body.xpath(".//w:bookmarkStart/@w:id")
+    assert ids == [str(i) for i in range(len(ids))]
+    anchors = body.xpath(".//w:hyperlink/@w:anchor")
+    assert "note_1" in anchors and "budget_table" in anchors
+    marker = body.xpath(".//w:hyperlink[@w:anchor='note_1']//w:vertAlign/@w:val")
+    assert marker == ["superscript"]
+
+
+def test_external_link_has_a_relationship(document: WordDocument) -> None:
+    link = document.element.body.xpath(".//w:hyperlink[@r:id]")[0]
+    rel = document.part.rels[link.get(qn("r:id"))]
+    assert rel.is_external and rel.target_ref == "https://www.example.gov.uk/virements"
+    assert "".join(link.xpath(".//w:t/text()")) == "Appendix 1"
+
+
+def test_bookmark_names_follow_word_rules() -> None:
+    names = bookmark_names(["note-1", "note_1", "1st", "x" * 50, "X" * 50])
+    assert names["note-1"] == "note_1" and names["note_1"] == "note_1_2"
+    assert names["1st"] == "b1st"
+    assert all(len(n) <= 40 for n in names.values())
+    assert len({n.lower() for n in names.values()}) == 5
+
+
+# ---------------------------------------------------------------- pictures
+
+
+def test_picture_alt_text_and_width(document: WordDocument) -> None:
+    doc_pr = document.element.body.xpath(".//wp:docPr")[0]
+    assert doc_pr.get("descr") == "Line chart: spend below budget in every quarter"
+    assert doc_pr.get("title") == doc_pr.get("descr")
+    assert doc_pr.get("id") == "1"
+    shape = document.inline_shapes[0]
+    section = document.sections[2]
+    assert 0 < shape.width <= section.page_width - section.left_margin - section.right_margin
+
+
+def test_wide_picture_is_fitted_to_the_text_width(reference: bytes) -> None:
+    html = SAMPLE.replace("trend.png", "wide.png")
+    data = write_docx(html, reference, created=CREATED, language="en-GB",
+                      resolve_image=lambda src: tiny_png(4000, 100))
+    document = docx.Document(io.BytesIO(data))
+    section = document.sections[2]
+    assert document.inline_shapes[0].width == section.page_width - section.left_margin - section.right_margin
+
+
+# ---------------------------------------------------------------- package
+
+
+def test_core_properties_come_from_the_head(document: WordDocument) -> None:
+    props = document.core_properties
+    assert props.title == "Budget monitoring 2012/13"
+    assert props.author == "Head of Finance" and props.last_modified_by == "Head of Finance"
+    assert props.subject == "Quarter 2 revenue budget monitoring"
+    assert props.keywords == "budget, finance"
+    assert props.language == "en-GB"
+    assert props.created == CREATED
+    assert props.modified == props.created
+    assert props.revision == 1
+    assert "python-docx" not in (props.comments or "") + (props.author or "")
+
+
+def test_language_on_the_document_defaults(sample: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(sample)) as package:
+        styles = etree.fromstring(package.read("word/styles.xml"))
+    lang = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    assert lang.get(qn("w:val")) == "en-GB"
+
+
+def test_same_input_same_bytes(sample: bytes, reference: bytes) -> None:
+    assert render(SAMPLE, reference) == sample
+    with zipfile.ZipFile(io.BytesIO(sample)) as package:
+        infos = package.infolist()
+    assert infos[0].filename == "[Content_Types].xml"
+    assert {info.date_time for info in infos} == {(2007, 11, 10, 9, 30, 0)}
+
+
+def test_reference_is_deterministic_and_has_the_styles(reference: bytes) -> None:
+    again = make_reference(body_font="Arial", heading_font="Georgia", font_size_pt=11, text_colour="1A1A1A",
+                           heading_colour="1F3864", accent_colour="2E74B5", table_header_fill=HEADER_FILL,
+                           table_header_text="FFFFFF", language="en-GB")
+    assert again == reference
+    styles = {s.name for s in docx.Document(io.BytesIO(reference)).styles}
+    assert {"Numbered Paragraph", "Body Indent", "Facts", "Banner", "Endnote Text", "Table Grid"} <= styles
+
+
+def test_reference_command_line_writes_the_themes_fonts_and_colours(tmp_path: Path) -> None:
+    from .conftest import make_project
+
+    root = make_project(tmp_path, {})
+    theme = root / "templates/leicester-city/theme.yaml"
+    theme.write_text(theme.read_text().replace("body: [Arial, Liberation Sans]", "body: [Verdana]").replace('heading: "#00205B"', 'heading: "#003366"'))
+    assert reference_main(["leicester-city", "--root", str(root)]) == 0
+    document = docx.Document(str(root / "templates/leicester-city/reference.docx"))
+    assert document.styles["Normal"].font.name == "Verdana"
+    assert str(document.styles["Heading 1"].font.color.rgb) == "003366"
+
+
+# ---------------------------------------------------------------- refusals
+
+
+def test_unknown_element_is_refused_with_its_place(reference: bytes) -> None:
+    html = SAMPLE.replace("<p>Further detail is given below.</p>", "<marquee>Further detail</marquee>")
+    with pytest.raises(RenderError, match=r"main > section#?.* > div\.para > div\.body: unknown element <marquee>"):
+        render(html, reference)
+
+
+def test_unknown_class_is_refused(reference: bytes) -> None:
+    html = SAMPLE.replace('<span class="status">Green</span>', '<span class="rag">Green</span>')
+    with pytest.raises(RenderError, match=r"unknown class 'rag' on <span\.rag>"):
+        render(html, reference)
+
+
+def test_link_to_a_missing_id_is_refused(reference: bytes) -> None:
+    html = SAMPLE.replace('href="#budget-table"', 'href="#nowhere"')
+    with pytest.raises(RenderError, match="#nowhere"):
+        render(html, reference)
+
+
+def test_reference_without_the_styles_is_a_theme_error() -> None:
+    plain = io.BytesIO()
+    docx.Document().save(plain)
+    with pytest.raises(ThemeError, match="Numbered Paragraph"):
+        render(SAMPLE, plain.getvalue())
+
+
+# ---------------------------------------------------------------- LibreOffice
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_lays_the_document_out(sample: bytes, tmp_path: Path) -> None:
+    source = tmp_path / "paper.docx"
+    source.write_bytes(sample)
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    pdf = (tmp_path / "paper.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "paper.pdf"), "-"],
+                              check=True, capture_output=True, text=True).stdout
+        assert "Forecast by service" in text and "Page 1 of" in text
