@@ -26,7 +26,9 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+    if args.verbose:
+        logging.getLogger("committee_papers").setLevel(logging.INFO)
     config = Config(root=args.root.resolve(), papers=[p.resolve() for p in getattr(args, "papers", [])])
     try:
         if args.command == "check":

@@ -31,6 +31,28 @@ def test_a_paper_is_built_to_pdf_docx_and_html(project):
     assert "A small report" in outputs(root)[OUTPUTS[2]].decode()
 
 
+def test_a_build_logs_no_warnings(project, caplog):
+    root = project({PAPER: MINI_REPORT})
+    with caplog.at_level("WARNING"):
+        assert build(Config(root)).ok
+    assert [r.getMessage() for r in caplog.records if r.levelname in ("WARNING", "ERROR")] == []
+
+
+def test_one_paper_named_on_the_command_line_is_the_only_one_built(project, capsys):
+    root = project({PAPER: MINI_REPORT, "content/cabinet/other.yaml": MINI_REPORT})
+    assert main(["--root", str(root), "build", str(root / PAPER)]) == 0
+    assert capsys.readouterr().out.strip() == "1 paper built"
+    assert (root / OUTPUTS[0]).exists()
+    assert not (root / "output/leicester-city/cabinet/other.pdf").exists()
+
+
+def test_exempt_information_is_marked_with_its_schedule_12a_paragraph(project):
+    root = project({PAPER: MINI_REPORT.replace("report_of:", "exempt:\n  paragraph: 3\nreport_of:")})
+    assert build(Config(root)).ok
+    page = (root / OUTPUTS[2]).read_text()
+    assert "exempt information under paragraph 3 of Part 1 of Schedule 12A to the Local Government Act 1972" in page
+
+
 def test_two_builds_of_the_same_sources_are_byte_identical(project, tmp_path_factory):
     first = project({PAPER: MINI_REPORT})
     build(Config(first))

@@ -92,3 +92,25 @@ def test_the_seed_carries_its_derived_figures(built):
     # the appendix's 32 notes are numbered i to xxxii in reading order, whatever keys they were written under
     labels = re.findall(r'<li id="note-1-([ivx]+)"><span class="note-label">\1</span>', text)
     assert len(labels) == 32 and labels[0] == "i" and labels[-1] == "xxxii"
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def test_the_seed_docx_is_word_native(built):
+    document = docx.Document(built / "cpa-corporate-assessment-2007.docx")
+    scores = next(t for t in document.tables if t.cell(0, 0).text == "Theme" and len(t.columns) == 4)
+    header = scores.rows[0]._tr
+    # the header row repeats on every page, shaded in the theme's header colour
+    assert header.find(f"{W}trPr/{W}tblHeader") is not None
+    assert {shd.get(f"{W}fill") for shd in header.iter(f"{W}shd")} == {"00205B"}
+    assert scores.rows[1]._tr.find(f"{W}trPr/{W}tblHeader") is None
+    section = document.sections[0]
+    assert section.page_height > section.page_width  # A4 portrait
+    footer = section.footer._element.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer
+    props = document.core_properties
+    assert props.title == "Comprehensive Performance Assessment (CPA) Corporate Assessment"
+    assert props.author == "Director of Partnership, Performance & Policy"
+    assert props.created.date().isoformat() == "2007-11-10"
+    assert props.language == "en-GB"
