@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import ContentError, Problem
 from .loader import Path_, Source
 from .models import KINDS, Paper
+from .models.committee_report import BLOCK_KEYS
 from .models.common import TAG_PREFIX
 from .models.paper import texts
 from .prose import link_problems
@@ -115,8 +116,6 @@ def _describe(value: Any) -> str:
 def _describe_block(value: Any) -> str:
     if isinstance(value, dict) and value:
         key = next(iter(value))
-        from .models.committee_report import BLOCK_KEYS
-
         return f"a mapping starting with {key!r}{_did_you_mean(key, BLOCK_KEYS)}"
     return _describe(value)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
@@ -52,41 +52,24 @@ class GroupRow(Strict):
     """The sub-heading text."""
 
 
-def _text_or_cell(value: Any) -> str | None:
-    if isinstance(value, str):
-        return TAG_PREFIX + "text"
-    return TAG_PREFIX + "cell" if isinstance(value, dict) else None
+def by_shape(shapes: dict[type, Any], expected: str) -> Any:
+    """Return a union whose member is chosen by the YAML shape (text, list or mapping) of a value.
+
+    Choosing by shape means an error names one member ("expected 2 cells")
+    rather than every member pydantic tried.
+    """
+
+    def tag(value: Any) -> str | None:
+        shape = next((s for s in shapes if isinstance(value, s)), None)
+        return TAG_PREFIX + shape.__name__ if shape else None
+
+    members = tuple(Annotated[member, Tag(TAG_PREFIX + shape.__name__)] for shape, member in shapes.items())
+    return Annotated[Union[members], Discriminator(tag, custom_error_type="shape", custom_error_message=expected)]
 
 
-CellValue = Annotated[
-    Annotated[Prose, Tag(TAG_PREFIX + "text")] | Annotated[Cell, Tag(TAG_PREFIX + "cell")],
-    Discriminator(_text_or_cell, custom_error_type="text_or_mapping", custom_error_message="expected text or a mapping with text and span"),
-]
-
-
-def _text_or_column(value: Any) -> str | None:
-    if isinstance(value, str):
-        return TAG_PREFIX + "text"
-    return TAG_PREFIX + "column" if isinstance(value, dict) else None
-
-
-ColumnValue = Annotated[
-    Annotated[str, Tag(TAG_PREFIX + "text")] | Annotated[Column, Tag(TAG_PREFIX + "column")],
-    Discriminator(_text_or_column, custom_error_type="text_or_mapping", custom_error_message="expected a heading or a mapping with title and width"),
-]
-
-
-def _row_tag(value: Any) -> str | None:
-    if isinstance(value, list):
-        return TAG_PREFIX + "cells"
-    return TAG_PREFIX + "group" if isinstance(value, dict) else None
-
-
-Row = Annotated[
-    Annotated[list[CellValue], Tag(TAG_PREFIX + "cells")]
-    | Annotated[GroupRow, Tag(TAG_PREFIX + "group")],
-    Discriminator(_row_tag, custom_error_type="row_kind", custom_error_message="expected a list of cells or a mapping with group"),
-]
+CellValue = by_shape({str: Prose, dict: Cell}, "expected text or a mapping with text and span")
+ColumnValue = by_shape({str: str, dict: Column}, "expected a heading or a mapping with title and width")
+Row = by_shape({list: list[CellValue], dict: GroupRow}, "expected a list of cells or a mapping with group")
 
 
 class Table(Strict):

@@ -36,30 +36,26 @@ class PaperBase(Strict):
         return None
 
 
-def texts(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """Yield every string in a validated paper with the path it was written at."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from texts(getattr(value, name), (*path, name))
-    elif isinstance(value, (list, tuple)):
-        for i, item in enumerate(value):
-            yield from texts(item, (*path, i))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from texts(item, (*path, key))
-
-
-def blocks_of(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    """Yield every model inside a paper with its path, outermost first."""
+def walk(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Yield every value inside a validated paper with the path it was written at, outermost first."""
+    yield path, value
     if isinstance(value, BaseModel):
-        yield path, value
-        for name in type(value).model_fields:
-            yield from blocks_of(getattr(value, name), (*path, name))
+        items: Any = ((name, getattr(value, name)) for name in type(value).model_fields)
     elif isinstance(value, (list, tuple)):
-        for i, item in enumerate(value):
-            yield from blocks_of(item, (*path, i))
+        items = enumerate(value)
     elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from blocks_of(item, (*path, key))
+        items = value.items()
+    else:
+        return
+    for key, item in items:
+        yield from walk(item, (*path, key))
+
+
+def texts(value: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Yield every string in a paper with its path."""
+    return ((path, v) for path, v in walk(value) if isinstance(v, str))
+
+
+def blocks_of(value: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Yield every model inside a paper with its path."""
+    return ((path, v) for path, v in walk(value) if isinstance(v, BaseModel))
