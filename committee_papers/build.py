@@ -101,6 +101,8 @@ def check(config: Config) -> tuple[list[Job], Report]:
 def _check_one(path: Path, name: str, config: Config, themes: dict[str, Theme | PaperError]) -> Job:
     if not path.is_file():
         raise ContentError([Problem(name, 1, 1, "", "no such file")])
+    if not path.is_relative_to(config.content.resolve()):
+        raise ContentError([Problem(name, 1, 1, "", f"papers live in {_name(config.content, config.root)}/; this file is outside it")])
     source = load(path, name)
     paper = validate(source)
     if paper.council not in themes:

@@ -34,7 +34,7 @@ from docx.text.run import Run
 from lxml import etree
 from lxml import html as lxml_html
 
-from committee_papers.errors import RenderError, ThemeError
+from .errors import RenderError, ThemeError
 
 log = logging.getLogger(__name__)
 

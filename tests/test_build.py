@@ -46,6 +46,12 @@ def test_one_paper_named_on_the_command_line_is_the_only_one_built(project, caps
     assert not (root / "output/leicester-city/cabinet/other.pdf").exists()
 
 
+def test_a_paper_outside_content_is_refused_by_name(project, capsys):
+    root = project({"elsewhere/mini.yaml": MINI_REPORT})
+    assert main(["--root", str(root), "build", str(root / "elsewhere/mini.yaml")]) == 1
+    assert "elsewhere/mini.yaml:1:1: papers live in content/; this file is outside it" in capsys.readouterr().err
+
+
 def test_exempt_information_is_marked_with_its_schedule_12a_paragraph(project):
     root = project({PAPER: MINI_REPORT.replace("report_of:", "exempt:\n  paragraph: 3\nreport_of:")})
     assert build(Config(root)).ok
