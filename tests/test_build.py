@@ -67,6 +67,17 @@ def test_two_builds_of_the_same_sources_are_byte_identical(project, tmp_path_fac
     assert outputs(first) == before
 
 
+def test_two_separate_runs_give_byte_identical_outputs(project):
+    root = project({PAPER: MINI_REPORT})
+    command = [sys.executable, str(ROOT / "build.py"), "--root", str(root)]
+    subprocess.run(command, check=True, capture_output=True)
+    first = outputs(root)
+    for name in OUTPUTS:
+        (root / name).unlink()
+    subprocess.run(command, check=True, capture_output=True)
+    assert outputs(root) == first
+
+
 def test_dates_come_from_the_sources_or_source_date_epoch(project, monkeypatch):
     root = project({PAPER: MINI_REPORT})
     build(Config(root))
