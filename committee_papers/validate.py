@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import ContentError, Problem
 from .loader import Path_, Source
 from .models import KINDS, Paper
-from .models.committee_report import BLOCK_KEYS
+from .models.blocks import BLOCK_KEYS
 from .models.common import TAG_PREFIX
 from .models.paper import texts
 from .prose import link_problems

@@ -4,83 +4,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Field
 
-from .common import TAG_PREFIX, Fact, Paragraph, Prose, Quote, Strict, Table, Timeline
-from .paper import Located, PaperBase, blocks_of, texts
-from .scoring import ScoreSummary, ScoreTable, ScoringRules, check_scores
-from ..notes import note_problems
-
-
-class TableBlock(Strict):
-    table: Table
-
-
-class FactsBlock(Strict):
-    facts: Fact
-
-
-class TimelineBlock(Strict):
-    timeline: Timeline
-
-
-class QuoteBlock(Strict):
-    quote: Quote
-
-
-class ScoringRulesBlock(Strict):
-    scoring_rules: ScoringRules
-
-
-class ScoreTableBlock(Strict):
-    score_table: ScoreTable
-
-
-class ScoreSummaryBlock(Strict):
-    score_summary: ScoreSummary
-
-
-BLOCK_KEYS = {
-    "table": TableBlock,
-    "facts": FactsBlock,
-    "timeline": TimelineBlock,
-    "quote": QuoteBlock,
-    "scoring_rules": ScoringRulesBlock,
-    "score_table": ScoreTableBlock,
-    "score_summary": ScoreSummaryBlock,
-}
-
-
-def _block_tag(value: Any) -> str | None:
-    """Name the kind of block a content item is, from its shape."""
-    if isinstance(value, str):
-        return TAG_PREFIX + "text"
-    if not isinstance(value, dict):
-        return None
-    if "text" in value or "id" in value:
-        return TAG_PREFIX + "paragraph"
-    first = next(iter(value), None)
-    return TAG_PREFIX + first if first in BLOCK_KEYS else None
-
-
-Block = Annotated[
-    Annotated[Prose, Tag(TAG_PREFIX + "text")]
-    | Annotated[Paragraph, Tag(TAG_PREFIX + "paragraph")]
-    | Annotated[TableBlock, Tag(TAG_PREFIX + "table")]
-    | Annotated[FactsBlock, Tag(TAG_PREFIX + "facts")]
-    | Annotated[TimelineBlock, Tag(TAG_PREFIX + "timeline")]
-    | Annotated[QuoteBlock, Tag(TAG_PREFIX + "quote")]
-    | Annotated[ScoringRulesBlock, Tag(TAG_PREFIX + "scoring_rules")]
-    | Annotated[ScoreTableBlock, Tag(TAG_PREFIX + "score_table")]
-    | Annotated[ScoreSummaryBlock, Tag(TAG_PREFIX + "score_summary")],
-    Discriminator(
-        _block_tag,
-        custom_error_type="block_kind",
-        custom_error_message="expected text, a mapping with text and id, or one of: " + ", ".join(BLOCK_KEYS),
-    ),
-]
+from .blocks import Block
+from .common import Paragraph, Prose, Strict
+from .paper import Located, PaperBase, blocks_of
+from .scoring import ScoreTable, ScoringRules
 
 
 class Meeting(Strict):
@@ -228,16 +159,13 @@ class CommitteeReport(PaperBase):
         return {"outline": self.outline(), "score_tables": tables, "overall": overall}
 
     def problems(self) -> list[Located]:
-        """Return tables, scores, references and notes that do not add up."""
-        found: list[Located] = []
-        models = list(blocks_of(self))
-        for path, table in ((p, m) for p, m in models if isinstance(m, Table)):
-            found += [((*path, *sub), message) for sub, message in table.problems()]
-        found += _score_problems(models)
-        found += _reference_problems(self, self.outline())
-        scopes = {("appendices", i): set(a.notes) for i, a in enumerate(self.appendices)}
-        found += note_problems(list(texts(self)), {(): set(self.notes), **scopes})
-        return found
+        """Return tables, scores, notes and paragraph references that do not add up."""
+        return super().problems() + _reference_problems(self, self.outline())
+
+    def note_scopes(self) -> dict[tuple[Any, ...], set[str]]:
+        """Return the report's own notes and each appendix's."""
+        appendices = {("appendices", i): set(a.notes) for i, a in enumerate(self.appendices)}
+        return {(): set(self.notes), **appendices}
 
 
 @dataclass
@@ -308,18 +236,6 @@ def _standard_parts(report: CommitteeReport) -> list[tuple[str, str, list[Any]]]
     ]
     present = {"background_papers": report.background_papers, "consultations": report.consultations}
     return [c for c in candidates if c[0] not in present or present[c[0]]]
-
-
-def _score_problems(models: list[tuple[tuple[Any, ...], Any]]) -> list[Located]:
-    rule_sets = {m.id: m for _, m in models if isinstance(m, ScoringRules)}
-    tables = {m.id: m for _, m in models if isinstance(m, ScoreTable)}
-    found: list[Located] = []
-    for path, model in models:
-        if isinstance(model, ScoreTable):
-            found += [((*path, *sub), message) for sub, message in check_scores(rule_sets, model)]
-        elif isinstance(model, ScoreSummary) and model.of not in tables:
-            found.append(((*path, "of"), f"expected the id of a score table ({', '.join(tables) or 'none defined'}), got {model.of!r}"))
-    return found
 
 
 def _reference_problems(report: CommitteeReport, outline: Outline) -> list[Located]:

@@ -8,7 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .common import Status, Strict
+from ..notes import note_problems
+from .common import Status, Strict, Table
+from .scoring import score_problems
 
 Located = tuple[tuple[Any, ...], str]
 
@@ -24,8 +26,19 @@ class PaperBase(Strict):
     title: str
 
     def problems(self) -> list[Located]:
-        """Return figures and references that contradict the rest of the paper."""
-        return []
+        """Return figures and references that contradict the rest of the paper.
+
+        Kinds add their own checks to these, which hold for every kind: rows
+        that do not fill their table, overall scores that disagree with their
+        rules, and note markers without notes (or notes without markers).
+        """
+        models = list(blocks_of(self))
+        found = [((*path, *sub), message) for path, m in models if isinstance(m, Table) for sub, message in m.problems()]
+        return found + score_problems(models) + note_problems(list(texts(self)), self.note_scopes())
+
+    def note_scopes(self) -> dict[tuple[Any, ...], set[str]]:
+        """Return each part of the paper that collects its own notes (by path) and its note markers."""
+        return {(): set()}
 
     def derived(self) -> dict[str, Any]:
         """Return the figures the templates show but officers do not type."""

@@ -97,4 +97,14 @@ def check_scores(rule_sets: dict[str, ScoringRules], table: ScoreTable) -> list[
     return []
 
 
-__all__ = ["Prose", "ScoreSummary", "ScoreTable", "ScoredTheme", "ScoringRule", "ScoringRules", "check_scores"]
+def score_problems(models: list[tuple[tuple[Any, ...], Any]]) -> list[tuple[tuple[Any, ...], str]]:
+    """Return problems of every score table and score summary among a paper's models."""
+    rule_sets = {m.id: m for _, m in models if isinstance(m, ScoringRules)}
+    tables = {m.id: m for _, m in models if isinstance(m, ScoreTable)}
+    found: list[tuple[tuple[Any, ...], str]] = []
+    for path, model in models:
+        if isinstance(model, ScoreTable):
+            found += [((*path, *sub), message) for sub, message in check_scores(rule_sets, model)]
+        elif isinstance(model, ScoreSummary) and model.of not in tables:
+            found.append(((*path, "of"), f"expected the id of a score table ({', '.join(tables) or 'none defined'}), got {model.of!r}"))
+    return found

@@ -1,0 +1,78 @@
+"""The blocks a paper's parts are written in: text, tables, facts, timelines, quotes, scores."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Union
+
+from pydantic import Discriminator, Tag
+
+from .common import TAG_PREFIX, Fact, Paragraph, Prose, Quote, Strict, Table, Timeline
+from .scoring import ScoreSummary, ScoreTable, ScoringRules
+
+
+class TableBlock(Strict):
+    table: Table
+
+
+class FactsBlock(Strict):
+    facts: Fact
+
+
+class TimelineBlock(Strict):
+    timeline: Timeline
+
+
+class QuoteBlock(Strict):
+    quote: Quote
+
+
+class ScoringRulesBlock(Strict):
+    scoring_rules: ScoringRules
+
+
+class ScoreTableBlock(Strict):
+    score_table: ScoreTable
+
+
+class ScoreSummaryBlock(Strict):
+    score_summary: ScoreSummary
+
+
+# A block written as a mapping is named by its one key: `- table: {...}`.
+BLOCK_KEYS: dict[str, type[Strict]] = {
+    "table": TableBlock,
+    "facts": FactsBlock,
+    "timeline": TimelineBlock,
+    "quote": QuoteBlock,
+    "scoring_rules": ScoringRulesBlock,
+    "score_table": ScoreTableBlock,
+    "score_summary": ScoreSummaryBlock,
+}
+
+
+def _block_tag(value: Any) -> str | None:
+    """Name the kind of block a content item is, from its shape."""
+    if isinstance(value, str):
+        return TAG_PREFIX + "text"
+    if not isinstance(value, dict):
+        return None
+    if "text" in value or "id" in value:
+        return TAG_PREFIX + "paragraph"
+    first = next(iter(value), None)
+    return TAG_PREFIX + first if first in BLOCK_KEYS else None
+
+
+Block = Annotated[
+    Union[
+        (
+            Annotated[Prose, Tag(TAG_PREFIX + "text")],
+            Annotated[Paragraph, Tag(TAG_PREFIX + "paragraph")],
+            *(Annotated[model, Tag(TAG_PREFIX + key)] for key, model in BLOCK_KEYS.items()),
+        )
+    ],
+    Discriminator(
+        _block_tag,
+        custom_error_type="block_kind",
+        custom_error_message="expected text, a mapping with text and id, or one of: " + ", ".join(BLOCK_KEYS),
+    ),
+]
