@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     config = Config(root=args.root.resolve(), papers=[p.resolve() for p in getattr(args, "papers", [])])
     try:
         if args.command == "check":
-            report, verb = check(config)[1], "checked"
+            report, verb = check(config).report, "checked"
         else:
             report, verb = build(config), "built"
     except PaperError as err:
@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _print(report: Report, verb: str) -> None:
+    for notice in report.notices:
+        print(notice)
     for messages in report.failed.values():
         for message in messages:
             print(message, file=sys.stderr)

@@ -12,17 +12,10 @@ import jinja2
 from lxml import html as lxml_html
 
 from . import prose
+from .dates import long_date
 from .models import PaperBase
 from .notes import number_notes
 from .theme import Theme
-
-_ORDINALS = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}
-
-
-def long_date(value: datetime.date) -> str:
-    """Write a date as councils do on their papers: Monday, 12th November 2007."""
-    return f"{value:%A}, {value.day}{_ORDINALS.get(value.day, 'th')} {value:%B %Y}"
-
 
 def block_kind(block: Any) -> str:
     """Name a content block for the templates: text, paragraph, table ..."""
@@ -84,10 +77,10 @@ class Templates:
     def _has(self, name: str) -> bool:
         return name in self.env.loader.list_templates()
 
-    def render(self, paper: PaperBase) -> str:
-        """Return the dialect HTML of a paper, notes numbered."""
+    def render(self, paper: PaperBase, **extra: Any) -> str:
+        """Return the dialect HTML of a paper (or agenda), notes numbered."""
         template = self.env.get_template(f"{paper.kind}.html.j2")
-        context = {"paper": paper, "theme": self.theme, "created": created(paper).date().isoformat(), **paper.derived()}
+        context = {"paper": paper, "theme": self.theme, "created": created(paper).date().isoformat(), **paper.derived(), **extra}
         document = lxml_html.document_fromstring(template.render(context))
         number_notes(document, self.theme.numbering.notes)
         return serialise(document)

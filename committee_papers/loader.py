@@ -8,6 +8,7 @@ refused, because each makes a file mean something other than what it shows.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,8 @@ class Source:
     path: Path
     name: str
     data: Any
+    digest: str = ""
+    """A hash of the text as loaded, so later stages can tell a changed source without reading it again."""
     values: dict[Path_, Mark] = field(default_factory=dict)
     keys: dict[Path_, Mark] = field(default_factory=dict)
 
@@ -114,7 +117,7 @@ def load(path: Path, name: str) -> Source:
 
 def loads(text: str, name: str, path: Path | None = None) -> Source:
     """Load YAML text, or raise ContentError."""
-    source = Source(path or Path(name), name, None)
+    source = Source(path or Path(name), name, None, hashlib.sha256(text.encode("utf-8")).hexdigest())
     try:
         node = yaml.compose(text, Loader=_Loader)  # noqa: S506 - _Loader constructs nothing
     except yaml.MarkedYAMLError as err:

@@ -1,65 +1,70 @@
-"""Render a checked paper to its three outputs and write them together."""
+"""Render a checked paper (or agenda) to PDF, DOCX and HTML in memory."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 from .assets import Assets
 from .docx_writer import write_docx
 from .html import Templates, created, web_page
-from .output import write_all
 from .system import check_libraries
 from .theme import Theme
-
-if TYPE_CHECKING:
-    from .build import Config, Job
 
 
 class Renderer:
     """Holds what is loaded once per process: templates, stylesheets, fonts, reference documents."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, content: Path, templates: Path) -> None:
         check_libraries()
         from .pdf import PdfWriter  # imports WeasyPrint, which needs the libraries checked above
 
-        self.config = config
-        self.assets = Assets([config.content, config.templates])
-        self.pdf = PdfWriter(self.assets)
+        self.template_root = templates
+        self.assets = Assets([content, templates])
+        self.pdf_writer = PdfWriter(self.assets)
         self._templates: dict[str, Templates] = {}
         self._references: dict[str, bytes] = {}
+        self.rendered: list[str] = []
+        """What was laid out, in order: lets a rebuild show it did no more than it had to."""
 
     def templates(self, theme: Theme) -> Templates:
         """Return the templates of a council, loading them the first time."""
         if theme.slug not in self._templates:
-            self._templates[theme.slug] = Templates(self.config.templates, theme)
+            self._templates[theme.slug] = Templates(self.template_root, theme)
         return self._templates[theme.slug]
 
     def reference(self, theme: Theme) -> bytes:
         """Return the council's reference .docx, whose styles the DOCX uses."""
         if theme.slug not in self._references:
-            path = self.config.templates / theme.slug / "reference.docx"
+            path = self.template_root / theme.slug / "reference.docx"
             if not path.is_file():
-                path = self.config.templates / "default" / "reference.docx"
+                path = self.template_root / "default" / "reference.docx"
             self._references[theme.slug] = path.read_bytes()
         return self._references[theme.slug]
 
-    def render(self, job: Job) -> None:
-        """Make all three outputs of a paper in memory, then write them; on error write none."""
-        templates = self.templates(job.theme)
-        dialect = templates.render(job.paper)
-        css = templates.stylesheet()
-        base_url = job.source.path.parent.resolve().as_uri() + "/"
-        files = {
-            job.target(self.config, "pdf"): self.pdf.write(dialect, base_url=base_url, council=job.theme.slug, css=css),
-            job.target(self.config, "docx"): write_docx(
+    def dialect(self, document: Any, theme: Theme, **extra: Any) -> str:
+        """Return a paper or agenda laid out as dialect HTML."""
+        return self.templates(theme).render(document, **extra)
+
+    def pdf(self, dialect: str, theme: Theme, base: Path, name: str) -> bytes:
+        """Return the PDF of a dialect document whose relative links start in folder base."""
+        self.rendered.append(name)
+        css = self.templates(theme).stylesheet()
+        return self.pdf_writer.write(dialect, base_url=base.resolve().as_uri() + "/", council=theme.slug, css=css)
+
+    def outputs(self, document: Any, theme: Theme, base: Path, name: str, **extra: Any) -> dict[str, bytes]:
+        """Return the PDF, DOCX and HTML of a paper or agenda, all made before any is written."""
+        dialect = self.dialect(document, theme, **extra)
+        base_url = base.resolve().as_uri() + "/"
+        return {
+            "pdf": self.pdf(dialect, theme, base, name),
+            "docx": write_docx(
                 dialect,
-                self.reference(job.theme),
-                created=created(job.paper),
-                language=job.theme.language,
+                self.reference(theme),
+                created=created(document),
+                language=theme.language,
                 resolve_image=lambda src: self.assets.read(urljoin(base_url, src)),
             ),
-            job.target(self.config, "html"): web_page(dialect, css).encode("utf-8"),
+            "html": web_page(dialect, self.templates(theme).stylesheet()).encode("utf-8"),
         }
-        write_all(files)
-

@@ -54,6 +54,8 @@ class Theme(Strict):
     fonts: Fonts
     colours: Colours
     numbering: Numbering = Numbering()
+    access_to_information: Literal["england", "wales"] = "england"
+    """Whose law sets the agenda's notice: england (five clear days) or wales (three)."""
     footer: str | None = None
     """Text at the foot of every page, before the page number."""
     slug: str = ""

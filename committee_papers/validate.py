@@ -11,19 +11,19 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem
 from .loader import Path_, Source
-from .models import KINDS, Paper
+from .models import KINDS
 from .models.blocks import BLOCK_KEYS
 from .models.common import TAG_PREFIX
 from .models.paper import texts
 from .prose import link_problems
 
 
-def validate(source: Source) -> Paper:
-    """Return the typed paper of a source, or raise ContentError with every problem in it."""
+def validate(source: Source, kinds: dict[str, type[Any]] = KINDS) -> Any:
+    """Return the typed paper (or meeting) of a source, or raise ContentError with every problem in it."""
     data = source.data
     if not isinstance(data, dict):
         raise ContentError([source.problem((), f"expected a mapping of fields starting with 'kind:', got {_describe(data)}")])
-    model = _kind(source, data.get("kind"))
+    model = _kind(source, data.get("kind"), kinds)
     try:
         paper = model.model_validate(data)
     except ValidationError as err:
@@ -40,13 +40,13 @@ def problems_of(source: Source, model: type[BaseModel], error: ValidationError) 
     return [_problem(source, model, e) for e in error.errors()]
 
 
-def _kind(source: Source, kind: Any) -> type[Paper]:
-    if kind in KINDS:
-        return KINDS[kind]
-    known = ", ".join(KINDS)
+def _kind(source: Source, kind: Any, kinds: dict[str, type[Any]]) -> type[Any]:
+    if kind in kinds:
+        return kinds[kind]
+    known = ", ".join(kinds)
     if kind is None:
         raise ContentError([source.problem((), f"expected 'kind:' first, naming one of: {known}")])
-    raise ContentError([source.problem(("kind",), f"expected one of: {known}, got {kind!r}{_did_you_mean(str(kind), KINDS)}")])
+    raise ContentError([source.problem(("kind",), f"expected one of: {known}, got {kind!r}{_did_you_mean(str(kind), kinds)}")])
 
 
 def _problem(source: Source, model: type[BaseModel], error: Any) -> Problem:

@@ -52,11 +52,13 @@ def test_a_paper_outside_content_is_refused_by_name(project, capsys):
     assert "elsewhere/mini.yaml:1:1: papers live in content/; this file is outside it" in capsys.readouterr().err
 
 
-def test_exempt_information_is_marked_with_its_schedule_12a_paragraph(project):
+def test_an_exempt_paper_is_marked_and_kept_apart(project):
     root = project({PAPER: MINI_REPORT.replace("report_of:", "exempt:\n  paragraph: 3\nreport_of:")})
     assert build(Config(root)).ok
-    page = (root / OUTPUTS[2]).read_text()
+    assert not (root / OUTPUTS[2]).exists()  # never beside the papers that are published
+    page = (root / "output/confidential" / OUTPUTS[2].removeprefix("output/")).read_text()
     assert "exempt information under paragraph 3 of Part 1 of Schedule 12A to the Local Government Act 1972" in page
+    assert "<strong>NOT FOR PUBLICATION</strong>" in page  # on every page, in the running header
 
 
 def test_two_builds_of_the_same_sources_are_byte_identical(project, tmp_path_factory):

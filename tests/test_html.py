@@ -4,7 +4,8 @@ import datetime
 
 from lxml import html as lxml_html
 
-from committee_papers.html import Templates, long_date, web_page
+from committee_papers.dates import long_date
+from committee_papers.html import Templates, web_page
 from committee_papers.loader import loads
 from committee_papers.theme import load_theme
 from committee_papers.validate import validate
@@ -52,7 +53,7 @@ def test_every_table_has_a_header_row_of_column_headers(project):
 def test_appendices_are_labelled_in_the_councils_style_with_their_own_notes(project):
     _, doc = render(project({}))
     appendix = doc.get_element_by_id("appendix-1")
-    assert appendix.find("h1").text_content() == "Appendix 1The appendix"
+    assert appendix.find("h1").text_content() == "Appendix 1 The appendix"
     assert [a.text for a in appendix.iterfind(".//sup/a")] == ["i", "ii", "i"]
     assert [li.text_content() for li in appendix.iterfind(".//ol[@class='endnotes']/li")] == ["iEx.", "iiWhy."]
 

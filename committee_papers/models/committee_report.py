@@ -45,15 +45,6 @@ class Contact(Officer):
     email: str | None = None
 
 
-class Exempt(Strict):
-    """Exempt information under Schedule 12A of the Local Government Act 1972."""
-
-    paragraph: int = Field(ge=1, le=7)
-    """The paragraph of Part 1 of Schedule 12A (1-7)."""
-    reason: Prose | None = None
-    """Why the public interest in keeping it exempt outweighs disclosure."""
-
-
 class Section(Strict):
     """A headed, numbered section of the report."""
 
@@ -96,6 +87,8 @@ class DecisionStatus(Strict):
     """Why it is (or is not) a key decision."""
     forward_plan: Literal["Yes", "No", "N/A"]
     """Whether it appeared in the forward plan."""
+    forward_plan_published: datetime.date | None = None
+    """When a key decision was first published on the forward plan (28 clear days' notice are needed)."""
     decision_by: str
     """Executive (Cabinet) or Council, as the council writes it."""
 
@@ -124,13 +117,10 @@ class CommitteeReport(PaperBase):
 
     kind: Literal["committee-report"]
     meeting: Meeting
-    agenda_item: str | None = None
-    """The agenda item number, if known."""
     wards_affected: str
     forward_timetable: list[TimetableEntry] = []
     subtitle: str | None = None
     report_of: Officer
-    exempt: Exempt | None = None
     sections: list[Section] = Field(min_length=1)
     recommendations: list[Prose] = Field(min_length=1)
     implications: Implications

@@ -6,13 +6,22 @@ import datetime
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ..notes import note_problems
-from .common import Status, Strict, Table
+from .common import Prose, Status, Strict, Table
 from .scoring import score_problems
 
 Located = tuple[tuple[Any, ...], str]
+
+
+class Exempt(Strict):
+    """Exempt information under Schedule 12A of the Local Government Act 1972."""
+
+    paragraph: int = Field(ge=1, le=7)
+    """The paragraph of Part 1 of Schedule 12A (1-7)."""
+    reason: Prose | None = None
+    """Why the public interest in keeping it exempt outweighs disclosure."""
 
 
 class PaperBase(Strict):
@@ -24,6 +33,10 @@ class PaperBase(Strict):
     status: Status = "final"
     """draft or final; a draft carries a DRAFT mark on every page."""
     title: str
+    agenda_item: str | None = None
+    """The agenda item number, once the clerk has it; an agenda pack sets it for its own copy."""
+    exempt: Exempt | None = None
+    """Set when the paper is not for publication; its outputs then go under output/confidential/."""
 
     def problems(self) -> list[Located]:
         """Return figures and references that contradict the rest of the paper.

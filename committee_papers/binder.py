@@ -1,0 +1,133 @@
+"""Bind an agenda pack: lay out its papers (reusing unchanged ones), then the front sheet, then one PDF."""
+
+from __future__ import annotations
+
+import io
+from typing import Any, Callable
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, TextStringObject
+from weasyprint import HTML
+
+from .build import Job
+from .cache import PdfCache
+from .errors import ContentError
+from .dates import long_date
+from .packs import Pack, PackItem
+from .render import Renderer
+
+
+class Assembler:
+    """Lays out the papers of a pack (reusing unchanged ones) and binds them behind the front sheet."""
+
+    def __init__(self, renderer: Renderer, cache: PdfCache, digest_of: Callable[[Job, str], str]) -> None:
+        self.renderer = renderer
+        self.cache = cache
+        self.digest_of = digest_of
+
+    def paper_pdf(self, entry: PackItem) -> bytes:
+        """Return an item's paper laid out with its agenda item number, from the cache when unchanged."""
+        job = entry.job
+        assert job is not None
+        key = self.digest_of(job, entry.number)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        paper = job.paper.model_copy(update={"agenda_item": entry.number})
+        dialect = self.renderer.dialect(paper, job.theme)
+        pdf = self.renderer.pdf(dialect, job.theme, job.source.path.parent, f"{job.source.name} (item {entry.number})")
+        self.cache.put(key, pdf)
+        return pdf
+
+    def build(self, pack: Pack) -> dict[str, bytes]:
+        """Return the agenda in three formats and the public (and, if needed, confidential) pack PDFs."""
+        papers = {e.number: self.paper_pdf(e) for e in pack.items if e.job}
+        public = [e for e in pack.items if not e.item.exempt]
+        files: dict[str, bytes] = {}
+        front, pages = self._front_sheet(pack, papers, public)
+        files["public-pack.pdf"] = bind(pack, front, [(e, papers.get(e.number)) for e in public], pages)
+        agenda = self.renderer.outputs(pack.meeting, pack.theme, pack.source.path.parent, pack.source.name, **self._context(pack, pages, public))
+        files |= {f"agenda.{ext}": data for ext, data in agenda.items()}
+        if len(public) < len(pack.items):
+            front, pages = self._front_sheet(pack, papers, pack.items)
+            files["confidential-pack.pdf"] = bind(pack, front, [(e, papers.get(e.number)) for e in pack.items], pages)
+        return files
+
+    def _front_sheet(self, pack: Pack, papers: dict[str, bytes], included: list[PackItem]) -> tuple[bytes, list[int | None]]:
+        """Lay out the front sheet until the page numbers it lists are the pages the papers start on."""
+        lengths = {number: page_count(pdf) for number, pdf in papers.items()}
+        pages: list[int | None] = [None] * len(pack.items)
+        front_length = 1
+        for _ in range(4):  # a longer contents list can push the papers on by a page; it settles at once
+            pages = start_pages(pack, included, lengths, front_length)
+            dialect = self.renderer.dialect(pack.meeting, pack.theme, **self._context(pack, pages, included))
+            front = self.renderer.pdf(dialect, pack.theme, pack.source.path.parent, f"{pack.source.name} (front sheet)")
+            if page_count(front) == front_length:
+                return front, pages
+            front_length = page_count(front)
+        raise ContentError([pack.source.problem((), "the front sheet's length would not settle")])
+
+    @staticmethod
+    def _context(pack: Pack, pages: list[int | None], included: list[PackItem]) -> dict[str, Any]:
+        shown = {id(e) for e in included}
+        return {
+            "pages": [page if id(e) in shown else None for e, page in zip(pack.items, pages)],
+            "reports": [e.report_of for e in pack.items],
+        }
+
+
+def start_pages(pack: Pack, included: list[PackItem], lengths: dict[str, int], front_length: int) -> list[int | None]:
+    """Return the pack page each item's paper starts on, in the order they are bound."""
+    pages: list[int | None] = [None] * len(pack.items)
+    next_page = front_length + 1
+    shown = {id(e) for e in included}
+    for i, entry in enumerate(pack.items):
+        if id(entry) in shown and entry.number in lengths:
+            pages[i] = next_page
+            next_page += lengths[entry.number]
+    return pages
+
+
+def page_count(pdf: bytes) -> int:
+    """Return how many pages a PDF has."""
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def bind(pack: Pack, front: bytes, papers: list[tuple[PackItem, bytes | None]], pages: list[int | None]) -> bytes:
+    """Return one PDF: the front sheet then each paper, bookmarked, with a pack page number on every page."""
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(front)), outline_item="Agenda", import_outline=False)
+    for entry, pdf in papers:
+        if pdf is not None:
+            writer.append(PdfReader(io.BytesIO(pdf)), outline_item=f"{entry.number}. {entry.item.title}")
+    stamp_page_numbers(writer)
+    writer.add_metadata(
+        {
+            "/Title": f"Agenda pack: {pack.meeting.committee}, {long_date(pack.meeting.date)}",
+            "/Author": pack.theme.name,
+            "/Producer": "committee-papers",
+        }
+    )
+    writer._root_object[NameObject("/Lang")] = TextStringObject(pack.theme.language)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def stamp_page_numbers(writer: Any) -> None:
+    """Print "Page N" of the pack at the foot of every page, beside each paper's own numbering."""
+    sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in writer.pages]
+    pages = "".join(f'<div style="page: {"landscape" if w > h else "portrait"}"></div>' for w, h in sizes)
+    overlay = HTML(string=_OVERLAY.format(pages=pages)).write_pdf()
+    for page, stamp in zip(writer.pages, PdfReader(io.BytesIO(overlay)).pages):
+        page.merge_page(stamp)
+        page.compress_content_streams()  # merging leaves the page's contents uncompressed
+    writer.compress_identical_objects()
+
+
+# The pack's own page numbers, drawn on transparent pages of each paper page's size.
+_OVERLAY = """<!DOCTYPE html><html><head><style>
+@page portrait {{ size: A4; margin: 0 12mm 8mm 0; @bottom-right {{ content: "Page " counter(page); font: bold 9pt "Liberation Sans", sans-serif; }} }}
+@page landscape {{ size: A4 landscape; margin: 0 12mm 8mm 0; @bottom-right {{ content: "Page " counter(page); font: bold 9pt "Liberation Sans", sans-serif; }} }}
+div {{ break-after: page; }} div:last-child {{ break-after: auto; }}
+</style></head><body>{pages}</body></html>"""

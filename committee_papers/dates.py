@@ -1,0 +1,12 @@
+"""Dates as councils write them on their papers."""
+
+from __future__ import annotations
+
+import datetime
+
+_ORDINALS = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}
+
+
+def long_date(value: datetime.date) -> str:
+    """Write a date as councils do on their papers: Monday, 12th November 2007."""
+    return f"{value:%A}, {value.day}{_ORDINALS.get(value.day, 'th')} {value:%B %Y}"

@@ -1,0 +1,109 @@
+"""A meeting: its details, membership and the agenda items the clerk publishes."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Literal
+
+from pydantic import Field
+
+from .common import Prose, Status, Strict
+from .paper import Located
+
+
+class Membership(Strict):
+    """Who sits on the committee."""
+
+    chair: str
+    vice_chair: str | None = None
+    members: list[str] = []
+    """The other members, as the council lists them (Councillor ...)."""
+
+
+class Clerk(Strict):
+    """The democratic services officer to contact about the meeting."""
+
+    name: str
+    post: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class Exemption(Strict):
+    """Why an item is taken in private (Schedule 12A, Local Government Act 1972)."""
+
+    paragraph: int = Field(ge=1, le=7)
+    """The paragraph of Part 1 of Schedule 12A (1-7)."""
+    public_interest: Prose
+    """Why the public interest in keeping it exempt outweighs the interest in disclosing it."""
+
+
+class AgendaItem(Strict):
+    """One item of the agenda, in order."""
+
+    title: str
+    paper: str | None = None
+    """The report for this item: a path inside content/ (cabinet/report.yaml). None for procedural items."""
+    text: Prose | None = None
+    """What the agenda says under the item (for procedural items such as apologies)."""
+    supplementary: bool = False
+    """Yes for an item added after the agenda was published."""
+    published: datetime.date | None = None
+    """When the item's papers were published, if later than the agenda."""
+    urgency: Prose | None = None
+    """The chair's reason for taking a late item as a matter of urgency; printed on the agenda."""
+    exempt: Exemption | None = None
+
+
+class Meeting(Strict):
+    """A meeting of a committee, Cabinet or panel, and its agenda."""
+
+    kind: Literal["meeting"]
+    council: str
+    """The council's theme (a folder in templates/)."""
+    status: Status = "final"
+    """draft or final; a draft agenda carries a DRAFT mark on every page."""
+    committee: str
+    date: datetime.date
+    time: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    """The start time, 24-hour: 17:30."""
+    venue: str
+    membership: Membership
+    clerk: Clerk
+    published: datetime.date
+    """The day the agenda and reports are published."""
+    items: list[AgendaItem] = Field(min_length=1)
+    """The agenda items, in order; they are numbered 1, 2, 3 ..."""
+
+    @property
+    def agenda_item(self) -> None:
+        """Return nothing: an agenda is not itself an item (the base template asks)."""
+        return None
+
+    @property
+    def exempt(self) -> None:
+        """Return nothing: the agenda itself is always published; its exempt items say so."""
+        return None
+
+    @property
+    def title(self) -> str:
+        """Return the meeting's name as the agenda heads it."""
+        return f"{self.committee}, {self.date:%-d %B %Y}"
+
+    def problems(self) -> list[Located]:
+        """Return items whose papers are stated inconsistently."""
+        found: list[Located] = []
+        for i, item in enumerate(self.items):
+            if item.published and item.published < self.published:
+                found.append((("items", i, "published"), f"expected a date on or after the agenda's publication ({self.published}), got {item.published}"))
+            if item.supplementary and not item.paper:
+                found.append((("items", i, "paper"), "expected a paper for a supplementary item, got nothing"))
+        return found
+
+    def derived(self) -> dict[str, Any]:
+        """Return the item numbers."""
+        return {"numbers": [str(n) for n in range(1, len(self.items) + 1)]}
+
+    def document_date(self) -> datetime.date:
+        """Return the day of publication, the date the agenda carries."""
+        return self.published
