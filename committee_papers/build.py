@@ -76,6 +76,8 @@ class Report:
     checked: list[str] = field(default_factory=list)
     failed: dict[str, list[str]] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)
+    """Every layout the build made, in order: what a rebuild could not reuse."""
 
     @property
     def ok(self) -> bool:
@@ -202,6 +204,7 @@ def build(config: Config) -> Report:
     assembler = Assembler(renderer, PdfCache(config.output), lambda job, number: paper_digest(config, job, number))
     for pack in checked.packs:
         _build_pack(pack, assembler, config, report)
+    report.rendered = renderer.rendered
     return report
 
 
