@@ -115,6 +115,9 @@ def _check_one(path: Path, name: str, config: Config, themes: dict[str, Theme | 
         raise ContentError([*theme.problems, source.problem(("council",), "the council's theme has problems (above)")])
     if isinstance(theme, PaperError):
         raise ContentError([source.problem(("council",), str(theme))])
+    problems = [source.problem(path, message) for path, message in paper.theme_problems(theme)]
+    if problems:
+        raise ContentError(problems)
     return Job(source, paper, theme)
 
 
