@@ -76,7 +76,7 @@ class GridChart:
     items: tuple[GridItem, ...]
     legend: tuple[tuple[str, str], ...] = ()
     """Names and colours of the fills, for the key."""
-    size: tuple[float, float] = (6.3, 4.2)
+    size: tuple[float, float] = (6.3, 3.8)
     """Width and height in inches."""
     numbered_levels: bool = True
     """Show each level as 'n Name'."""
@@ -202,7 +202,7 @@ def draw(chart: Chart) -> Drawn:
     from matplotlib.figure import Figure
 
     with matplotlib.rc_context(
-        {"svg.hashsalt": SVG_SALT, "svg.fonttype": "path", "font.family": ["DejaVu Sans"], "path.simplify": False}
+        {"svg.hashsalt": SVG_SALT, "svg.fonttype": "path", "font.family": ["Liberation Sans", "DejaVu Sans"], "path.simplify": False}
     ):
         figure = Figure(figsize=chart.size)
         chart.draw(figure)

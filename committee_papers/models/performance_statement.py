@@ -36,7 +36,9 @@ class CrossTab(Strict):
     rows: list[CrossTabRowValue] = Field(min_length=1)  # type: ignore[valid-type]
     """Each row: [label, count, count ...] in column order, or a mapping with label, counts and total."""
     total_label: str = "Total"
-    """The label of the totals row and the heading of the totals column."""
+    """The heading of the totals column."""
+    totals_row_label: str | None = None
+    """The label of the totals row; the total_label when not given."""
     column_totals: list[Count] | None = None
     """Only if the paper states them: they are checked."""
     total: Count | None = None
