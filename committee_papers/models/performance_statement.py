@@ -65,16 +65,19 @@ class CrossTab(Strict):
 
     def problems(self) -> list[Located]:
         found: list[Located] = []
+        unreadable = False
         for i, (label, counts, stated) in enumerate(self.table()):
             if any(c is None for c in counts):
                 bad = next(v for v, c in zip(self.rows[i][1:], counts) if c is None) if isinstance(self.rows[i], list) else ""
                 found.append((("rows", i), f"expected whole numbers after the row's label, got {bad!r}"))
+                unreadable = True
                 continue
             if len(counts) != len(self.columns):
                 found.append((("rows", i), f"expected {len(self.columns)} counts to match the columns, got {len(counts)}"))
+                unreadable = True
             if stated is not None and stated != sum(counts):
                 found.append((("rows", i, "total"), f"the row {label!r} adds up to {sum(counts)} but the paper states {stated}"))
-        if found:
+        if unreadable:
             return found
         computed = self.computed_column_totals()
         if self.column_totals is not None:
