@@ -185,7 +185,11 @@ def _check_paper(path: Path, name: str, config: Config, themes: Themes) -> Job:
         raise ContentError([Problem(name, 1, 1, "", f"papers live in {_name(config.content, config.root)}/; this file is outside it")])
     source = load(path, name)
     paper = validate(source)
-    return Job(source, paper, themes.of(source, paper.council))
+    theme = themes.of(source, paper.council)
+    problems = [source.problem(path, message) for path, message in paper.theme_problems(theme)]
+    if problems:
+        raise ContentError(problems)
+    return Job(source, paper, theme)
 
 
 def build(config: Config) -> Report:

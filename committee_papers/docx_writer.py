@@ -51,13 +51,13 @@ ALLOWED_CLASSES: dict[str, frozenset[str]] = {
     "p": frozenset({"label", "council", "report-of", "signature", "caption"}),
     "div": frozenset({"para", "body", "banner", "cover", "page-break"}),
     "ul": frozenset(), "ol": frozenset({"endnotes"}), "li": frozenset(),
-    "table": frozenset({"keep", "narrow"}), "caption": frozenset(), "colgroup": frozenset(), "col": frozenset(),
+    "table": frozenset({"keep", "narrow", "chart-data"}), "caption": frozenset(), "colgroup": frozenset(), "col": frozenset(),
     "thead": frozenset(), "tbody": frozenset(), "tr": frozenset({"group", "total"}),
     "th": frozenset(), "td": frozenset({"score"}),
     "dl": frozenset({"timeline"}), "dt": frozenset(), "dd": frozenset(),
     "aside": frozenset({"facts"}), "blockquote": frozenset(), "footer": frozenset({"running-footer"}),
     "header": frozenset({"running-header"}),
-    "figure": frozenset(), "img": frozenset(), "figcaption": frozenset(),
+    "figure": frozenset({"chart"}), "img": frozenset(), "figcaption": frozenset(),
     "strong": frozenset(), "b": frozenset(), "em": frozenset(), "i": frozenset(),
     "sup": frozenset({"note-ref"}), "sub": frozenset(), "br": frozenset(), "a": frozenset(),
     "span": frozenset({"num", "note-label", "page-number", "page-count", "status", "subtitle"}),
@@ -743,7 +743,8 @@ class _Writer:
 
     def _picture(self, img: etree._Element, ctx: Ctx) -> Picture:
         """Return the picture for an <img>, no wider than the text."""
-        src, alt = img.get("src"), img.get("alt")
+        # A chart carries its SVG for the PDF and web page and its PNG for Word.
+        src, alt = img.get("data-docx-src") or img.get("src"), img.get("alt")
         if not src or alt is None:
             raise RenderError(f"{_where(img)}: <img> needs src and alt")
         data = self.resolve_image(src)

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 from lxml import html as lxml_html
 
 from . import prose
 from .dates import long_date
 from .models import PaperBase
+from .models.values import answer_text, money_text
 from .notes import number_notes
 from .theme import Theme
 
@@ -36,6 +38,13 @@ def appendix_label(context: Any, n: int) -> str:
 def paragraph_number(context: Any, reference: str) -> str:
     """Return the number a paragraph reference (number or id) resolves to."""
     return context["outline"].paragraphs[reference]
+
+
+def figure(chart: Any, id: str, caption: str | None = None, with_table: bool = False) -> Markup:
+    """Return a chart's dialect figure, drawn once (see committee_papers.figures)."""
+    from .figures import figure_markup
+
+    return Markup(figure_markup(chart, id=id, caption=caption, with_table=with_table))
 
 
 def created(paper: PaperBase) -> datetime.datetime:
@@ -65,7 +74,8 @@ class Templates:
             keep_trailing_newline=True,
         )
         self.env.filters.update(prose=prose.to_html, inline=prose.to_inline, long_date=long_date, paragraph_number=paragraph_number)
-        self.env.globals.update(block_kind=block_kind, appendix_label=appendix_label)
+        self.env.globals.update(block_kind=block_kind, appendix_label=appendix_label, figure=figure, answer=answer_text)
+        self.env.filters.update(money=money_text)
 
     @lru_cache(maxsize=None)
     def stylesheet(self) -> str:

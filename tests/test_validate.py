@@ -48,7 +48,7 @@ def test_every_problem_in_a_file_is_reported_together():
 
 def test_unknown_kind_suggests_a_kind():
     found = problems(MINI_REPORT.replace("kind: committee-report", "kind: comittee-report"))
-    assert found == [f"{NAME}:1:7: kind: expected one of: committee-report, got 'comittee-report' (did you mean 'committee-report'?)"]
+    assert found == [f"{NAME}:1:7: kind: expected one of: committee-report, portfolio-plan, performance-statement, got 'comittee-report' (did you mean 'committee-report'?)"]
 
 
 def test_unknown_block_suggests_a_block():

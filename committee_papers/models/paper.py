@@ -49,6 +49,10 @@ class PaperBase(Strict):
         found = [((*path, *sub), message) for path, m in models if isinstance(m, Table) for sub, message in m.problems()]
         return found + score_problems(models) + note_problems(list(texts(self)), self.note_scopes())
 
+    def theme_problems(self, theme: Any) -> list[Located]:
+        """Return values that do not fit the council's theme (such as a risk level beyond its scales)."""
+        return []
+
     def note_scopes(self) -> dict[tuple[Any, ...], set[str]]:
         """Return each part of the paper that collects its own notes (by path) and its note markers."""
         return {(): set()}

@@ -1,0 +1,233 @@
+"""Charts drawn from a paper's data, once, as SVG (PDF and HTML) and PNG (DOCX).
+
+A kind of paper describes a chart as one of the specifications below: plain,
+frozen data with no drawing library behind it, so `check` can build and test
+it without importing matplotlib. The render phase turns a specification into
+dialect markup with `figure_markup`, which draws it once (matplotlib, Agg
+backend, imported only then) to both formats, embeds both as data: URLs and
+writes the alt text the specification generates from the same data (and,
+when asked, the same data as a table). docs/dialect.md describes the markup.
+
+To add a chart: add a frozen dataclass with `alt_text()`, `table()` and
+`draw(figure)`; nothing else in the pipeline changes.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html import escape
+from typing import Any, Protocol
+
+PNG_DPI = 200
+SVG_SALT = "committee-papers"  # fixes the ids matplotlib writes into SVG
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """The data behind a chart as a table: column headings and rows of text."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+class Chart(Protocol):
+    """What every chart specification offers."""
+
+    title: str
+    size: tuple[float, float]
+
+    def alt_text(self) -> str: ...
+
+    def table(self) -> DataTable: ...
+
+    def draw(self, figure: Any) -> None: ...
+
+
+@dataclass(frozen=True)
+class GridItem:
+    """Something placed in a grid cell: a short label drawn in the cell, and its full name."""
+
+    label: str
+    name: str
+    column: int
+    """The cell's column, counted from 1 at the left."""
+    row: int
+    """The cell's row, counted from 1 at the bottom."""
+    note: str = ""
+    """More about the item for the alt text and table, such as its rating."""
+
+
+@dataclass(frozen=True)
+class GridChart:
+    """A grid of shaded cells with items placed in them: a risk matrix, a heat map."""
+
+    title: str
+    x_title: str
+    x_levels: tuple[str, ...]
+    """Column names, left to right (the first is column 1)."""
+    y_title: str
+    y_levels: tuple[str, ...]
+    """Row names, bottom to top (the first is row 1)."""
+    fills: tuple[tuple[str, ...], ...]
+    """Cell colours (#RRGGBB) by row then column, bottom row first."""
+    items: tuple[GridItem, ...]
+    legend: tuple[tuple[str, str], ...] = ()
+    """Names and colours of the fills, for the key."""
+    size: tuple[float, float] = (6.3, 3.8)
+    """Width and height in inches."""
+    numbered_levels: bool = True
+    """Show each level as 'n Name'."""
+
+    def level(self, axis: str, n: int) -> str:
+        levels = self.x_levels if axis == "x" else self.y_levels
+        return f"{n} {levels[n - 1]}" if self.numbered_levels else levels[n - 1]
+
+    def alt_text(self) -> str:
+        """Describe the grid and where every item sits, from the data."""
+        count = len(self.items)
+        text = (
+            f"{self.title}: a grid of {self.y_title} ({self.level('y', 1)} to {self.level('y', len(self.y_levels))}, "
+            f"rows) by {self.x_title} ({self.level('x', 1)} to {self.level('x', len(self.x_levels))}, columns) "
+            f"with {count} item{'s' * (count != 1)} placed."
+        )
+        for item in self.items:
+            where = f"{self.y_title} {self.level('y', item.row)}, {self.x_title} {self.level('x', item.column)}"
+            text += f" {item.label} {item.name}: {where}{'; ' + item.note if item.note else ''}."
+        if not self.items:
+            text += " The grid is empty."
+        return text
+
+    def table(self) -> DataTable:
+        """Return the items and their cells as a table."""
+        return DataTable(
+            ("", "Item", self.y_title, self.x_title, ""),
+            tuple(
+                (i.label, i.name, self.level("y", i.row), self.level("x", i.column), i.note) for i in self.items
+            ),
+        )
+
+    def draw(self, figure: Any) -> None:
+        from matplotlib.patches import Patch, Rectangle
+
+        ax = figure.add_axes((0.25, 0.17, 0.5, 0.72))
+        columns, rows = len(self.x_levels), len(self.y_levels)
+        for r in range(rows):
+            for c in range(columns):
+                ax.add_patch(Rectangle((c, r), 1, 1, facecolor=self.fills[r][c], edgecolor="#FFFFFF", linewidth=2))
+        cells: dict[tuple[int, int], list[GridItem]] = {}
+        for item in self.items:
+            cells.setdefault((item.column, item.row), []).append(item)
+        for (column, row), placed in sorted(cells.items()):
+            for k, item in enumerate(placed):
+                offset = (k - (len(placed) - 1) / 2) * 0.3
+                x, y = column - 0.5 + offset, row - 0.5
+                ax.plot(x, y, "o", markersize=17, color="#FFFFFF", markeredgecolor="#1A1A1A", markeredgewidth=1.2)
+                ax.text(x, y, item.label, ha="center", va="center", fontsize=7, fontweight="bold", color="#1A1A1A")
+        ax.set_xlim(0, columns)
+        ax.set_ylim(0, rows)
+        ax.set_xticks([c + 0.5 for c in range(columns)], [self.level("x", c + 1) for c in range(columns)], fontsize=7)
+        ax.set_yticks([r + 0.5 for r in range(rows)], [self.level("y", r + 1) for r in range(rows)], fontsize=7)
+        ax.tick_params(length=0)
+        ax.set_xlabel(self.x_title, fontsize=9, fontweight="bold")
+        ax.set_ylabel(self.y_title, fontsize=9, fontweight="bold")
+        for side in ax.spines.values():
+            side.set_visible(False)
+        ax.set_title(self.title, fontsize=10, fontweight="bold")
+        if self.legend:
+            handles = [Patch(facecolor=colour, edgecolor="#595959", label=name) for name, colour in self.legend]
+            figure.legend(handles=handles, loc="center right", fontsize=8, frameon=False, title="Band", title_fontsize=8)
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """Horizontal bars, one per category, each with its own colour: counts by status, scores by area."""
+
+    title: str
+    value_title: str
+    categories: tuple[str, ...]
+    values: tuple[float, ...]
+    colours: tuple[str, ...]
+    size: tuple[float, float] = (6.3, 3.0)
+    notes: tuple[str, ...] = field(default=())
+    """Optional words per bar for the alt text and table (such as 'worse than target')."""
+
+    def alt_text(self) -> str:
+        parts = [f"{self.title}: a bar chart of {self.value_title} by category."]
+        for i, (category, value) in enumerate(zip(self.categories, self.values)):
+            note = self.notes[i] if i < len(self.notes) and self.notes[i] else ""
+            parts.append(f"{category}: {_number(value)}{'; ' + note if note else ''}.")
+        return " ".join(parts)
+
+    def table(self) -> DataTable:
+        notes = [self.notes[i] if i < len(self.notes) else "" for i in range(len(self.categories))]
+        return DataTable(
+            ("Category", self.value_title, ""),
+            tuple((c, _number(v), n) for c, v, n in zip(self.categories, self.values, notes)),
+        )
+
+    def draw(self, figure: Any) -> None:
+        ax = figure.add_axes((0.3, 0.18, 0.65, 0.7))
+        positions = list(range(len(self.categories)))[::-1]
+        ax.barh(positions, self.values, color=self.colours, edgecolor="#1A1A1A", linewidth=0.6)
+        ax.set_yticks(positions, self.categories, fontsize=8)
+        ax.set_xlabel(self.value_title, fontsize=9)
+        ax.set_title(self.title, fontsize=10, fontweight="bold")
+        for p, v in zip(positions, self.values):
+            ax.text(v, p, f" {_number(v)}", va="center", fontsize=8)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A chart drawn in both formats."""
+
+    svg: bytes
+    png: bytes
+
+
+@lru_cache(maxsize=64)
+def draw(chart: Chart) -> Drawn:
+    """Draw a chart once to SVG and PNG; the same chart gives the same bytes."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context(
+        {"svg.hashsalt": SVG_SALT, "svg.fonttype": "path", "font.family": ["Liberation Sans", "DejaVu Sans"], "path.simplify": False}
+    ):
+        figure = Figure(figsize=chart.size)
+        chart.draw(figure)
+        svg, png = io.BytesIO(), io.BytesIO()
+        figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+        figure.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    return Drawn(svg.getvalue(), png.getvalue())
+
+
+def figure_markup(chart: Chart, *, id: str, caption: str | None = None, with_table: bool = False) -> str:
+    """Return the dialect markup of a chart: a figure whose HTML/PDF image is the SVG and DOCX image the PNG."""
+    drawn = draw(chart)
+    svg = "data:image/svg+xml;base64," + base64.b64encode(drawn.svg).decode("ascii")
+    png = "data:image/png;base64," + base64.b64encode(drawn.png).decode("ascii")
+    alt = escape(chart.alt_text(), quote=True)
+    width = f"{chart.size[0] * 25.4:.0f}mm"
+    html = (
+        f'<figure class="chart" id="{escape(id)}">'
+        f'<img src="{svg}" data-docx-src="{png}" alt="{alt}" style="width: {width}">'
+        + (f"<figcaption>{escape(caption)}</figcaption>" if caption else "")
+        + "</figure>"
+    )
+    if with_table:
+        data = chart.table()
+        head = "".join(f'<th scope="col">{escape(c)}</th>' for c in data.columns)
+        body = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>" for row in data.rows)
+        html += f'<table class="keep chart-data"><caption>{escape(chart.title)}: the data</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return html

@@ -1,0 +1,109 @@
+"""Typed values the plan and statement kinds share: answers, money, months, counts and per cents."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, Field, PlainSerializer
+
+from .common import Prose, Strict, by_shape
+
+YesNo = Literal["Yes", "No"]
+EiaNeed = Literal["New", "Review", "Yes", "No"]
+"""Whether an equality impact assessment is needed: a new one, a review of one, yes (not saying which) or no."""
+
+
+class YesNoNote(Strict):
+    """An answer with words beside it, or words alone where the answer is not a plain Yes or No."""
+
+    answer: YesNo | None = None
+    note: Prose
+    """What the cell says besides the answer (Markdown)."""
+
+
+class EiaNote(Strict):
+    """An EIA answer with words beside it, or words alone."""
+
+    answer: EiaNeed | None = None
+    note: Prose
+
+
+YesNoValue = by_shape({str: YesNo, dict: YesNoNote}, "expected Yes, No or a mapping with answer and note")
+EiaValue = by_shape({str: EiaNeed, dict: EiaNote}, "expected New, Review, Yes, No or a mapping with answer and note")
+
+
+def answer_text(value: object) -> tuple[str | None, str]:
+    """Return an answer field as (answer, note) for the templates."""
+    if value is None:
+        return None, ""
+    if isinstance(value, str):
+        return value, ""
+    return value.answer, value.note  # type: ignore[attr-defined]
+
+
+def _money(value: object) -> object:
+    if isinstance(value, str):
+        text = value.replace(",", "").replace("£", "").strip()
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            raise ValueError("expected an amount in pounds such as 125000 or -4,500.50") from None
+    return value
+
+
+Money = Annotated[Decimal, BeforeValidator(_money)]
+"""An amount in pounds: 125000, 125,000 or -4500.50."""
+
+
+def _percent(value: object) -> object:
+    if isinstance(value, str):
+        text = value.strip().removesuffix("%").strip()
+        if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+            raise ValueError("expected a percentage such as 22.6 or 22.6%")
+        return Decimal(text)
+    return value
+
+
+Percent = Annotated[Decimal, BeforeValidator(_percent)]
+"""A percentage as typed: 22.6 or 22.6%; its decimal places say how it was rounded."""
+
+Count = Annotated[int, Field(ge=0)]
+
+
+def _month(value: object) -> object:
+    if isinstance(value, str):
+        match = re.fullmatch(r"(\d{4})-(\d{2})(-(\d{2}))?", value.strip())
+        if not match:
+            raise ValueError("expected a month such as 2012-03 or a date such as 2012-03-31")
+        year, month, day = int(match[1]), int(match[2]), match[4]
+        try:
+            return Month(datetime.date(year, month, int(day or 1)), day is not None)
+        except ValueError:
+            raise ValueError("expected a real month or date such as 2012-03 or 2012-03-31") from None
+    return value
+
+
+@dataclass(frozen=True)
+class Month:
+    """A month (2012-03, shown as March 2012) or a date (2012-03-31, shown as 31 March 2012)."""
+
+    date: datetime.date
+    has_day: bool
+
+    def __str__(self) -> str:
+        return f"{self.date.day} {self.date:%B %Y}" if self.has_day else f"{self.date:%B %Y}"
+
+
+MonthOrDate = Annotated[Month, BeforeValidator(_month), PlainSerializer(str)]
+
+
+def money_text(value: Decimal | None) -> str:
+    """Write an amount as the budget table shows it: 125,000 or (4,500) for a negative; blank when unknown."""
+    if value is None:
+        return ""
+    text = f"{abs(value):,.2f}".removesuffix(".00")
+    return f"({text})" if value < 0 else text

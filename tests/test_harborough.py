@@ -1,0 +1,311 @@
+"""The Harborough portfolio plan and performance statement: derived figures, mismatch errors and the built papers."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
+from lxml import html as lxml_html
+from pypdf import PdfReader
+
+from committee_papers.build import Config, build, check
+from committee_papers.errors import ContentError
+from committee_papers.loader import load
+from committee_papers.validate import validate
+
+from .conftest import ROOT
+
+PLAN = "content/portfolio-plans/community-engagement-2012-13.yaml"
+STATEMENT = "content/scrutiny/community-engagement-performance-2011-12.yaml"
+
+
+def paper(name: str):
+    return validate(load(ROOT / name, name))
+
+
+def problems(project, name: str, text: str) -> list[str]:
+    root = project({name: text})
+    jobs, report = check(Config(root))
+    assert not jobs
+    return report.failed[name]
+
+
+# ------------------------------------------------------------ derived figures
+
+
+def test_crosstab_totals_are_computed() -> None:
+    statement = paper(STATEMENT)
+    table = statement.achievements[0].content[2].crosstab
+    assert table.grand_total() == 1758
+    assert table.computed_column_totals() == [339, 182, 896, 220, 121]
+    assert table.row_totals()[:3] == [73, 257, 300]
+    assert "1758" not in (ROOT / STATEMENT).read_text()  # computed, not typed
+
+
+def test_difference_and_marker_by_polarity() -> None:
+    target = paper(STATEMENT).achievements[2].content[3].against_target
+    assert target.computed_difference == 9109
+    assert target.performance() == "better"
+    assert target.model_copy(update={"better": "lower"}).performance() == "worse"
+    assert target.model_copy(update={"actual": target.target}).performance() == "on_target"
+    assert "9109" not in (ROOT / STATEMENT).read_text()
+
+
+def test_risk_rating_and_band_are_computed(project) -> None:
+    plan = paper(PLAN)
+    assert plan.risks[0].computed_rating == 8
+    root = project({})
+    from committee_papers.theme import load_theme
+
+    theme = load_theme(root / "templates", "harborough", root)
+    assert theme.risk.band(8).name == "Medium"
+    assert theme.risk.impact.header().startswith("Negligible = 1, Marginal = 2")
+    assert plan.priority_links(plan.actions[3].priority, theme) == "1,4"
+    assert plan.priority_links(plan.actions[0].priority, theme) == "Dependent on the outcome of the review"
+
+
+def test_budget_net_is_blank_when_unknown_and_computed_when_known() -> None:
+    plan = paper(PLAN)
+    assert all(year.net is None for year in plan.budget)
+    known = plan.budget[0].model_copy(update={"direct_expenditure": 1000, "direct_income": 250})
+    assert known.net == 750
+
+
+def test_risk_matrix_alt_text_lists_every_risk_and_cell(project) -> None:
+    from committee_papers.theme import load_theme
+
+    root = project({})
+    theme = load_theme(root / "templates", "harborough", root)
+    chart = paper(PLAN).risk_matrix(theme)
+    alt = chart.alt_text()
+    assert "R1 Failing to meet 'Achieving' standard of EFLG: Likelihood 4 Significant, Impact 2 Marginal; rating 8, Medium." in alt
+    assert chart.fills[3][1] == theme.risk.band(8).colour
+
+
+# ------------------------------------------------------------ mismatch errors
+
+STATEMENT_HEAD = """\
+kind: performance-statement
+council: harborough
+panel: Scrutiny People
+portfolio: Things
+portfolio_holder: Cllr Test
+year: 2011/2012
+achievements:
+  - code: CEC 01
+    title: A title
+    content:
+"""
+
+
+def test_stated_crosstab_totals_are_checked(project) -> None:
+    text = STATEMENT_HEAD + """\
+      - crosstab:
+          columns: [A, B]
+          rows:
+            - [One, 1, 2]
+            - {label: Two, counts: [3, 4], total: 8}
+          column_totals: [4, 7]
+          total: 11
+"""
+    found = problems(project, "content/s.yaml", text)
+    assert any(re.search(r"content/s\.yaml:15:\d+: .*total: the row 'Two' adds up to 7 but the paper states 8", p) for p in found), found
+    assert any(re.search(r"content/s\.yaml:16:\d+: .*column_totals\[1\]: the column 'B' adds up to 6 but the paper states 7", p) for p in found), found
+    assert any(re.search(r"content/s\.yaml:17:\d+: .*total: the counts add up to 10 but the paper states 11", p) for p in found), found
+
+
+def test_stated_difference_is_checked(project) -> None:
+    text = STATEMENT_HEAD + """\
+      - against_target:
+          actual: 439097
+          target: 429988
+          difference: 9000
+          better: higher
+"""
+    found = problems(project, "content/s.yaml", text)
+    assert any(re.search(r"content/s\.yaml:14:\d+: .*difference: actual 439097 less target 429988 is 9109 but the paper states 9000", p) for p in found), found
+
+
+def test_percentages_must_make_100_within_rounding(project) -> None:
+    text = STATEMENT_HEAD + """\
+      - breakdown:
+          columns: [Great, Good, Ok, Poor]
+          rows:
+            - [Fine, 22.6%, 54.1%, 22%, 1.3%]
+            - [Off, 25.2%, 56.1%, 17.8%, 1.9%]
+"""
+    found = problems(project, "content/s.yaml", text)
+    assert len(found) == 1
+    assert re.search(r"content/s\.yaml:15:\d+: .*the percentages of 'Off' add up to 101\.0% but should make 100%", found[0]), found
+
+
+PLAN_MINI = """\
+kind: portfolio-plan
+council: harborough
+year: 2012-13
+portfolio: Things
+portfolio_holder: Cllr Test
+lead_officers: [A. Officer]
+vision: [A vision.]
+priorities:
+  items:
+    - {id: places, name: Places, text: Places to live.}
+remit: [Leisure]
+budget:
+  - {year: 2012/13, direct_expenditure: 1000, direct_income: 200, net_direct_expenditure: 900}
+actions:
+  - action: Do a thing
+    priority: [places, nowhere]
+    eia: Maybe
+risks:
+  - risk: A risk
+    impact: 2
+    likelihood: 4
+    rating: 6
+"""
+
+
+def test_plan_mismatches_name_the_line_and_both_numbers(project) -> None:
+    found = problems(project, "content/p.yaml", PLAN_MINI.replace("eia: Maybe", "eia: New"))
+    text = "\n".join(found)
+    assert re.search(r"content/p\.yaml:13:\d+: .*the paper states net direct expenditure of 900 but expenditure 1000 less income 200 is 800", text)
+    assert re.search(r"content/p\.yaml:16:\d+: actions\[0\]\.priority\[1\]: unknown priority id 'nowhere'", text)
+    assert re.search(r"content/p\.yaml:22:\d+: risks\[0\]\.rating: the paper states a rating of 6 but impact 2 x likelihood 4 is 8", text)
+
+
+def test_a_typed_answer_outside_its_vocabulary_is_an_error(project) -> None:
+    typo = problems(project, "content/q.yaml", PLAN_MINI)
+    assert re.search(r"content/q\.yaml:17:\d+: actions\[0\]\.eia: expected one of .*got 'Maybe'", "\n".join(typo))
+
+
+def test_risk_level_beyond_the_theme_scale_is_an_error(project) -> None:
+    text = PLAN_MINI.replace("nowhere", "places").replace("eia: Maybe", "eia: New").replace("rating: 6", "rating: 14")
+    text = text.replace("net_direct_expenditure: 900", "net_direct_expenditure: 800").replace("likelihood: 4", "likelihood: 7")
+    found = problems(project, "content/p.yaml", text)
+    assert len(found) == 1
+    assert re.search(r"content/p\.yaml:21:\d+: risks\[0\]\.likelihood: expected a level from 1 to 6 on the Likelihood scale", found[0])
+
+
+# ------------------------------------------------------------ check imports no renderer
+
+
+def test_check_does_not_import_matplotlib() -> None:
+    code = (
+        "import sys; from pathlib import Path; from committee_papers.build import Config, check;"
+        f"jobs, report = check(Config(Path({str(ROOT)!r})));"
+        "assert report.ok, report.failed; print('matplotlib' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# ------------------------------------------------------------ the built papers
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("harborough")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    for name in (PLAN, STATEMENT):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, root / name)
+    report = build(Config(root))
+    assert report.ok, report.failed
+    return root / "output" / "harborough"
+
+
+def plan_file(built: Path, ext: str) -> Path:
+    return built / "portfolio-plans" / f"community-engagement-2012-13.{ext}"
+
+
+def statement_file(built: Path, ext: str) -> Path:
+    return built / "scrutiny" / f"community-engagement-performance-2011-12.{ext}"
+
+
+def test_plan_pdf_actions_landscape_with_repeating_header_and_draft_on_every_page(built) -> None:
+    reader = PdfReader(plan_file(built, "pdf"))
+    landscape = [p for p in reader.pages if float(p.mediabox.width) > float(p.mediabox.height)]
+    assert len(landscape) >= 2
+    for page in landscape:
+        assert "Portfolio Action Priority Link Lead Head of Service" in " ".join(page.extract_text().split())
+    assert all("DRAFT" in page.extract_text() for page in reader.pages)
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "Impact: Negligible = 1, Marginal = 2, Critical = 3, Catastrophic = 4" in text
+    assert "Dependent on the outcome of the review" in text
+
+
+def test_plan_docx_landscape_section_and_header_row(built) -> None:
+    document = docx.Document(plan_file(built, "docx"))
+    orientations = [s.orientation for s in document.sections]
+    assert WD_ORIENT.LANDSCAPE in orientations and orientations[-1] == WD_ORIENT.PORTRAIT
+    actions = next(t for t in document.tables if t.rows[0].cells[0].text == "Portfolio Action")
+    assert len(actions.columns) == 10
+    assert actions.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert [c.text for c in actions.rows[4].cells[6:]] == ["No", "No", "With Key stakeholders", ""]
+    budget = next(t for t in document.tables if t.rows[0].cells[1].text == "Approved Budget 2011/12 £")
+    assert [c.text for c in budget.rows[3].cells] == ["Net Direct Expenditure", "", ""]
+    risk = next(t for t in document.tables if t.rows[0].cells[1].text == "Detail of risk")
+    assert risk.rows[1].cells[4].text == "8\nMedium"
+
+
+def test_risk_matrix_is_svg_in_html_and_png_with_alt_in_docx(built) -> None:
+    page = lxml_html.parse(str(plan_file(built, "html"))).getroot()
+    (img,) = page.xpath('//figure[@class="chart"][@id="risk-matrix"]/img')
+    assert img.get("src").startswith("data:image/svg+xml;base64,")
+    assert "R1 Failing to meet" in img.get("alt") and "Likelihood 4 Significant, Impact 2 Marginal" in img.get("alt")
+    with zipfile.ZipFile(plan_file(built, "docx")) as z:
+        media = [n for n in z.namelist() if n.startswith("word/media/")]
+        body = z.read("word/document.xml").decode()
+    assert media and all(n.endswith(".png") for n in media)
+    assert 'descr="Risk matrix: a grid of Likelihood' in body
+    reader = PdfReader(plan_file(built, "pdf"))
+    assert any("/XObject" in (p.get("/Resources") or {}) or "Risk matrix" in p.extract_text() for p in reader.pages)
+
+
+def test_statement_outputs_carry_the_derived_figures_header_and_marker(built) -> None:
+    reader = PdfReader(statement_file(built, "pdf"))
+    for page in reader.pages:
+        text = " ".join(page.extract_text().split())
+        assert "PERFORMANCE MANAGEMENT Statement to Scrutiny People by the Community Engagement, Cohesion and Wellbeing Portfolio Holder (Cllr Pain) 2011/2012" in text
+    document = docx.Document(statement_file(built, "docx"))
+    cross = next(t for t in document.tables if t.rows[0].cells[0].text == "Target group")
+    assert [c.text for c in cross.rows[-1].cells] == ["Total target groups engaged", "339", "182", "896", "220", "121", "1758"]
+    assert cross.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    target = next(t for t in document.tables if t.rows[0].cells[0].text == "Actual Patronage April")
+    assert [c.text for c in target.rows[1].cells] == ["439097", "429988", "9109", "1031972", "▲ Better than target"]
+    header = document.sections[0].header.paragraphs[0].text
+    assert "Appendix A" in header and "(Cllr Pain) 2011/2012" in header
+    key = " ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "▼ Worse than target" in key  # in words, not only colour
+
+
+def test_draft_statement_is_marked_on_every_page(project) -> None:
+    text = (ROOT / STATEMENT).read_text().replace("status: final", "status: draft")
+    root = project({STATEMENT: text})
+    assert build(Config(root)).ok
+    reader = PdfReader(root / "output" / "harborough" / "scrutiny" / "community-engagement-performance-2011-12.pdf")
+    assert all("DRAFT" in page.extract_text() for page in reader.pages)
+
+
+def test_figures_are_deterministic() -> None:
+    from committee_papers.figures import GridChart, GridItem, draw
+
+    chart = GridChart("T", "X", ("a", "b"), "Y", ("c", "d"), (("#FFFFFF", "#000000"), ("#000000", "#FFFFFF")), (GridItem("R1", "n", 1, 2),))
+    first = draw(chart)
+    draw.cache_clear()
+    second = draw(chart)
+    assert first.svg == second.svg and first.png == second.png
+    assert b"<dc:date>" not in first.svg
+
+
+def test_unknown_yaml_error_paths_raise_content_error() -> None:
+    with pytest.raises(ContentError):
+        validate(load(ROOT / PLAN, PLAN).__class__(ROOT / PLAN, PLAN, {"kind": "portfolio-plan"}))
