@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import io
-from typing import Any, Callable
+from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 from weasyprint import HTML
 
-from .build import Job
-from .cache import PdfCache
 from .errors import ContentError
 from .dates import long_date
 from .packs import Pack, PackItem
@@ -18,30 +16,16 @@ from .render import Renderer
 
 
 class Assembler:
-    """Lays out the papers of a pack (reusing unchanged ones) and binds them behind the front sheet."""
+    """Binds each pack from its papers' laid-out copies, laying out only the front sheets itself."""
 
-    def __init__(self, renderer: Renderer, cache: PdfCache, digest_of: Callable[[Job, str], str]) -> None:
+    def __init__(self, renderer: Renderer) -> None:
         self.renderer = renderer
-        self.cache = cache
-        self.digest_of = digest_of
 
-    def paper_pdf(self, entry: PackItem) -> bytes:
-        """Return an item's paper laid out with its agenda item number, from the cache when unchanged."""
-        job = entry.job
-        assert job is not None
-        key = self.digest_of(job, entry.number)
-        cached = self.cache.get(key)
-        if cached is not None:
-            return cached
-        paper = job.paper.model_copy(update={"agenda_item": entry.number})
-        dialect = self.renderer.dialect(paper, job.theme)
-        pdf = self.renderer.pdf(dialect, job.theme, job.source.path.parent, f"{job.source.name} (item {entry.number})")
-        self.cache.put(key, pdf)
-        return pdf
+    def build(self, pack: Pack, papers: dict[str, bytes]) -> dict[str, bytes]:
+        """Return the agenda in three formats and the public (and, if needed, confidential) pack PDFs.
 
-    def build(self, pack: Pack) -> dict[str, bytes]:
-        """Return the agenda in three formats and the public (and, if needed, confidential) pack PDFs."""
-        papers = {e.number: self.paper_pdf(e) for e in pack.items if e.job}
+        papers holds each item's laid-out copy by item number.
+        """
         public = [e for e in pack.items if not e.item.exempt]
         files: dict[str, bytes] = {}
         front, pages = self._front_sheet(pack, papers, public)

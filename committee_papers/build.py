@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import PdfCache, inputs_digest, tree_digest
+from .cache import Fingerprints, Manifest, PdfCache
 from .errors import ContentError, PaperError, Problem, ThemeError
 from .loader import Source, load
 from .models import PaperBase
@@ -29,7 +28,11 @@ class Config:
 
     root: Path
     papers: list[Path] = field(default_factory=list)
-    """Only these papers; every paper in content/ when empty."""
+    """Only these papers (or meetings); every one in content/ when empty."""
+    force: bool = False
+    """Lay out everything again, whatever the manifest says is up to date."""
+    jobs: int = 1
+    """How many processes lay papers out at once."""
 
     @property
     def content(self) -> Path:
@@ -78,6 +81,8 @@ class Report:
     notices: list[str] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)
     """Every layout the build made, in order: what a rebuild could not reuse."""
+    up_to_date: list[str] = field(default_factory=list)
+    """Papers and packs whose outputs were already made from the same inputs."""
 
     @property
     def ok(self) -> bool:
@@ -89,6 +94,8 @@ class Report:
         line = _count(len(done), "paper") + f" {verb}"
         if self.packs:
             line += f", {_count(len(self.packs), 'agenda pack')} built"
+        if self.up_to_date and verb == "built":
+            line += f", {len(self.up_to_date)} up to date"
         if self.failed:
             line += f", {len(self.failed)} failed: {', '.join(self.failed)}"
         return line
@@ -193,58 +200,118 @@ def _check_paper(path: Path, name: str, config: Config, themes: Themes) -> Job:
 
 
 def build(config: Config) -> Report:
-    """Check every paper and meeting, then render each valid paper and bind each valid pack."""
+    """Check every paper and meeting, then lay out what changed and bind each pack."""
     checked = check(config)
-    report = checked.report
-    if not checked.jobs and not checked.packs:
-        return report
-    # The renderers are imported only when there is work for them.
-    from .binder import Assembler
-    from .render import Renderer
-
-    renderer = Renderer(config.content, config.templates)
-    for job in checked.jobs:
-        _build_paper(job, renderer, config, report)
-    assembler = Assembler(renderer, PdfCache(config.output), lambda job, number: paper_digest(config, job, number))
-    for pack in checked.packs:
-        _build_pack(pack, assembler, config, report)
-    report.rendered = renderer.rendered
-    return report
+    plan = Plan(config, checked)
+    checked.report.up_to_date = plan.up_to_date(checked)
+    if plan.papers or plan.copies or plan.packs:  # a build with nothing to do imports no renderer
+        plan.carry_out(checked.report)
+        plan.manifest.save()
+    return checked.report
 
 
-def _build_paper(job: Job, renderer: Any, config: Config, report: Report) -> None:
-    name = job.source.name
-    try:
-        files = renderer.outputs(job.paper, job.theme, job.source.path.parent, name)
-    except PaperError as err:
-        report.failed[name] = [f"{name}: {err}"]
-        return
-    write_all({job.target(config, ext): data for ext, data in files.items()})
-    report.built.append(name)
-    logger.info("built %s", name)
+class Plan:
+    """What a build must lay out: papers, pack copies and packs whose inputs changed since the last build."""
+
+    def __init__(self, config: Config, checked: Checked) -> None:
+        self.config = config
+        self.manifest = Manifest(config.output, forget=config.force)
+        self.cache = PdfCache(config.output)
+        self.prints = Fingerprints(config.templates)
+        self.papers = [j for j in checked.jobs if not self.manifest.fresh(j.source.name, self.digest(j), self.targets(j))]
+        self.copies = [e for p in checked.packs for e in p.items if e.job and (config.force or self.cache.get(self.digest(e.job, e.number)) is None)]
+        self.packs = [p for p in checked.packs if config.force or not self.manifest.fresh(p.source.name, self.pack_digest(p), self.pack_targets(p))]
+
+    def digest(self, job: Job, agenda_item: str = "") -> str:
+        """Return the hash of what a paper's outputs (or its copy for an agenda item) are made from."""
+        return self.prints.source(job.source.digest, job.theme.slug, agenda_item)
+
+    def pack_digest(self, pack: Pack) -> str:
+        """Return the hash of what a pack is made from: its meeting, its papers' copies, its templates."""
+        copies = [self.digest(e.job, e.number) for e in pack.items if e.job]
+        return self.prints.source(pack.source.digest, pack.theme.slug, *copies)
+
+    def targets(self, job: Job) -> list[Path]:
+        """Return a paper's output files."""
+        return [job.target(self.config, ext) for ext in FORMATS]
+
+    def pack_targets(self, pack: Pack) -> list[Path]:
+        """Return a pack's output files."""
+        names = ["agenda.pdf", "agenda.docx", "agenda.html", "public-pack.pdf"]
+        names += ["confidential-pack.pdf"] if any(e.item.exempt for e in pack.items) else []
+        return [self.pack_folder(pack) / name for name in names]
+
+    def pack_folder(self, pack: Pack) -> Path:
+        """Return where a pack's files go: output/meetings/<meeting>/."""
+        return self.config.output / "meetings" / pack.slug
+
+    def up_to_date(self, checked: Checked) -> list[str]:
+        """Return the papers and packs that need no work."""
+        papers = [j.source.name for j in checked.jobs if j not in self.papers]
+        return papers + [p.source.name for p in checked.packs if p not in self.packs]
+
+    def carry_out(self, report: Report) -> None:
+        """Lay out the papers and copies on the workers, then bind the packs here."""
+        from .workers import Workers, lay_out_copy, lay_out_paper
+
+        with Workers(self.config.content, self.config.templates, self.config.jobs) as workers:
+            for job, outcome in zip(self.papers, workers.map(lay_out_paper, [_task(j) for j in self.papers])):
+                report.rendered += outcome.rendered
+                self._write_paper(job, outcome, report)
+            for entry, outcome in zip(self.copies, workers.map(lay_out_copy, [_task(e.job, e.number) for e in self.copies])):
+                report.rendered += outcome.rendered
+                if outcome.error is None:
+                    self.cache.put(self.digest(entry.job, entry.number), outcome.files["pdf"])
+        if self.packs:
+            self._bind_packs(report)
+
+    def _write_paper(self, job: Job, outcome: Any, report: Report) -> None:
+        name = job.source.name
+        if outcome.error is not None:
+            report.failed[name] = [f"{name}: {outcome.error}"]
+            self.manifest.record(name, None)
+            return
+        write_all({job.target(self.config, ext): data for ext, data in outcome.files.items()})
+        self.manifest.record(name, self.digest(job))
+        report.built.append(name)
+        logger.info("built %s", name)
+
+    def _bind_packs(self, report: Report) -> None:
+        from .binder import Assembler
+        from .render import Renderer
+
+        renderer = Renderer(self.config.content, self.config.templates)
+        for pack in self.packs:
+            self._bind(pack, Assembler(renderer), report)
+        report.rendered += renderer.rendered
+
+    def _bind(self, pack: Pack, assembler: Any, report: Report) -> None:
+        name = pack.source.name
+        copies = {e.number: self.cache.get(self.digest(e.job, e.number)) for e in pack.items if e.job}
+        failed = [e.job.source.name for e in pack.items if e.job and (copies[e.number] is None or e.job.source.name in report.failed)]
+        if failed:
+            report.failed[name] = [f"{name}: its papers failed to build: {', '.join(dict.fromkeys(failed))}"]
+            self.manifest.record(name, None)
+            return
+        try:
+            files = assembler.build(pack, copies)
+        except PaperError as err:
+            report.failed[name] = [f"{name}: {err}"]
+            self.manifest.record(name, None)
+            return
+        write_all({self.pack_folder(pack) / file: data for file, data in files.items()})
+        self.manifest.record(name, self.pack_digest(pack))
+        report.packs.append(name)
+        logger.info("bound %s", name)
 
 
-def _build_pack(pack: Pack, assembler: Any, config: Config, report: Report) -> None:
-    name = pack.source.name
-    failed = [e.job.source.name for e in pack.items if e.job and e.job.source.name in report.failed]
-    if failed:
-        report.failed[name] = [f"{name}: its papers failed to build: {', '.join(failed)}"]
-        return
-    try:
-        files = assembler.build(pack)
-    except PaperError as err:
-        report.failed[name] = [f"{name}: {err}"]
-        return
-    folder = config.output / "meetings" / pack.slug
-    write_all({folder / file: data for file, data in files.items()})
-    report.packs.append(name)
-    logger.info("bound %s", name)
+def _task(job: Job | None, agenda_item: str | None = None) -> Any:
+    """Return what a worker needs to lay out a paper, or its copy for an agenda item."""
+    from .workers import Task
 
-
-def paper_digest(config: Config, job: Job, agenda_item: str) -> str:
-    """Return the hash of everything a paper's laid-out PDF depends on."""
-    templates = [tree_digest(config.templates / "default"), tree_digest(config.templates / job.theme.slug)]
-    return inputs_digest(job.source.digest, *templates, agenda_item, os.environ.get("SOURCE_DATE_EPOCH", ""))
+    assert job is not None
+    paper = job.paper if agenda_item is None else job.paper.model_copy(update={"agenda_item": agenda_item})
+    return Task(job.source.name, paper, job.theme, job.source.path.parent)
 
 
 def _count(n: int, noun: str) -> str:

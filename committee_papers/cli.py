@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -17,7 +18,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="say what is done as it is done")
     commands = parser.add_subparsers(dest="command")
     build_command = commands.add_parser("build", help="build papers to PDF, DOCX and HTML (the default)")
-    build_command.add_argument("papers", nargs="*", type=Path, help="papers to build (default: all of content/)")
+    build_command.add_argument("papers", nargs="*", type=Path, help="papers or meetings to build (default: all of content/)")
+    build_command.add_argument("--force", action="store_true", help="lay out everything again, even what is up to date")
+    build_command.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes laying papers out at once (default: one per core)")
     check_command = commands.add_parser("check", help="validate papers without rendering")
     check_command.add_argument("papers", nargs="*", type=Path, help="papers to check (default: all of content/)")
     return parser
@@ -29,7 +32,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     if args.verbose:
         logging.getLogger("committee_papers").setLevel(logging.INFO)
-    config = Config(root=args.root.resolve(), papers=[p.resolve() for p in getattr(args, "papers", [])])
+    config = Config(
+        root=args.root.resolve(),
+        papers=[p.resolve() for p in getattr(args, "papers", [])],
+        force=getattr(args, "force", False),
+        jobs=max(1, getattr(args, "jobs", os.cpu_count() or 1)),
+    )
     try:
         if args.command == "check":
             report, verb = check(config).report, "checked"

@@ -1,0 +1,116 @@
+"""Lay papers out on every core: worker processes that each load fonts, stylesheets and templates once."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .errors import PaperError
+from .models import PaperBase
+from .theme import Theme
+
+# A worker is replaced after this many papers, so that what WeasyPrint and
+# fontconfig keep between documents cannot grow without limit over a long build.
+PAPERS_PER_WORKER = 25
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker needs to lay out one paper: no loader marks, no raw YAML."""
+
+    name: str
+    paper: PaperBase
+    theme: Theme
+    folder: Path
+    """The paper's folder in content/, where its relative links start."""
+
+
+@dataclass
+class Outcome:
+    """What a worker made of a task: the files, or the reason it could not."""
+
+    name: str
+    files: dict[str, bytes] = field(default_factory=dict)
+    error: str | None = None
+    rendered: list[str] = field(default_factory=list)
+
+
+_roots: tuple[Path, Path] | None = None
+_renderer: Any = None
+
+
+def _start(content: Path, templates: Path) -> None:
+    """Remember where the project is; the renderer itself is made on the first task."""
+    global _roots, _renderer
+    _roots, _renderer = (content, templates), None
+
+
+def _here() -> Any:
+    """Return this process's renderer, importing WeasyPrint now that the worker has started."""
+    global _renderer
+    if _renderer is None:
+        from .render import Renderer
+
+        assert _roots is not None
+        _renderer = Renderer(*_roots)
+    return _renderer
+
+
+def lay_out_paper(task: Task) -> Outcome:
+    """Return a paper's PDF, DOCX and HTML."""
+    return _attempt(task.name, lambda r: r.outputs(task.paper, task.theme, task.folder, task.name))
+
+
+def lay_out_copy(task: Task) -> Outcome:
+    """Return the PDF of a paper's copy for an agenda pack (its item number in the running header)."""
+    name = f"{task.name} (item {task.paper.agenda_item})"
+    return _attempt(name, lambda r: {"pdf": r.pdf(r.dialect(task.paper, task.theme), task.theme, task.folder, name)})
+
+
+def _attempt(name: str, make: Callable[[Any], dict[str, bytes]]) -> Outcome:
+    renderer = _here()
+    before = len(renderer.rendered)
+    try:
+        files = make(renderer)
+    except PaperError as err:  # sent back as text: the user's message, never a traceback
+        return Outcome(name, error=str(err), rendered=renderer.rendered[before:])
+    return Outcome(name, files, rendered=renderer.rendered[before:])
+
+
+class Workers:
+    """A pool of worker processes, or this process alone when one is asked for."""
+
+    def __init__(self, content: Path, templates: Path, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+        if jobs > 1:
+            # forkserver: workers start clean (no copy of this process's state) and can be recycled.
+            context = multiprocessing.get_context("forkserver")
+            self.pool = ProcessPoolExecutor(
+                jobs, mp_context=context, initializer=_start, initargs=(content, templates), max_tasks_per_child=PAPERS_PER_WORKER
+            )
+        else:
+            _start(content, templates)
+
+    def map(self, work: Callable[[Task], Outcome], tasks: Iterable[Task]) -> Iterator[Outcome]:
+        """Yield each task's outcome in the order of the tasks, whatever order they finish in."""
+        if self.pool is None:
+            return map(work, tasks)
+        return self.pool.map(work, tasks)
+
+    def close(self) -> None:
+        """Stop the workers."""
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,71 @@
+"""Rebuilds do no work twice: unchanged papers are skipped, and workers do not change a byte."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from committee_papers.build import Config, build
+
+from .conftest import MINI_REPORT, ROOT
+
+PAPER = "content/cabinet/mini.yaml"
+OTHER = "content/cabinet/other.yaml"
+
+
+def test_a_rebuild_lays_out_only_what_changed(project):
+    root = project({PAPER: MINI_REPORT, OTHER: MINI_REPORT.replace("A small report", "Another report")})
+    assert build(Config(root)).rendered == [PAPER, OTHER]
+    (root / OTHER).write_text(MINI_REPORT.replace("A small report", "Another report, revised"))
+    report = build(Config(root))
+    assert report.rendered == [OTHER]
+    assert report.up_to_date == [PAPER]
+    assert report.summary("built") == "1 paper built, 1 up to date"
+
+
+def test_a_changed_template_or_theme_lays_out_its_councils_papers_again(project):
+    root = project({PAPER: MINI_REPORT})
+    build(Config(root))
+    css = root / "templates/leicester-city/theme.css"
+    css.write_text("h1 { letter-spacing: 0.5pt; }")
+    assert build(Config(root)).rendered == [PAPER]
+
+
+def test_force_lays_out_everything_again(project):
+    root = project({PAPER: MINI_REPORT})
+    build(Config(root))
+    assert build(Config(root, force=True)).rendered == [PAPER]
+
+
+def test_a_deleted_output_is_made_again(project):
+    root = project({PAPER: MINI_REPORT})
+    build(Config(root))
+    (root / "output/leicester-city/cabinet/mini.docx").unlink()
+    assert build(Config(root)).rendered == [PAPER]
+    assert (root / "output/leicester-city/cabinet/mini.docx").exists()
+
+
+def test_a_build_with_nothing_to_do_imports_no_renderer(project):
+    root = project({PAPER: MINI_REPORT})
+    build(Config(root))
+    code = (
+        "import sys; from pathlib import Path; from committee_papers.build import Config, build;"
+        f"report = build(Config(Path({str(root)!r})));"
+        "print(report.rendered, sorted({'weasyprint', 'docx', 'matplotlib', 'pypdf'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[] []"
+
+
+def test_outputs_do_not_depend_on_the_number_of_workers(project, tmp_path_factory):
+    files = {PAPER: MINI_REPORT, OTHER: MINI_REPORT.replace("A small report", "Another report")}
+    one = project(files)
+    build(Config(one, jobs=1))
+    from .conftest import make_project
+
+    two = make_project(tmp_path_factory.mktemp("two"), files)
+    report = build(Config(two, jobs=2))
+    assert report.built == [PAPER, OTHER]  # in the order of the sources, whichever finished first
+    for path in sorted((one / "output").rglob("*.*")):
+        if ".cache" not in path.parts:
+            assert path.read_bytes() == (two / path.relative_to(one)).read_bytes(), path
