@@ -10,7 +10,7 @@ from .errors import ContentError, PaperError, Problem, ThemeError
 from .loader import Source, load
 from .models import PaperBase
 from .theme import Theme, load_theme
-from .validate import validate
+from .validate import check_statuses, validate
 
 logger = logging.getLogger(__name__)
 
@@ -77,8 +77,9 @@ def sources(config: Config) -> list[Path]:
     """Return the paper sources to build, in a stable order."""
     if config.papers:
         return [p.resolve() for p in config.papers]
-    meetings = config.content / "meetings"
-    return sorted(p for p in config.content.rglob("*.yaml") if not p.is_relative_to(meetings))
+    # content/meetings holds meetings, content/data the data files papers name: neither is a paper.
+    skipped = [config.content / "meetings", config.content / "data"]
+    return sorted(p for p in config.content.rglob("*.yaml") if not any(p.is_relative_to(s) for s in skipped))
 
 
 def check(config: Config) -> tuple[list[Job], Report]:
@@ -115,6 +116,9 @@ def _check_one(path: Path, name: str, config: Config, themes: dict[str, Theme | 
         raise ContentError([*theme.problems, source.problem(("council",), "the council's theme has problems (above)")])
     if isinstance(theme, PaperError):
         raise ContentError([source.problem(("council",), str(theme))])
+    problems = check_statuses(source, paper, theme)
+    if problems:
+        raise ContentError(problems)
     return Job(source, paper, theme)
 
 

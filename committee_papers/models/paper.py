@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, PrivateAttr
 
 from ..notes import note_problems
 from .common import Status, Strict, Table
@@ -24,6 +24,26 @@ class PaperBase(Strict):
     status: Status = "final"
     """draft or final; a draft carries a DRAFT mark on every page."""
     title: str
+    status_scale: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
+    """The council's status scale this paper rates with (a name under `statuses:` in its theme); the first when not given."""
+
+    _data: dict[tuple[Any, ...], tuple[Any, Any]] = PrivateAttr(default_factory=dict)
+
+    def data_files(self) -> list[tuple[tuple[Any, ...], str, type[BaseModel]]]:
+        """Return the data files the paper names: (field path, path relative to the paper, model to read it as)."""
+        return []
+
+    def attach(self, path: tuple[Any, ...], source: Any, data: Any) -> None:
+        """Keep a data file the paper names, read and checked, with its source (for error lines)."""
+        self._data[path] = (source, data)
+
+    def data(self, path: tuple[Any, ...]) -> Any:
+        """Return the checked contents of the data file named at a field path."""
+        return self._data[path][1]
+
+    def data_sources(self) -> list[tuple[Any, Any]]:
+        """Return (source, contents) of every data file the paper names."""
+        return list(self._data.values())
 
     def problems(self) -> list[Located]:
         """Return figures and references that contradict the rest of the paper.
