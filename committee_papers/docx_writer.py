@@ -53,14 +53,14 @@ ALLOWED_CLASSES: dict[str, frozenset[str]] = {
     "ul": frozenset(), "ol": frozenset({"endnotes"}), "li": frozenset(),
     "table": frozenset({"keep", "narrow"}), "caption": frozenset(), "colgroup": frozenset(), "col": frozenset(),
     "thead": frozenset(), "tbody": frozenset(), "tr": frozenset({"group", "total"}),
-    "th": frozenset(), "td": frozenset({"score"}),
+    "th": frozenset({"status"}), "td": frozenset({"score", "status"}),
     "dl": frozenset({"timeline"}), "dt": frozenset(), "dd": frozenset(),
     "aside": frozenset({"facts"}), "blockquote": frozenset(), "footer": frozenset({"running-footer"}),
     "header": frozenset({"running-header"}),
     "figure": frozenset(), "img": frozenset(), "figcaption": frozenset(),
     "strong": frozenset(), "b": frozenset(), "em": frozenset(), "i": frozenset(),
     "sup": frozenset({"note-ref"}), "sub": frozenset(), "br": frozenset(), "a": frozenset(),
-    "span": frozenset({"num", "note-label", "page-number", "page-count", "status", "subtitle"}),
+    "span": frozenset({"num", "note-label", "page-number", "page-count", "status", "status-mark", "subtitle"}),
 }
 
 P_CLASS_STYLES = {
@@ -118,6 +118,8 @@ class Fmt:
     vert: str | None = None
     lang: str | None = None
     link: Link | None = None
+    colour: str | None = None  # RRGGBB text colour (status text)
+    shade: str | None = None  # RRGGBB run shading (an inline status)
 
 
 @dataclass(frozen=True)
@@ -853,7 +855,7 @@ class _Writer:
         tr, header = rows[row]
         group = "group" in _classes(tr)
         css = _style_properties(element)
-        unknown = sorted(set(css) - {"background-color", "text-align"})
+        unknown = sorted(set(css) - {"background-color", "color", "text-align"})
         if unknown:
             raise RenderError(f"{_where(element)}: style {unknown[0]!r} is not in the dialect")
         fill = self._cell_fill(element, css, header, group)
@@ -861,8 +863,9 @@ class _Writer:
             _shade(cell, fill)
         align = css.get("text-align") or ("center" if "score" in _classes(element) else None)
         bold = "total" in _classes(tr)
+        colour = _hex_colour(element, css["color"]) if "color" in css else ctx.fmt.colour
         self._fill_cell(cell, element, header, align, sum(widths[column:column + colspan]),
-                        replace(ctx, fmt=replace(ctx.fmt, bold=ctx.fmt.bold or bold)))
+                        replace(ctx, fmt=replace(ctx.fmt, bold=ctx.fmt.bold or bold, colour=colour)))
 
     def _cell_fill(self, element: etree._Element, css: dict[str, str], header: bool,
                    group: bool) -> str | None:
@@ -1025,6 +1028,8 @@ class _Writer:
             return [Break(fmt)]
         if tag == "a":
             return self._inline(element, replace(fmt, link=self._link(element, fmt)))
+        if "status" in classes:
+            return self._inline(element, self._status_fmt(element, fmt))
         if "page-number" in classes or "page-count" in classes:
             shown = "".join(element.itertext()).strip() or "1"
             return [FieldCode("PAGE" if "page-number" in classes else "NUMPAGES", shown, fmt)]
@@ -1032,6 +1037,16 @@ class _Writer:
         if "num" in classes or "note-label" in classes:
             items.append(Tab(fmt))  # the dialect's "number, then a tab"
         return items
+
+    def _status_fmt(self, element: etree._Element, fmt: Fmt) -> Fmt:
+        """Return the format of an inline status: its fill as run shading, its text colour."""
+        css = _style_properties(element)
+        unknown = sorted(set(css) - {"background-color", "color"})
+        if unknown:
+            raise RenderError(f"{_where(element)}: style {unknown[0]!r} is not in the dialect")
+        shade = _hex_colour(element, css["background-color"]) if "background-color" in css else fmt.shade
+        colour = _hex_colour(element, css["color"]) if "color" in css else fmt.colour
+        return replace(fmt, shade=shade, colour=colour)
 
     def _link(self, element: etree._Element, fmt: Fmt) -> Link:
         """Return the target of an <a href>, refusing links Word cannot follow."""
@@ -1195,6 +1210,16 @@ def _run(fmt: Fmt, *content: etree._Element) -> etree._Element:
     for on, tag in ((fmt.bold, "w:b"), (fmt.italic, "w:i")):
         if on:
             rpr.append(OxmlElement(tag))
+    if fmt.colour:
+        colour = OxmlElement("w:color")
+        colour.set(qn("w:val"), fmt.colour)
+        rpr.append(colour)
+    if fmt.shade:
+        shd = OxmlElement("w:shd")
+        shd.set(qn("w:val"), "clear")
+        shd.set(qn("w:color"), "auto")
+        shd.set(qn("w:fill"), fmt.shade)
+        rpr.append(shd)
     for value, tag in ((fmt.vert, "w:vertAlign"), (fmt.lang, "w:lang")):
         if value:
             element = OxmlElement(tag)

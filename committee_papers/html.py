@@ -87,7 +87,13 @@ class Templates:
     def render(self, paper: PaperBase) -> str:
         """Return the dialect HTML of a paper, notes numbered."""
         template = self.env.get_template(f"{paper.kind}.html.j2")
-        context = {"paper": paper, "theme": self.theme, "created": created(paper).date().isoformat(), **paper.derived()}
+        context = {
+            "paper": paper,
+            "theme": self.theme,
+            "scale": self.theme.scale(paper.status_scale),
+            "created": created(paper).date().isoformat(),
+            **paper.derived(),
+        }
         document = lxml_html.document_fromstring(template.render(context))
         number_notes(document, self.theme.numbering.notes)
         return serialise(document)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .commitments_monitoring import CommitmentsMonitoring
 from .committee_report import CommitteeReport
 from .paper import PaperBase
 
@@ -9,4 +10,5 @@ Paper = PaperBase
 
 KINDS: dict[str, type[PaperBase]] = {
     "committee-report": CommitteeReport,
+    "commitments-monitoring": CommitmentsMonitoring,
 }
