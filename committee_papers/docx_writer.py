@@ -92,6 +92,12 @@ TCPR_ORDER = ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "s
               "noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark")
 TRPR_ORDER = ("cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter",
               "cantSplit", "trHeight", "tblHeader", "tblCellSpacing", "jc", "hidden")
+PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+             "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+             "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+             "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+             "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+             "sectPr", "pPrChange")
 TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
                "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd",
                "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook")
@@ -866,6 +872,14 @@ class _Writer:
         colour = _hex_colour(element, css["color"]) if "color" in css else ctx.fmt.colour
         self._fill_cell(cell, element, header, align, sum(widths[column:column + colspan]),
                         replace(ctx, fmt=replace(ctx.fmt, bold=ctx.fmt.bold or bold, colour=colour)))
+        if "background-color" in css and header:
+            # The Table Heading style shades its paragraphs, which would hide the cell's own fill.
+            for p in cell._tc.iter(qn("w:p")):
+                _insert_in_order(p.get_or_add_pPr(), _shd(fill), PPR_ORDER)
+        if group:
+            # A sub-heading row stays with the row after it, as in the stylesheet.
+            for p in cell._tc.iter(qn("w:p")):
+                Paragraph(p, None).paragraph_format.keep_with_next = True
 
     def _cell_fill(self, element: etree._Element, css: dict[str, str], header: bool,
                    group: bool) -> str | None:
@@ -1215,11 +1229,7 @@ def _run(fmt: Fmt, *content: etree._Element) -> etree._Element:
         colour.set(qn("w:val"), fmt.colour)
         rpr.append(colour)
     if fmt.shade:
-        shd = OxmlElement("w:shd")
-        shd.set(qn("w:val"), "clear")
-        shd.set(qn("w:color"), "auto")
-        shd.set(qn("w:fill"), fmt.shade)
-        rpr.append(shd)
+        rpr.append(_shd(fmt.shade))
     for value, tag in ((fmt.vert, "w:vertAlign"), (fmt.lang, "w:lang")):
         if value:
             element = OxmlElement(tag)
@@ -1255,13 +1265,18 @@ def _field(item: FieldCode) -> list[etree._Element]:
             _run(item.fmt, _text(item.shown)), char("end")]
 
 
-def _shade(cell: _Cell, fill: str) -> None:
-    """Give a cell a solid fill."""
+def _shd(fill: str) -> etree._Element:
+    """Return a solid w:shd of a fill colour."""
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
-    _insert_in_order(cell._tc.get_or_add_tcPr(), shd, TCPR_ORDER)
+    return shd
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    """Give a cell a solid fill."""
+    _insert_in_order(cell._tc.get_or_add_tcPr(), _shd(fill), TCPR_ORDER)
 
 
 def _tint(colour: str, amount: float) -> str:
