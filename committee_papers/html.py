@@ -24,6 +24,17 @@ def long_date(value: datetime.date) -> str:
     return f"{value:%A}, {value.day}{_ORDINALS.get(value.day, 'th')} {value:%B %Y}"
 
 
+def day_month_year(value: datetime.date) -> str:
+    """Write a date without its weekday: 14th February 2007."""
+    return f"{value.day}{_ORDINALS.get(value.day, 'th')} {value:%B %Y}"
+
+
+def roman(n: int) -> str:
+    """Return n (1-39) in lower-case roman numerals, as recommendations are numbered: i, ii, iii."""
+    tens, units = divmod(n, 10)
+    return "x" * tens + ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"][units]
+
+
 def block_kind(block: Any) -> str:
     """Name a content block for the templates: text, paragraph, table ..."""
     if isinstance(block, str):
@@ -71,7 +82,7 @@ class Templates:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters.update(prose=prose.to_html, inline=prose.to_inline, long_date=long_date, paragraph_number=paragraph_number)
+        self.env.filters.update(prose=prose.to_html, inline=prose.to_inline, long_date=long_date, paragraph_number=paragraph_number, day_month_year=day_month_year, roman=roman)
         self.env.globals.update(block_kind=block_kind, appendix_label=appendix_label)
 
     @lru_cache(maxsize=None)

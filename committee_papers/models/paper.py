@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, PrivateAttr
 
 from ..notes import note_problems
 from .common import Status, Strict, Table
+from .totals import TotalsTable
 from .scoring import score_problems
 
 Located = tuple[tuple[Any, ...], str]
@@ -53,7 +54,7 @@ class PaperBase(Strict):
         rules, and note markers without notes (or notes without markers).
         """
         models = list(blocks_of(self))
-        found = [((*path, *sub), message) for path, m in models if isinstance(m, Table) for sub, message in m.problems()]
+        found = [((*path, *sub), message) for path, m in models if isinstance(m, (Table, TotalsTable)) for sub, message in m.problems()]
         return found + score_problems(models) + note_problems(list(texts(self)), self.note_scopes())
 
     def note_scopes(self) -> dict[tuple[Any, ...], set[str]]:

@@ -83,6 +83,10 @@ def status_refs(paper: Any) -> Iterator[tuple[tuple[Any, ...], str, bool]]:
             elif isinstance(value, dict):
                 for key in value:
                     yield (*path, name, key), key, True
+            elif isinstance(value, (list, tuple)):
+                for index, item in enumerate(value):
+                    if isinstance(item, str):
+                        yield (*path, name, index), item, False
 
 
 def unknown_status(label: str, scale_name: str, labels: list[str]) -> str:
