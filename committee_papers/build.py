@@ -10,7 +10,7 @@ from .errors import ContentError, PaperError, Problem, ThemeError
 from .loader import Source, load
 from .models import PaperBase
 from .theme import Theme, load_theme
-from .validate import check_statuses, validate
+from .validate import validate
 
 logger = logging.getLogger(__name__)
 
@@ -105,20 +105,23 @@ def _check_one(path: Path, name: str, config: Config, themes: dict[str, Theme | 
     if not path.is_relative_to(config.content.resolve()):
         raise ContentError([Problem(name, 1, 1, "", f"papers live in {_name(config.content, config.root)}/; this file is outside it")])
     source = load(path, name)
-    paper = validate(source)
-    if paper.council not in themes:
-        try:
-            themes[paper.council] = load_theme(config.templates, paper.council, config.root)
-        except (ThemeError, ContentError) as err:
-            themes[paper.council] = err
+
+    def theme_of(council: str) -> Theme | None:
+        if council not in themes:
+            try:
+                themes[council] = load_theme(config.templates, council, config.root)
+            except (ThemeError, ContentError) as err:
+                themes[council] = err
+        found = themes[council]
+        return found if isinstance(found, Theme) else None
+
+    paper = validate(source, theme_of)
+    theme_of(paper.council)
     theme = themes[paper.council]
     if isinstance(theme, ContentError):
         raise ContentError([*theme.problems, source.problem(("council",), "the council's theme has problems (above)")])
     if isinstance(theme, PaperError):
         raise ContentError([source.problem(("council",), str(theme))])
-    problems = check_statuses(source, paper, theme)
-    if problems:
-        raise ContentError(problems)
     return Job(source, paper, theme)
 
 

@@ -635,8 +635,12 @@ class _Writer:
                 self._note_id(first)
             nodes = first if isinstance(first, list) else list(_child_nodes(first))
             number += self._inline_nodes(nodes, ctx.fmt)
-        self._paragraph(ctx, number, style="Numbered Paragraph")
         indent = self._style_left("Numbered Paragraph")
+        if ctx.indent:
+            # A numbered paragraph inside another (4.1 under 4) hangs from the body's indent.
+            self._paragraph(ctx, number, style="Numbered Paragraph", left=ctx.indent + indent, hanging=indent)
+        else:
+            self._paragraph(ctx, number, style="Numbered Paragraph")
         body = replace(ctx, style="Body Indent", indent=ctx.indent + indent, direct_indent=False)
         for part in parts:
             self._write_part(part, body)

@@ -6,6 +6,7 @@ import difflib
 import posixpath
 import types
 import typing
+from collections.abc import Callable
 from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
@@ -21,8 +22,12 @@ from .theme import Theme
 from .prose import link_problems
 
 
-def validate(source: Source) -> Paper:
-    """Return the typed paper of a source, or raise ContentError with every problem in it."""
+def validate(source: Source, theme_of: Callable[[str], Theme | None] | None = None) -> Paper:
+    """Return the typed paper of a source, or raise ContentError with every problem in it.
+
+    With `theme_of` (a council's theme, or None when it cannot be loaded) every
+    status is checked against the council's scale before the paper's own checks.
+    """
     data = source.data
     if not isinstance(data, dict):
         raise ContentError([source.problem((), f"expected a mapping of fields starting with 'kind:', got {_describe(data)}")])
@@ -32,6 +37,9 @@ def validate(source: Source) -> Paper:
     except ValidationError as err:
         raise ContentError(problems_of(source, model, err)) from None
     problems = _attach_data(source, paper)
+    theme = theme_of(paper.council) if theme_of and not problems else None
+    if theme is not None:
+        problems = check_statuses(source, paper, theme)
     if problems:
         raise ContentError(problems)
     problems = [source.problem(path, message) for path, message in paper.problems()]

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from .common import Prose, Strict
 
-_AMOUNT = re.compile(r"^(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d\d))?\s*(?P<marker>\S*)$")
+_AMOUNT = re.compile(r"^(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d\d))?\s*(?P<marker>[^\w\s]*)$")
 
 
 class TotalsTable(Strict):
