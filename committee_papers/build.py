@@ -117,13 +117,19 @@ class Themes:
         self.config = config
         self._loaded: dict[str, Theme | PaperError] = {}
 
-    def of(self, source: Source, council: str) -> Theme:
-        """Return the theme a source names, or raise ContentError at its council field."""
+    def get(self, council: str) -> Theme | None:
+        """Return a council's theme, or None if it cannot be loaded (of() says why)."""
         if council not in self._loaded:
             try:
                 self._loaded[council] = load_theme(self.config.templates, council, self.config.root)
             except (ThemeError, ContentError) as err:
                 self._loaded[council] = err
+        theme = self._loaded[council]
+        return theme if isinstance(theme, Theme) else None
+
+    def of(self, source: Source, council: str) -> Theme:
+        """Return the theme a source names, or raise ContentError at its council field."""
+        self.get(council)
         theme = self._loaded[council]
         if isinstance(theme, ContentError):
             raise ContentError([*theme.problems, source.problem(("council",), "the council's theme has problems (above)")])
@@ -156,10 +162,13 @@ def check(config: Config) -> Checked:
 
 
 def _selected(config: Config, *, meeting: bool) -> list[Path]:
-    """Return the named sources (or all of content/) that are meetings, or that are papers."""
-    folder = config.meetings.resolve()
+    """Return the named sources (or all of content/) that are meetings, or that are papers.
+
+    content/data holds the data files papers name; they are read with their papers, never built alone.
+    """
+    folder, data = config.meetings.resolve(), (config.content / "data").resolve()
     paths = [p.resolve() for p in config.papers] if config.papers else sorted(config.content.resolve().rglob("*.yaml"))
-    return [p for p in paths if p.is_relative_to(folder) == meeting]
+    return [p for p in paths if p.is_relative_to(folder) == meeting and not p.is_relative_to(data)]
 
 
 def _load_meetings(config: Config, paths: list[Path], report: Report) -> list[tuple[Source, Meeting]]:
@@ -191,7 +200,7 @@ def _check_paper(path: Path, name: str, config: Config, themes: Themes) -> Job:
     if not path.is_relative_to(config.content.resolve()):
         raise ContentError([Problem(name, 1, 1, "", f"papers live in {_name(config.content, config.root)}/; this file is outside it")])
     source = load(path, name)
-    paper = validate(source)
+    paper = validate(source, theme_of=themes.get, content=config.content)
     theme = themes.of(source, paper.council)
     problems = [source.problem(path, message) for path, message in paper.theme_problems(theme)]
     if problems:
@@ -224,7 +233,8 @@ class Plan:
 
     def digest(self, job: Job, agenda_item: str = "") -> str:
         """Return the hash of what a paper's outputs (or its copy for an agenda item) are made from."""
-        return self.prints.source(job.source.digest, job.theme.slug, agenda_item)
+        data = [source.digest for source, _ in job.paper.data_sources()]
+        return self.prints.source(job.source.digest, job.theme.slug, agenda_item, *data)
 
     def pack_digest(self, pack: Pack) -> str:
         """Return the hash of what a pack is made from: its meeting, its papers' copies, its templates."""

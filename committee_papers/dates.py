@@ -10,3 +10,8 @@ _ORDINALS = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}
 def long_date(value: datetime.date) -> str:
     """Write a date as councils do on their papers: Monday, 12th November 2007."""
     return f"{value:%A}, {value.day}{_ORDINALS.get(value.day, 'th')} {value:%B %Y}"
+
+
+def day_month_year(value: datetime.date) -> str:
+    """Write a date without its weekday: 14th February 2007."""
+    return f"{value.day}{_ORDINALS.get(value.day, 'th')} {value:%B %Y}"

@@ -53,14 +53,14 @@ ALLOWED_CLASSES: dict[str, frozenset[str]] = {
     "ul": frozenset(), "ol": frozenset({"endnotes"}), "li": frozenset(),
     "table": frozenset({"keep", "narrow", "chart-data"}), "caption": frozenset(), "colgroup": frozenset(), "col": frozenset(),
     "thead": frozenset(), "tbody": frozenset(), "tr": frozenset({"group", "total"}),
-    "th": frozenset(), "td": frozenset({"score"}),
+    "th": frozenset({"status"}), "td": frozenset({"score", "status"}),
     "dl": frozenset({"timeline"}), "dt": frozenset(), "dd": frozenset(),
     "aside": frozenset({"facts"}), "blockquote": frozenset(), "footer": frozenset({"running-footer"}),
     "header": frozenset({"running-header"}),
     "figure": frozenset({"chart"}), "img": frozenset(), "figcaption": frozenset(),
     "strong": frozenset(), "b": frozenset(), "em": frozenset(), "i": frozenset(),
     "sup": frozenset({"note-ref"}), "sub": frozenset(), "br": frozenset(), "a": frozenset(),
-    "span": frozenset({"num", "note-label", "page-number", "page-count", "status", "subtitle"}),
+    "span": frozenset({"num", "note-label", "page-number", "page-count", "status", "status-mark", "subtitle"}),
 }
 
 P_CLASS_STYLES = {
@@ -92,6 +92,12 @@ TCPR_ORDER = ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "s
               "noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark")
 TRPR_ORDER = ("cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter",
               "cantSplit", "trHeight", "tblHeader", "tblCellSpacing", "jc", "hidden")
+PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+             "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+             "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+             "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+             "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+             "sectPr", "pPrChange")
 TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
                "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd",
                "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook")
@@ -118,6 +124,8 @@ class Fmt:
     vert: str | None = None
     lang: str | None = None
     link: Link | None = None
+    colour: str | None = None  # RRGGBB text colour (status text)
+    shade: str | None = None  # RRGGBB run shading (an inline status)
 
 
 @dataclass(frozen=True)
@@ -627,8 +635,12 @@ class _Writer:
                 self._note_id(first)
             nodes = first if isinstance(first, list) else list(_child_nodes(first))
             number += self._inline_nodes(nodes, ctx.fmt)
-        self._paragraph(ctx, number, style="Numbered Paragraph")
         indent = self._style_left("Numbered Paragraph")
+        if ctx.indent:
+            # A numbered paragraph inside another (4.1 under 4) hangs from the body's indent.
+            self._paragraph(ctx, number, style="Numbered Paragraph", left=ctx.indent + indent, hanging=indent)
+        else:
+            self._paragraph(ctx, number, style="Numbered Paragraph")
         body = replace(ctx, style="Body Indent", indent=ctx.indent + indent, direct_indent=False)
         for part in parts:
             self._write_part(part, body)
@@ -854,7 +866,7 @@ class _Writer:
         tr, header = rows[row]
         group = "group" in _classes(tr)
         css = _style_properties(element)
-        unknown = sorted(set(css) - {"background-color", "text-align"})
+        unknown = sorted(set(css) - {"background-color", "color", "text-align"})
         if unknown:
             raise RenderError(f"{_where(element)}: style {unknown[0]!r} is not in the dialect")
         fill = self._cell_fill(element, css, header, group)
@@ -862,8 +874,17 @@ class _Writer:
             _shade(cell, fill)
         align = css.get("text-align") or ("center" if "score" in _classes(element) else None)
         bold = "total" in _classes(tr)
+        colour = _hex_colour(element, css["color"]) if "color" in css else ctx.fmt.colour
         self._fill_cell(cell, element, header, align, sum(widths[column:column + colspan]),
-                        replace(ctx, fmt=replace(ctx.fmt, bold=ctx.fmt.bold or bold)))
+                        replace(ctx, fmt=replace(ctx.fmt, bold=ctx.fmt.bold or bold, colour=colour)))
+        if "background-color" in css and header:
+            # The Table Heading style shades its paragraphs, which would hide the cell's own fill.
+            for p in cell._tc.iter(qn("w:p")):
+                _insert_in_order(p.get_or_add_pPr(), _shd(fill), PPR_ORDER)
+        if group:
+            # A sub-heading row stays with the row after it, as in the stylesheet.
+            for p in cell._tc.iter(qn("w:p")):
+                Paragraph(p, None).paragraph_format.keep_with_next = True
 
     def _cell_fill(self, element: etree._Element, css: dict[str, str], header: bool,
                    group: bool) -> str | None:
@@ -1026,6 +1047,8 @@ class _Writer:
             return [Break(fmt)]
         if tag == "a":
             return self._inline(element, replace(fmt, link=self._link(element, fmt)))
+        if "status" in classes:
+            return self._inline(element, self._status_fmt(element, fmt))
         if "page-number" in classes or "page-count" in classes:
             shown = "".join(element.itertext()).strip() or "1"
             return [FieldCode("PAGE" if "page-number" in classes else "NUMPAGES", shown, fmt)]
@@ -1033,6 +1056,16 @@ class _Writer:
         if "num" in classes or "note-label" in classes:
             items.append(Tab(fmt))  # the dialect's "number, then a tab"
         return items
+
+    def _status_fmt(self, element: etree._Element, fmt: Fmt) -> Fmt:
+        """Return the format of an inline status: its fill as run shading, its text colour."""
+        css = _style_properties(element)
+        unknown = sorted(set(css) - {"background-color", "color"})
+        if unknown:
+            raise RenderError(f"{_where(element)}: style {unknown[0]!r} is not in the dialect")
+        shade = _hex_colour(element, css["background-color"]) if "background-color" in css else fmt.shade
+        colour = _hex_colour(element, css["color"]) if "color" in css else fmt.colour
+        return replace(fmt, shade=shade, colour=colour)
 
     def _link(self, element: etree._Element, fmt: Fmt) -> Link:
         """Return the target of an <a href>, refusing links Word cannot follow."""
@@ -1196,6 +1229,12 @@ def _run(fmt: Fmt, *content: etree._Element) -> etree._Element:
     for on, tag in ((fmt.bold, "w:b"), (fmt.italic, "w:i")):
         if on:
             rpr.append(OxmlElement(tag))
+    if fmt.colour:
+        colour = OxmlElement("w:color")
+        colour.set(qn("w:val"), fmt.colour)
+        rpr.append(colour)
+    if fmt.shade:
+        rpr.append(_shd(fmt.shade))
     for value, tag in ((fmt.vert, "w:vertAlign"), (fmt.lang, "w:lang")):
         if value:
             element = OxmlElement(tag)
@@ -1231,13 +1270,18 @@ def _field(item: FieldCode) -> list[etree._Element]:
             _run(item.fmt, _text(item.shown)), char("end")]
 
 
-def _shade(cell: _Cell, fill: str) -> None:
-    """Give a cell a solid fill."""
+def _shd(fill: str) -> etree._Element:
+    """Return a solid w:shd of a fill colour."""
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
-    _insert_in_order(cell._tc.get_or_add_tcPr(), shd, TCPR_ORDER)
+    return shd
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    """Give a cell a solid fill."""
+    _insert_in_order(cell._tc.get_or_add_tcPr(), _shd(fill), TCPR_ORDER)
 
 
 def _tint(colour: str, amount: float) -> str:

@@ -13,9 +13,10 @@ from markupsafe import Markup
 from lxml import html as lxml_html
 
 from . import prose
-from .dates import long_date
+from .dates import day_month_year, long_date
 from .models import PaperBase
 from .models.values import answer_text, money_text
+from .notes import label as note_label
 from .notes import number_notes
 from .theme import Theme
 
@@ -73,9 +74,16 @@ class Templates:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters.update(prose=prose.to_html, inline=prose.to_inline, long_date=long_date, paragraph_number=paragraph_number)
+        self.env.filters.update(
+            prose=prose.to_html,
+            inline=prose.to_inline,
+            long_date=long_date,
+            day_month_year=day_month_year,
+            paragraph_number=paragraph_number,
+            money=money_text,
+            roman=lambda n: note_label(n, "lower-roman"),
+        )
         self.env.globals.update(block_kind=block_kind, appendix_label=appendix_label, figure=figure, answer=answer_text)
-        self.env.filters.update(money=money_text)
 
     @lru_cache(maxsize=None)
     def stylesheet(self) -> str:
@@ -90,7 +98,14 @@ class Templates:
     def render(self, paper: PaperBase, **extra: Any) -> str:
         """Return the dialect HTML of a paper (or agenda), notes numbered."""
         template = self.env.get_template(f"{paper.kind}.html.j2")
-        context = {"paper": paper, "theme": self.theme, "created": created(paper).date().isoformat(), **paper.derived(), **extra}
+        context = {
+            "paper": paper,
+            "theme": self.theme,
+            "scale": self.theme.scale(getattr(paper, "status_scale", None)),
+            "created": created(paper).date().isoformat(),
+            **paper.derived(),
+            **extra,
+        }
         document = lxml_html.document_fromstring(template.render(context))
         number_notes(document, self.theme.numbering.notes)
         return serialise(document)

@@ -105,6 +105,97 @@ class Performance(Strict):
     better_colour: Colour = "#D9EAD3"
     worse_colour: Colour = "#F4CCCC"
     on_target_colour: Colour = "#FFF2CC"
+def luminance(colour: str) -> float:
+    """Return a #RRGGBB colour's relative luminance (WCAG 2)."""
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """Return the WCAG contrast ratio of two #RRGGBB colours (1 to 21)."""
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+MIN_CONTRAST = 4.5
+"""WCAG AA for normal text: the least contrast a status's text may have on its fill."""
+
+
+class Status(Strict):
+    """One status of a council's scale: what officers write, what the key says, how it looks."""
+
+    label: str
+    """What content writes and cells show: Green, Amber, Completed ..."""
+    name: str | None = None
+    """A longer name where the council uses one (Not Available for N/A); the label when not given."""
+    key: str | None = None
+    """The definition as the council's key prints it: "Green – On Trajectory"."""
+    colour: Colour
+    """The fill of a status cell."""
+    text: Colour | None = None
+    """The text colour on the fill; black or white, whichever reads better, when not given."""
+    mark: str = Field(min_length=1, max_length=3)
+    """A shape or letter shown with the label, so a status never relies on colour alone."""
+
+    @property
+    def title(self) -> str:
+        """Return the status's name, or its label."""
+        return self.name or self.label
+
+    @property
+    def definition(self) -> str:
+        """Return what the key prints for this status."""
+        return self.key or self.title
+
+    @property
+    def text_colour(self) -> str:
+        """Return the text colour on the fill: the theme's, or black or white by contrast."""
+        if self.text:
+            return self.text
+        return "#000000" if contrast(self.colour, "#000000") >= contrast(self.colour, "#FFFFFF") else "#FFFFFF"
+
+    @model_validator(mode="after")
+    def _readable(self) -> Status:
+        ratio = contrast(self.colour, self.text_colour)
+        if ratio < MIN_CONTRAST:
+            raise ValueError(
+                f"text {self.text_colour} on {self.colour} has a contrast of {ratio:.1f}:1; "
+                f"status text needs at least {MIN_CONTRAST}:1 to stay readable"
+            )
+        return self
+
+
+class StatusScale(Strict):
+    """A council's status scale: the statuses in the order its key lists them."""
+
+    statuses: list[Status] = Field(min_length=1)
+    column: str | None = None
+    """The heading of a status column, as the council writes it ("Red/Amber/Green?")."""
+
+    @model_validator(mode="after")
+    def _unique(self) -> StatusScale:
+        labels = [s.label for s in self.statuses]
+        twice = sorted({label for label in labels if labels.count(label) > 1})
+        if twice:
+            raise ValueError(f"each status label must be used once; {', '.join(twice)} is used more than once")
+        return self
+
+    @property
+    def labels(self) -> list[str]:
+        return [s.label for s in self.statuses]
+
+    @property
+    def column_heading(self) -> str:
+        """Return the heading of a status column: the theme's, or the labels joined."""
+        return self.column or "/".join(self.labels)
+
+    def get(self, label: str) -> Status | None:
+        """Return the status with this label, if the scale has one."""
+        return next((s for s in self.statuses if s.label == label), None)
 
 
 class Theme(Strict):
@@ -126,7 +217,15 @@ class Theme(Strict):
     """Words and colours marking figures better or worse than target."""
     priority_links: Literal["numbers", "names"] = "numbers"
     """How a plan shows the priorities an action or measure serves: 1,4 or their short names."""
+    statuses: dict[str, StatusScale] = {}
+    """The council's status scales by name (a RAG trajectory scale, a risk scale ...); the first is the default."""
     slug: str = ""
+
+    def scale(self, name: str | None) -> StatusScale | None:
+        """Return a status scale by name, or the first when name is None."""
+        if name is None:
+            return next(iter(self.statuses.values()), None)
+        return self.statuses.get(name)
 
     def font_stack(self, role: Literal["body", "headings"]) -> str:
         """Return a CSS font-family list for body text or headings."""

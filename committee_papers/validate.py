@@ -3,23 +3,38 @@
 from __future__ import annotations
 
 import difflib
+import posixpath
 import types
 import typing
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem
-from .loader import Path_, Source
-from .models import KINDS
+from .loader import Path_, Source, load
+from .models import KINDS, Paper
 from .models.blocks import BLOCK_KEYS
 from .models.common import TAG_PREFIX
 from .models.paper import texts
+from .models.status import status_refs, unknown_status
 from .prose import link_problems
+from .theme import Theme
 
 
-def validate(source: Source, kinds: dict[str, type[Any]] = KINDS) -> Any:
-    """Return the typed paper (or meeting) of a source, or raise ContentError with every problem in it."""
+def validate(
+    source: Source,
+    kinds: dict[str, type[Any]] = KINDS,
+    theme_of: Callable[[str], Theme | None] | None = None,
+    content: Path | None = None,
+) -> Any:
+    """Return the typed paper (or meeting) of a source, or raise ContentError with every problem in it.
+
+    With `theme_of` (a council's theme, or None when it cannot be loaded) every
+    status is checked against the council's scale before the paper's own checks.
+    Data files a paper names must lie inside `content` (the paper's folder when not given).
+    """
     data = source.data
     if not isinstance(data, dict):
         raise ContentError([source.problem((), f"expected a mapping of fields starting with 'kind:', got {_describe(data)}")])
@@ -28,11 +43,64 @@ def validate(source: Source, kinds: dict[str, type[Any]] = KINDS) -> Any:
         paper = model.model_validate(data)
     except ValidationError as err:
         raise ContentError(problems_of(source, model, err)) from None
+    problems = _attach_data(source, paper, content or source.path.parent) if isinstance(paper, Paper) else []
+    theme = theme_of(paper.council) if theme_of and not problems else None
+    if theme is not None:
+        problems = check_statuses(source, paper, theme)
+    if problems:
+        raise ContentError(problems)
     problems = [source.problem(path, message) for path, message in paper.problems()]
     problems += [source.problem(path, message) for path, text in texts(paper) for message in link_problems(text)]
     if problems:
         raise ContentError(problems)
     return paper
+
+
+def _attach_data(source: Source, paper: Paper, content: Path) -> list[Problem]:
+    """Read and check each data file the paper names; return the problems found, in whichever file."""
+    found: list[Problem] = []
+    folder = source.path.parent
+    for path, relative, model in paper.data_files():
+        target = (folder / relative).resolve()
+        name = posixpath.normpath(posixpath.join(posixpath.dirname(source.name), relative))
+        if not target.is_relative_to(content.resolve()):
+            found.append(source.problem(path, f"expected a data file inside content/, got {relative!r}: a paper may not read files outside it"))
+            continue
+        if not target.is_file():
+            found.append(source.problem(path, f"expected a data file, got {relative!r}: there is no {name}"))
+            continue
+        data_source = load(target, name)
+        try:
+            data = model.model_validate(data_source.data)
+        except ValidationError as err:
+            found += problems_of(data_source, model, err)
+            continue
+        check = getattr(data, "problems", None)
+        if check is not None:
+            found += [data_source.problem(p, message) for p, message in check()]
+        paper.attach(path, data_source, data)
+    return found
+
+
+def check_statuses(source: Source, paper: Paper, theme: Theme) -> list[Problem]:
+    """Return every status in a paper (and its data files) that the council's scale does not have."""
+    refs = [(src, ref) for src, model in [(source, paper), *paper.data_sources()] for ref in status_refs(model)]
+    if not refs:
+        return []
+    scale = theme.scale(paper.status_scale)
+    if scale is None:
+        if paper.status_scale:
+            scales = ", ".join(theme.statuses) or "none"
+            message = f"the theme {theme.slug!r} has no status scale {paper.status_scale!r} (its scales: {scales})"
+            return [source.problem(("status_scale",), message)]
+        message = f"the paper rates statuses but the theme {theme.slug!r} defines none: add `statuses:` to its theme.yaml"
+        return [source.problem(("kind",), message)]
+    name = paper.status_scale or next(iter(theme.statuses))
+    return [
+        src.problem(path, unknown_status(label, name, scale.labels), key=key)
+        for src, (path, label, key) in refs
+        if scale.get(label) is None
+    ]
 
 
 def problems_of(source: Source, model: type[BaseModel], error: ValidationError) -> list[Problem]:

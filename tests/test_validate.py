@@ -4,6 +4,7 @@ import pytest
 
 from committee_papers.errors import ContentError
 from committee_papers.loader import loads
+from committee_papers.models import KINDS
 from committee_papers.validate import validate
 
 from .conftest import MINI_REPORT
@@ -48,7 +49,8 @@ def test_every_problem_in_a_file_is_reported_together():
 
 def test_unknown_kind_suggests_a_kind():
     found = problems(MINI_REPORT.replace("kind: committee-report", "kind: comittee-report"))
-    assert found == [f"{NAME}:1:7: kind: expected one of: committee-report, portfolio-plan, performance-statement, got 'comittee-report' (did you mean 'committee-report'?)"]
+    kinds = ', '.join(KINDS)
+    assert found == [f"{NAME}:1:7: kind: expected one of: {kinds}, got 'comittee-report' (did you mean 'committee-report'?)"]
 
 
 def test_unknown_block_suggests_a_block():

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from .commitments_monitoring import CommitmentsMonitoring
 from .committee_report import CommitteeReport
 from .paper import PaperBase
+from .performance_report import PerformanceReport
 from .performance_statement import PerformanceStatement
 from .portfolio_plan import PortfolioPlan
 
@@ -13,4 +15,6 @@ KINDS: dict[str, type[PaperBase]] = {
     "committee-report": CommitteeReport,
     "portfolio-plan": PortfolioPlan,
     "performance-statement": PerformanceStatement,
+    "commitments-monitoring": CommitmentsMonitoring,
+    "performance-report": PerformanceReport,
 }

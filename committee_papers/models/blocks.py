@@ -8,6 +8,7 @@ from pydantic import Discriminator, Tag
 
 from .common import TAG_PREFIX, Fact, Paragraph, Prose, Quote, Strict, Table, Timeline
 from .scoring import ScoreSummary, ScoreTable, ScoringRules
+from .totals import TotalsTable
 
 
 class TableBlock(Strict):
@@ -38,6 +39,10 @@ class ScoreSummaryBlock(Strict):
     score_summary: ScoreSummary
 
 
+class TotalsTableBlock(Strict):
+    totals_table: TotalsTable
+
+
 # A block written as a mapping is named by its one key: `- table: {...}`.
 BLOCK_KEYS: dict[str, type[Strict]] = {
     "table": TableBlock,
@@ -47,6 +52,7 @@ BLOCK_KEYS: dict[str, type[Strict]] = {
     "scoring_rules": ScoringRulesBlock,
     "score_table": ScoreTableBlock,
     "score_summary": ScoreSummaryBlock,
+    "totals_table": TotalsTableBlock,
 }
 
 

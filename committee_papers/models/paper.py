@@ -6,10 +6,11 @@ import datetime
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from ..notes import note_problems
 from .common import Prose, Status, Strict, Table
+from .totals import TotalsTable
 from .scoring import score_problems
 
 Located = tuple[tuple[Any, ...], str]
@@ -37,6 +38,26 @@ class PaperBase(Strict):
     """The agenda item number, once the clerk has it; an agenda pack sets it for its own copy."""
     exempt: Exempt | None = None
     """Set when the paper is not for publication; its outputs then go under output/confidential/."""
+    status_scale: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
+    """The council's status scale this paper rates with (a name under `statuses:` in its theme); the first when not given."""
+
+    _data: dict[tuple[Any, ...], tuple[Any, Any]] = PrivateAttr(default_factory=dict)
+
+    def data_files(self) -> list[tuple[tuple[Any, ...], str, type[BaseModel]]]:
+        """Return the data files the paper names: (field path, path relative to the paper, model to read it as)."""
+        return []
+
+    def attach(self, path: tuple[Any, ...], source: Any, data: Any) -> None:
+        """Keep a data file the paper names, read and checked, with its source (for error lines)."""
+        self._data[path] = (source, data)
+
+    def data(self, path: tuple[Any, ...]) -> Any:
+        """Return the checked contents of the data file named at a field path."""
+        return self._data[path][1]
+
+    def data_sources(self) -> list[tuple[Any, Any]]:
+        """Return (source, contents) of every data file the paper names."""
+        return list(self._data.values())
 
     def problems(self) -> list[Located]:
         """Return figures and references that contradict the rest of the paper.
@@ -46,7 +67,7 @@ class PaperBase(Strict):
         rules, and note markers without notes (or notes without markers).
         """
         models = list(blocks_of(self))
-        found = [((*path, *sub), message) for path, m in models if isinstance(m, Table) for sub, message in m.problems()]
+        found = [((*path, *sub), message) for path, m in models if isinstance(m, (Table, TotalsTable)) for sub, message in m.problems()]
         return found + score_problems(models) + note_problems(list(texts(self)), self.note_scopes())
 
     def theme_problems(self, theme: Any) -> list[Located]:

@@ -1,0 +1,150 @@
+"""Quarterly monitoring of a plan's commitments: each rated on the council's status scale."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from .common import Prose, Strict
+from .paper import Located, PaperBase
+from .period import FinancialQuarter
+from .status import Rating, ratings
+
+
+class Commitment(Strict):
+    """A commitment of the plan, who answers for it, its status and progress."""
+
+    commitment: Prose
+    """The commitment as the plan words it."""
+    officer: str
+    """The responsible officer."""
+    status: Rating
+    """A status (Green), or labelled statuses for its parts (Nos in Treatment: Amber ...)."""
+    comments: Prose
+    """Comments on progress."""
+
+
+class CommitmentGroup(Strict):
+    """Commitments under a sub-heading that spans the table (Safer Communities ...)."""
+
+    group: str
+    commitments: list[Commitment] = Field(min_length=1)
+
+
+class Priority(Strict):
+    """A high priority, what the council will achieve, and its status."""
+
+    priority: str
+    """The high priority, as the plan words it."""
+    achieve: Prose
+    """What "we will achieve"."""
+    officer: str
+    status: Rating
+    comments: Prose
+
+
+class MonitoringPart(Strict):
+    """A theme of the plan and its table: commitments in groups, or high priorities."""
+
+    heading: str
+    """The plan's theme: B - Improved Quality of Life for Communities."""
+    subheading: str | None = None
+    """A second heading line, such as the service area."""
+    groups: list[CommitmentGroup] = []
+    """Commitments under spanning sub-headings (the first table shape)."""
+    priorities: list[Priority] = []
+    """High priorities and what will be achieved (the second table shape)."""
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> MonitoringPart:
+        if bool(self.groups) == bool(self.priorities):
+            raise ValueError("expected either groups (of commitments) or priorities, not both and not neither")
+        return self
+
+    @property
+    def items(self) -> list[Commitment | Priority]:
+        """Return every rated line of the part in order."""
+        return [c for g in self.groups for c in g.commitments] + list(self.priorities)
+
+
+@dataclass
+class SummaryRow:
+    """How many ratings of each status a group (or a part, or the paper) has."""
+
+    label: str
+    counts: Counter[str]
+    lines: int
+    """How many commitments or priorities it has."""
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class SummaryPart:
+    heading: str
+    rows: list[SummaryRow] = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    """The counts at the top of the paper, worked out from the statuses."""
+
+    parts: list[SummaryPart]
+    overall: SummaryRow
+
+
+class CommitmentsMonitoring(FinancialQuarter, PaperBase):
+    """A quarter's monitoring of a plan's commitments, with a status for each."""
+
+    kind: Literal["commitments-monitoring"]
+    plan: str
+    """The plan monitored, as the title starts: MTCS and Annual Plan Commitments Monitoring."""
+    department: str
+    """The department reporting: Chief Executives."""
+    title: str = ""
+    """Built from plan, quarter, financial year and department: do not type it."""
+    parts: list[MonitoringPart] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _build_title(self) -> CommitmentsMonitoring:
+        # object.__setattr__ leaves model_fields_set alone: it still says whether a title was typed.
+        object.__setattr__(self, "title", f"{self.plan} {self.short} - {self.department}")
+        return self
+
+    def problems(self) -> list[Located]:
+        found = super().problems()
+        if "title" in self.model_fields_set:
+            found.append((("title",), f"the title is built from plan, quarter, financial_year and department ({self.title!r}): remove this line"))
+        return found
+
+    def document_date(self) -> datetime.date:
+        """Return the last day of the quarter monitored."""
+        return self.end
+
+    def derived(self) -> dict[str, Any]:
+        """Return the status counts: per group, per part and overall."""
+        return {"summary": summarise(self)}
+
+
+def summarise(paper: CommitmentsMonitoring) -> Summary:
+    """Count the ratings of each status in each group (a priorities table is one row), and overall."""
+    parts = []
+    for part in paper.parts:
+        summary = SummaryPart(part.heading)
+        for group in part.groups:
+            summary.rows.append(_row(group.group, group.commitments))
+        if part.priorities:
+            summary.rows.append(_row(part.subheading or part.heading, part.priorities))
+        parts.append(summary)
+    everything = [item for part in paper.parts for item in part.items]
+    return Summary(parts, _row("All commitments", everything))
+
+
+def _row(label: str, items: list[Any]) -> SummaryRow:
+    return SummaryRow(label, Counter(s for item in items for s in ratings(item.status)), len(items))

@@ -1,0 +1,276 @@
+"""A performance report to a partnership's officers' group: numbered paragraphs, statuses, risk counts by quarter."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import Discriminator, Field, Tag
+
+from .blocks import Block
+from .common import TAG_PREFIX, Prose, Strict
+from .paper import Located, PaperBase
+from .period import FinancialQuarter
+from .status import Rating, StatusName
+
+
+class Meeting(Strict):
+    """The meeting the report goes to."""
+
+    name: str
+    """The group, as the council names it: Leicestershire Strategic Senior Officers' Group."""
+    date: datetime.date
+    """The meeting date (ISO: 2007-02-14)."""
+
+
+class Point(Strict):
+    """A sub-numbered point (4.1, 4.2 ...) with its status."""
+
+    text: Prose
+    status: Rating | None = None
+    """A status, or labelled statuses (drug treatment: Amber; two further: N/A)."""
+    remark: str | None = None
+    """A word after the status, or instead of one: "awaiting actual ASB measure", "Baseline established"."""
+
+
+class PointsParagraph(Strict):
+    """A numbered paragraph followed by sub-numbered points that carry a status each."""
+
+    text: Prose
+    points: list[Point] = Field(min_length=1)
+
+
+def _item_tag(value: Any) -> str:
+    if isinstance(value, dict) and "points" in value:
+        return TAG_PREFIX + "points"
+    return TAG_PREFIX + "block"
+
+
+Item = Annotated[
+    Union[Annotated[PointsParagraph, Tag(TAG_PREFIX + "points")], Annotated[Block, Tag(TAG_PREFIX + "block")]],
+    Discriminator(_item_tag),
+]
+"""Text (a numbered paragraph), a paragraph with points, or a block such as a table."""
+
+
+class Section(Strict):
+    """A headed section; its paragraphs carry on the numbering of the one before."""
+
+    heading: str
+    content: list[Item] = Field(min_length=1)
+
+
+class Recommendations(Strict):
+    """The recommendations paragraph: its lead-in and the items (i), (ii), (iii)."""
+
+    heading: str = "Recommendations"
+    lead: str = "It is RECOMMENDED:-"
+    items: list[Prose] = Field(min_length=1)
+
+
+class Contact(Strict):
+    """The officer to contact."""
+
+    name: str
+    post: str
+    phone: str | None = None
+    email: str | None = None
+
+
+class BlockCounts(Strict):
+    """One indicator block's counts of indicators at each status."""
+
+    block: str
+    """The block: Children and Young People, Cleaner and Greener ..."""
+    outcomes: dict[StatusName, int] = {}
+    """Outcome risk: how many indicators at each status (a status left out was not reported)."""
+    delivery: dict[StatusName, int] = {}
+    """Delivery risk: how many at each status (left out when the block did not report it)."""
+
+
+class QuarterCounts(FinancialQuarter):
+    """A data file: one quarter's counts per block, as the blocks reported them."""
+
+    blocks: list[BlockCounts] = Field(min_length=1)
+
+    def problems(self) -> list[Located]:
+        names = [b.block for b in self.blocks]
+        return [(("blocks", i, "block"), f"the block {name!r} is listed twice") for i, name in enumerate(names) if name in names[:i]]
+
+    def get(self, block: str) -> BlockCounts | None:
+        return next((b for b in self.blocks if b.block == block), None)
+
+
+class RiskSummary(Strict):
+    """The risk summary table: this quarter's counts, last quarter's in brackets, totals worked out."""
+
+    caption: str | None = None
+    this_quarter: str
+    """The data file of this quarter's counts, relative to this paper."""
+    last_quarter: str
+    """The data file of the quarter before, whose counts are shown in brackets."""
+    outcomes: list[StatusName] = Field(min_length=1)
+    """The outcome status columns, in order."""
+    delivery: list[StatusName] = []
+    """The delivery status columns, in order."""
+
+
+class RewardTarget(Strict):
+    """A reward target, its block and its status (the band it is listed under)."""
+
+    target: str
+    block: str
+    status: StatusName
+
+
+class Appendix(Strict):
+    """An appendix: a risk summary, reward targets by status band, or other blocks."""
+
+    title: str
+    content: list[Block] = []
+    risk_summary: RiskSummary | None = None
+    reward_targets: list[RewardTarget] = []
+
+
+@dataclass
+class Figure:
+    """A count this quarter and, in brackets, last quarter."""
+
+    now: int | None
+    before: int | None
+    partial: bool = False
+    """A total whose last-quarter figure lacks some blocks."""
+
+    def __str__(self) -> str:
+        now = "" if self.now is None else str(self.now)
+        if self.before is None:
+            return now
+        before = f"({self.before}{'†' if self.partial else ''})"
+        return f"{now} {before}" if now else before
+
+
+@dataclass
+class RiskTable:
+    """The risk summary worked out from two quarters' data files."""
+
+    this: QuarterCounts
+    last: QuarterCounts
+    columns: list[tuple[str, str]]
+    """(measure, status) of each count column."""
+    rows: list[tuple[str, list[Figure]]]
+    totals: list[Figure]
+    missing: dict[str, list[str]]
+    """For each measure, the blocks whose last-quarter figures are missing from a total."""
+
+
+@dataclass
+class Outline:
+    """Paragraph numbers: each section's items with their number (None for a table), then the recommendations'."""
+
+    sections: list[tuple[Section, list[tuple[str | None, Any]]]]
+    recommendations: str
+
+
+class PerformanceReport(PaperBase):
+    """A quarterly performance report to a partnership's officers' group."""
+
+    kind: Literal["performance-report"]
+    meeting: Meeting
+    sections: list[Section] = Field(min_length=1)
+    recommendations: Recommendations
+    contact: Contact
+    appendices: list[Appendix] = []
+
+    def document_date(self) -> datetime.date:
+        return self.meeting.date
+
+    def data_files(self) -> list[tuple[tuple[Any, ...], str, type[Any]]]:
+        files = []
+        for i, appendix in enumerate(self.appendices):
+            if appendix.risk_summary:
+                path = ("appendices", i, "risk_summary")
+                files.append(((*path, "this_quarter"), appendix.risk_summary.this_quarter, QuarterCounts))
+                files.append(((*path, "last_quarter"), appendix.risk_summary.last_quarter, QuarterCounts))
+        return files
+
+    def outline(self) -> Outline:
+        """Number paragraphs 1, 2 ... across sections; tables and other blocks are not numbered."""
+        number = 0
+        sections = []
+        for section in self.sections:
+            items = []
+            for item in section.content:
+                numbered = isinstance(item, (str, PointsParagraph)) or "text" in type(item).model_fields
+                number += numbered
+                items.append((str(number) if numbered else None, item))
+            sections.append((section, items))
+        return Outline(sections, str(number + 1))
+
+    def risk_tables(self) -> dict[int, RiskTable]:
+        """Return each appendix's risk summary worked out from its data files, by appendix index."""
+        tables = {}
+        for i, appendix in enumerate(self.appendices):
+            summary = appendix.risk_summary
+            if summary:
+                path = ("appendices", i, "risk_summary")
+                tables[i] = _risk_table(summary, self.data((*path, "this_quarter")), self.data((*path, "last_quarter")))
+        return tables
+
+    def problems(self) -> list[Located]:
+        found = super().problems()
+        for i, appendix in enumerate(self.appendices):
+            summary = appendix.risk_summary
+            if not summary:
+                continue
+            path = ("appendices", i, "risk_summary")
+            this, last = self.data((*path, "this_quarter")), self.data((*path, "last_quarter"))
+            if (last.quarter, last.financial_year) != this.previous():
+                found.append(((*path, "last_quarter"), f"expected the quarter before {this.short}, got {last.short}"))
+            for name, data in (("this_quarter", this), ("last_quarter", last)):
+                for block in data.blocks:
+                    for measure in ("outcomes", "delivery"):
+                        extra = [s for s in getattr(block, measure) if s not in getattr(summary, measure)]
+                        if extra:
+                            columns = ", ".join(getattr(summary, measure)) or "none"
+                            found.append(((*path, measure), f"{getattr(summary, name)} counts {block.block} {measure} at {', '.join(extra)}, which is not a column here ({columns})"))
+            unknown = [b.block for b in last.blocks if this.get(b.block) is None]
+            if unknown:
+                found.append(((*path, "last_quarter"), f"last quarter has blocks this quarter does not: {', '.join(unknown)}"))
+        return found
+
+    def derived(self) -> dict[str, Any]:
+        """Return paragraph numbers, the risk tables, and counts per block and status (for a chart)."""
+        risk = self.risk_tables()
+        counts = {
+            i: {b.block: {"outcomes": Counter(b.outcomes), "delivery": Counter(b.delivery)} for b in table.this.blocks}
+            for i, table in risk.items()
+        }
+        return {"outline": self.outline(), "risk_tables": risk, "status_counts": counts}
+
+
+def _risk_table(summary: RiskSummary, this: QuarterCounts, last: QuarterCounts) -> RiskTable:
+    columns = [("outcomes", s) for s in summary.outcomes] + [("delivery", s) for s in summary.delivery]
+    rows = []
+    for block in this.blocks:
+        before = last.get(block.block)
+        figures = []
+        for measure, status in columns:
+            now = getattr(block, measure).get(status)
+            prev = getattr(before, measure).get(status) if before else None
+            figures.append(Figure(now, prev))
+        rows.append((block.block, figures))
+    totals = []
+    missing: dict[str, list[str]] = {}
+    for index, (measure, _) in enumerate(columns):
+        figures = [row[1][index] for row in rows]
+        now = [f.now for f in figures if f.now is not None]
+        before = [f.before for f in figures if f.before is not None]
+        lacking = [name for name, row in rows if row[index].now is not None and row[index].before is None]
+        partial = bool(before) and bool(lacking)
+        if partial:
+            missing.setdefault(measure, [])
+            missing[measure] += [name for name in lacking if name not in missing[measure]]
+        totals.append(Figure(sum(now) if now else None, sum(before) if before else None, partial))
+    return RiskTable(this, last, columns, rows, totals, missing)

@@ -1,0 +1,295 @@
+"""Council status scales, the two Leicestershire kinds, and what they work out from their data."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import textwrap
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from committee_papers.build import Config, build, check
+from committee_papers.models.period import FinancialQuarter
+
+from .conftest import ROOT
+
+MONITORING = "content/commitments/chief-executives-q3-2007-08.yaml"
+PARTNERSHIP = "content/ssog/laa-quarter-3-performance-2006-07.yaml"
+DATA = ["content/data/laa/2006-07-q2.yaml", "content/data/laa/2006-07-q3.yaml"]
+
+
+def real(name: str) -> str:
+    return (ROOT / name).read_text(encoding="utf-8")
+
+
+def leicestershire(project, **changes: str) -> Path:
+    """A project holding both Leicestershire papers and their data, each changed as given (old=>new)."""
+    files = {name: real(name) for name in [MONITORING, PARTNERSHIP, *DATA]}
+    for name, change in changes.items():
+        key = {"monitoring": MONITORING, "partnership": PARTNERSHIP, "q2": DATA[0], "q3": DATA[1]}[name]
+        old, new = change.split("=>")
+        assert old in files[key], old
+        files[key] = files[key].replace(old, new, 1)
+    return project(files)
+
+
+def paper(root: Path, name: str):
+    checked = check(Config(root, papers=[root / name]))
+    assert checked.report.ok, checked.report.failed
+    return checked.jobs[0].paper
+
+
+def failures(root: Path, name: str) -> list[str]:
+    return check(Config(root, papers=[root / name])).report.failed[name]
+
+
+# ---------------------------------------------------------------- financial quarters
+
+
+@pytest.mark.parametrize(
+    ("quarter", "year", "months", "short"),
+    [(3, "2007-08", "October to December 2007", "Q3 2007-08"), (1, "2007-08", "April to June 2007", "Q1 2007-08"),
+     (4, "2007-08", "January to March 2008", "Q4 2007-08"), (4, "1999-00", "January to March 2000", "Q4 1999-00")],
+)
+def test_a_quarter_of_the_uk_financial_year_names_its_months(quarter, year, months, short):
+    q = FinancialQuarter(quarter=quarter, financial_year=year)
+    assert (q.months, q.short) == (months, short)
+
+
+def test_the_quarter_before_the_first_is_the_last_of_the_year_before():
+    assert FinancialQuarter(quarter=1, financial_year="2007-08").previous() == (4, "2006-07")
+
+
+def test_a_financial_year_must_run_into_the_next_year(project):
+    root = leicestershire(project, monitoring="financial_year: 2007-08=>financial_year: 2007-09")
+    assert failures(root, MONITORING) == [
+        f"{MONITORING}:14:17: financial_year: expected a financial year such as 2007-08 (April 2007 to March 2008); got '2007-09'"
+    ]
+
+
+# ---------------------------------------------------------------- commitments monitoring
+
+
+def test_the_monitoring_title_is_built_from_plan_quarter_year_and_department(project):
+    p = paper(leicestershire(project), MONITORING)
+    assert p.title == "MTCS and Annual Plan Commitments Monitoring Q3 2007-08 - Chief Executives"
+    assert p.months == "October to December 2007"
+
+
+def test_a_typed_monitoring_title_is_refused(project):
+    root = leicestershire(project, monitoring="department: Chief Executives=>department: Chief Executives\ntitle: Q3")
+    assert "title: the title is built from plan, quarter, financial_year and department" in failures(root, MONITORING)[0]
+
+
+def test_the_summary_counts_each_status_per_group_and_overall(project):
+    summary = paper(leicestershire(project), MONITORING).derived()["summary"]
+    rows = {row.label: (dict(row.counts), row.lines) for part in summary.parts for row in part.rows}
+    assert rows == {
+        "Leading and engaging communities": ({"Green": 6, "Amber": 2}, 8),
+        "Safer Communities": ({"Green": 3, "Amber": 1, "Red": 1}, 4),  # drugs: Amber and Green parts
+        "Equalities": ({"Green": 2, "Red": 1}, 3),
+        "Consultation": ({"Green": 4}, 4),
+        "Quality, Customers and Diversity - Chief Executives": ({"Amber": 1}, 1),
+    }
+    assert (dict(summary.overall.counts), summary.overall.lines, summary.overall.total) == ({"Green": 15, "Amber": 4, "Red": 2}, 20, 21)
+
+
+def test_an_unknown_status_lists_the_scale_and_suggests_one(project):
+    root = leicestershire(project, monitoring="    status: Red\n=>    status: Rde\n")
+    assert failures(root, MONITORING) == [
+        f"{MONITORING}:123:21: parts[0].groups[1].commitments[0].status: expected a status of the council's "
+        "'trajectory' scale (Green, Amber, Red), got 'Rde' (did you mean 'Red'?)"
+    ]
+
+
+def test_an_unknown_labelled_status_is_found_inside_a_cell(project):
+    root = leicestershire(project, monitoring="status: Amber\n              - label: Drugs=>status: amber\n              - label: Drugs")
+    message = failures(root, MONITORING)[0]
+    assert "status[0].status: expected a status of the council's 'trajectory' scale (Green, Amber, Red), got 'amber' (did you mean 'Amber'?)" in message
+
+
+def test_an_unknown_scale_names_the_themes_scales(project):
+    root = leicestershire(project, monitoring="status_scale: trajectory=>status_scale: rag")
+    assert failures(root, MONITORING) == [
+        f"{MONITORING}:11:15: status_scale: the theme 'leicestershire' has no status scale 'rag' (its scales: trajectory, laa-risk)"
+    ]
+
+
+# ---------------------------------------------------------------- partnership performance report
+
+
+def test_paragraphs_are_numbered_across_sections_and_points_under_them(project):
+    outline = paper(leicestershire(project), PARTNERSHIP).outline()
+    numbers = [n for _, items in outline.sections for n, _ in items]
+    assert numbers[:5] == ["1", "2", "3", "4", "5"]
+    assert [n for n in numbers if n] == [str(i) for i in range(1, 19)]  # the funding table is not numbered
+    assert outline.recommendations == "19"
+
+
+def test_the_risk_summary_is_worked_out_from_two_quarters_data(project):
+    table = paper(leicestershire(project), PARTNERSHIP).risk_tables()[0]
+    rows = {block: [str(f) for f in figures] for block, figures in table.rows}
+    assert rows["Children and Young People"] == ["28 (25)", "3 (2)", "2 (1)", "0 (5)", "", "29 (32)", "3 (1)", "1 (0)"]
+    assert rows["Health"] == ["1 (3)", "1 (2)", "3 (0)", "7 (7)", "", "7", "5", "0"]
+    assert rows["Economic Development"][4] == "3"
+    # The seed's own totals row: 66 (55) 14 (12) 5 (1) 34 (49); Refresh and delivery totals worked out.
+    assert [str(f) for f in table.totals] == ["66 (55)", "14 (12)", "5 (1)", "34 (49)", "4", "96 (82†)", "20 (9†)", "3 (2†)"]
+    assert table.missing == {"delivery": ["Health", "Older People"]}
+
+
+def test_counts_per_block_and_status_are_there_for_a_chart(project):
+    counts = paper(leicestershire(project), PARTNERSHIP).derived()["status_counts"][0]
+    assert counts["Safer"]["outcomes"] == {"Green": 9, "Amber": 4, "Red": 0, "N/A": 5}
+    assert counts["Stronger"]["delivery"]["Green"] == 19
+
+
+def test_last_quarter_must_be_the_quarter_before(project):
+    root = leicestershire(project, q2="quarter: 2=>quarter: 1")
+    assert failures(root, PARTNERSHIP) == [
+        f"{PARTNERSHIP}:212:21: appendices[0].risk_summary.last_quarter: expected the quarter before Q3 2006-07, got Q1 2006-07"
+    ]
+
+
+def test_an_unknown_status_in_a_data_file_is_reported_at_its_line(project):
+    root = leicestershire(project, q3="Refresh: 3}=>Refrsh: 3}")
+    assert failures(root, PARTNERSHIP) == [
+        "content/data/laa/2006-07-q3.yaml:19:52: blocks[2].outcomes.Refrsh: expected a status of the council's "
+        "'laa-risk' scale (Green, Amber, Red, N/A, Refresh), got 'Refrsh' (did you mean 'Refresh'?)"
+    ]
+
+
+def test_a_missing_data_file_is_named(project):
+    root = leicestershire(project, partnership="2006-07-q2.yaml=>2006-07-q1.yaml")
+    assert failures(root, PARTNERSHIP) == [
+        f"{PARTNERSHIP}:212:21: appendices[0].risk_summary.last_quarter: expected a data file, got "
+        "'../data/laa/2006-07-q1.yaml': there is no content/data/laa/2006-07-q1.yaml"
+    ]
+
+
+def test_data_files_are_not_built_as_papers(project):
+    report = check(Config(leicestershire(project))).report
+    assert report.checked == [MONITORING, PARTNERSHIP]
+
+
+def test_the_funding_table_totals_are_worked_out(project):
+    p = paper(leicestershire(project), PARTNERSHIP)
+    table = p.sections[-1].content[2].totals_table
+    assert table.totals() == [Decimal(139555), Decimal(190515)]
+    assert [table.money(t) for t in table.totals()] == ["£139,555", "£190,515"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("24000*, 25000*=>24000†, 25000*", "the marker '†' has no note under `notes:` (*)"),
+        ('"*": Rough initial estimate=>"*": Rough initial estimate\n            "‡": Unused', "the note '‡' is not used by any amount"),
+        ("[Blaby, 25000, 31000]=>[Blaby, 25000]", "expected a label and 2 amount(s), got 2 cells"),
+        ("[Blaby, 25000, 31000]=>[Blaby, 25k, 31000]", "expected an amount such as 25000, 12,500 or 24000*, got '25k'"),
+    ],
+)
+def test_funding_table_mistakes_are_named(project, change, message):
+    root = leicestershire(project, partnership=change)
+    assert any(f.endswith(message) for f in failures(root, PARTNERSHIP)), failures(root, PARTNERSHIP)
+
+
+# ---------------------------------------------------------------- another council's scale, no code change
+
+
+BLUE_THEME = textwrap.dedent(
+    """\
+    name: Blueshire County Council
+    fonts:
+      body: [Arial, Liberation Sans]
+    colours:
+      heading: "#222222"
+      accent: "#333333"
+      table_header_fill: "#222222"
+    statuses:
+      progress:
+        column: Progress
+        statuses:
+          - {label: Completed, key: Blue - Completed, colour: "#0070C0", mark: C}
+          - {label: On target, key: Green - On target, colour: "#00B050", mark: G}
+          - {label: At risk, key: Amber - At risk, colour: "#FFC000", mark: A}
+          - {label: Overdue, key: Red - Overdue, colour: "#C00000", mark: R}
+    """
+)
+
+
+def blueshire(project) -> Path:
+    text = real(MONITORING).replace("council: leicestershire", "council: blueshire").replace("status_scale: trajectory\n", "")
+    text = text.replace("status: Green", "status: On target").replace("status: Amber", "status: At risk").replace("status: Red", "status: Overdue")
+    text = text.replace("status: On target", "status: Completed", 2)
+    return project({MONITORING: text, "templates/blueshire/theme.yaml": BLUE_THEME})
+
+
+def test_a_four_status_word_scale_renders_with_no_code_change(project):
+    root = blueshire(project)
+    report = build(Config(root))
+    assert report.ok, report.failed
+    out = root / "output/blueshire/commitments/chief-executives-q3-2007-08"
+    html = out.with_suffix(".html").read_text(encoding="utf-8")
+    assert 'style="background-color: #0070C0; color: #FFFFFF"><span class="status-mark" aria-hidden="true">C</span> Completed</td>' in html
+    assert "Blue - Completed" in html and "<th scope=\"col\">Progress</th>" in html
+    summary = paper(root, MONITORING).derived()["summary"].overall.counts
+    assert dict(summary) == {"Completed": 2, "On target": 13, "At risk": 4, "Overdue": 2}
+
+    document = docx.Document(out.with_suffix(".docx"))
+    fills = {c._tc.xpath("string(w:tcPr/w:shd/@w:fill)"): c.text for t in document.tables for r in t.rows for c in r.cells}
+    assert fills["0070C0"] == "C Completed"
+    assert fills["C00000"] == "R Overdue"
+    text = subprocess.run(["pdftotext", "-layout", str(out.with_suffix(".pdf")), "-"], capture_output=True, text=True, check=True).stdout
+    assert "C Completed" in text and "R Overdue" in text and "Blue - Completed" in text
+
+
+def test_a_status_whose_text_would_not_read_on_its_fill_is_refused(project):
+    theme = BLUE_THEME.replace('colour: "#FFC000", mark: A}', 'colour: "#FFC000", text: "#FFFFFF", mark: A}')
+    root = project({MONITORING: real(MONITORING), "templates/leicestershire/theme.yaml": theme.replace("Blueshire", "Leicestershire")})
+    assert any("contrast of 1.6:1; status text needs at least 4.5:1 to stay readable" in f for f in failures(root, MONITORING))
+
+
+def test_every_leicestershire_status_reads_on_its_fill():
+    from committee_papers.theme import MIN_CONTRAST, contrast, load_theme
+
+    theme = load_theme(ROOT / "templates", "leicestershire", ROOT)
+    assert all(contrast(s.colour, s.text_colour) >= MIN_CONTRAST for scale in theme.statuses.values() for s in scale.statuses)
+
+
+# ---------------------------------------------------------------- status cells carry colour and text in all three outputs
+
+
+def test_status_cells_carry_colour_and_text_in_pdf_docx_and_html(project):
+    root = leicestershire(project)
+    assert build(Config(root)).ok
+    out = root / "output/leicestershire/commitments/chief-executives-q3-2007-08"
+    html = out.with_suffix(".html").read_text(encoding="utf-8")
+    assert '<td class="status" style="background-color: #C00000; color: #FFFFFF"><span class="status-mark" aria-hidden="true">■</span> Red</td>' in html
+    assert re.search(r'Nos in Treatment: <span class="status" style="background-color: #FFC000; color: #000000">', html)
+
+    document = docx.Document(out.with_suffix(".docx"))
+    cells = [c for t in document.tables for r in t.rows for c in r.cells]
+    red = [c for c in cells if c._tc.xpath("string(w:tcPr/w:shd/@w:fill)") == "C00000" and c.text == "■ Red"]
+    assert red, "a Red status cell shaded C00000"
+    assert red[0]._tc.xpath("string(.//w:r/w:rPr/w:color/@w:val)") == "FFFFFF"
+    inline = [r for c in cells for r in c._tc.iter(qn("w:r")) if r.xpath("string(w:rPr/w:shd/@w:fill)") == "FFC000"]
+    assert any("Amber" in "".join(r.itertext()) for r in inline), "the labelled Amber status is run-shaded"
+    header = document.sections[0].header.paragraphs[0].text
+    assert "MTCS and Annual Plan Commitments Monitoring Q3 2007-08 - Chief Executives" in header
+    assert "Amber – Off Trajectory, but With Prospects For Recovery With Remedial Action" in header
+
+    text = subprocess.run(["pdftotext", "-layout", str(out.with_suffix(".pdf")), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")[:-1]
+    assert len(pages) > 3
+    for page in pages[1:]:  # the title and the key at the top of every page after the first
+        assert "Q3 2007-08 - Chief Executives" in page and "Red- Off Trajectory" in page
+    assert "■ Red" in text and "▲ Amber" in text
+
+    pdf = subprocess.run(["pdftotext", "-layout", str(root / "output/leicestershire/ssog/laa-quarter-3-performance-2006-07.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Totals\s+66 \(55\)\s+14 \(12\)\s+5 \(1\)\s+34 \(49\)\s+4\s+96 \(82†\)", pdf)
+    assert "TOTAL" in pdf and "£139,555" in pdf and "* Rough initial estimate" in pdf
+    assert "(iii)" in pdf and "19." in pdf
