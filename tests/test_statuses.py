@@ -293,3 +293,16 @@ def test_status_cells_carry_colour_and_text_in_pdf_docx_and_html(project):
     assert re.search(r"Totals\s+66 \(55\)\s+14 \(12\)\s+5 \(1\)\s+34 \(49\)\s+4\s+96 \(82†\)", pdf)
     assert "TOTAL" in pdf and "£139,555" in pdf and "* Rough initial estimate" in pdf
     assert "(iii)" in pdf and "19." in pdf
+
+
+def test_a_data_file_outside_content_is_refused(project, tmp_path):
+    name = "content/ssog/laa-quarter-3-performance-2006-07.yaml"
+    text = (ROOT / name).read_text().replace("last_quarter: ../data/laa/2006-07-q2.yaml", "last_quarter: ../../templates/leicestershire/theme.yaml")
+    root = leicestershire(project)
+    (root / name).write_text(text)
+    [problem] = failures(root, name)
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "last_quarter: ../../templates" in l)
+    assert problem == (
+        f"{name}:{line}:21: appendices[0].risk_summary.last_quarter: expected a data file inside content/, "
+        "got '../../templates/leicestershire/theme.yaml': a paper may not read files outside it"
+    )
