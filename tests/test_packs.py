@@ -212,3 +212,16 @@ def test_a_pack_built_twice_is_byte_identical(meeting):
     shutil.rmtree(meeting / "output")
     build(Config(meeting))
     assert {p.name: p.read_bytes() for p in (meeting / PACK).iterdir()} == first
+
+
+def test_a_supplementary_item_is_marked_and_dated_on_its_own(project):
+    other = MINI_REPORT.replace("title: A small report", "title: A late addition")
+    meeting = MEETING + "  - title: A late addition\n    paper: cabinet/other.yaml\n    supplementary: Yes\n    published: 2007-11-09\n"
+    root = project({"content/cabinet/mini.yaml": MINI_REPORT, "content/cabinet/other.yaml": other, "content/meetings/cabinet.yaml": meeting})
+    failed = check(Config(root)).report.failed["content/meetings/cabinet.yaml"]
+    assert f"content/meetings/cabinet.yaml:{line_of(meeting, '2007-11-09')}:16: items[2].published: item 3 is published on Friday, 9th November 2007" in failed[0]
+    urgent = meeting + "    urgency: The decision cannot wait for the next meeting.\n"
+    (root / "content/meetings/cabinet.yaml").write_text(urgent)
+    assert build(Config(root)).ok
+    agenda = (root / PACK / "agenda.html").read_text()
+    assert "A late addition</strong> (supplementary)" in agenda
