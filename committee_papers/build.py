@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +60,8 @@ class Report:
     built: list[str] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
     failed: dict[str, list[str]] = field(default_factory=dict)
+    outputs: dict[str, list[str]] = field(default_factory=dict)
+    """The files each built paper was written to, as paths from the project root."""
 
     @property
     def ok(self) -> bool:
@@ -118,7 +121,11 @@ def _check_one(path: Path, name: str, config: Config, themes: dict[str, Theme | 
     return Job(source, paper, theme)
 
 
-def build(config: Config) -> Report:
+Progress = Callable[[str, int, int], None]
+"""Told the paper about to be rendered, how many are done and how many there are."""
+
+
+def build(config: Config, progress: Progress | None = None) -> Report:
     """Check every paper, then render each valid one to PDF, DOCX and HTML."""
     jobs, report = check(config)
     if not jobs:
@@ -126,14 +133,17 @@ def build(config: Config) -> Report:
     from .render import Renderer  # the renderers are imported only when there is work for them
 
     renderer = Renderer(config)
-    for job in jobs:
+    for done, job in enumerate(jobs):
         name = job.source.name
+        if progress:
+            progress(name, done, len(jobs))
         try:
             renderer.render(job)
         except PaperError as err:
             report.failed[name] = [f"{name}: {err}"]
             continue
         report.built.append(name)
+        report.outputs[name] = [_name(job.target(config, extension), config.root) for extension in FORMATS]
         logger.info("built %s", name)
     return report
 

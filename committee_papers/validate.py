@@ -46,7 +46,7 @@ def _kind(source: Source, kind: Any) -> type[Paper]:
     known = ", ".join(KINDS)
     if kind is None:
         raise ContentError([source.problem((), f"expected 'kind:' first, naming one of: {known}")])
-    raise ContentError([source.problem(("kind",), f"expected one of: {known}, got {kind!r}{_did_you_mean(str(kind), KINDS)}")])
+    raise ContentError([source.problem(("kind",), f"expected one of: {known}, got {kind!r}{did_you_mean(str(kind), KINDS)}")])
 
 
 def _problem(source: Source, model: type[BaseModel], error: Any) -> Problem:
@@ -54,7 +54,7 @@ def _problem(source: Source, model: type[BaseModel], error: Any) -> Problem:
     kind = error["type"]
     if kind == "extra_forbidden":
         fields = _fields_at(model, error["loc"][:-1])
-        return source.problem(loc, f"unknown key{_did_you_mean(str(loc[-1]), fields)}; expected one of: {', '.join(fields)}", key=True)
+        return source.problem(loc, f"unknown key{did_you_mean(str(loc[-1]), fields)}; expected one of: {', '.join(fields)}", key=True)
     if kind == "missing":
         return source.problem(loc, "expected a value, got nothing: this field is required")
     return source.problem(loc, _message(kind, error))
@@ -86,7 +86,7 @@ def _message(kind: str, error: dict[str, Any]) -> str:
         return f"expected {expected}, got {ctx.get('actual_length')}"
     if kind == "literal_error":
         options = [o.strip(" '") for o in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
-        return f"expected {expected}, got {got}{_did_you_mean(str(error.get('input')), options)}"
+        return f"expected {expected}, got {got}{did_you_mean(str(error.get('input')), options)}"
     if kind == "block_kind":
         return f"{error['msg']}; got {_describe_block(error.get('input'))}"
     if expected:
@@ -116,11 +116,11 @@ def _describe(value: Any) -> str:
 def _describe_block(value: Any) -> str:
     if isinstance(value, dict) and value:
         key = next(iter(value))
-        return f"a mapping starting with {key!r}{_did_you_mean(key, BLOCK_KEYS)}"
+        return f"a mapping starting with {key!r}{did_you_mean(key, BLOCK_KEYS)}"
     return _describe(value)
 
 
-def _did_you_mean(word: str, options: typing.Iterable[str]) -> str:
+def did_you_mean(word: str, options: typing.Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

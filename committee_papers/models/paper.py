@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ..notes import note_problems
 from .common import Status, Strict, Table
@@ -19,11 +19,13 @@ class PaperBase(Strict):
     """Fields and checks shared by every kind of paper."""
 
     kind: str
-    council: str
+    """The kind of paper, written first."""
+    council: str = Field(examples=["leicester-city"])
     """The council's theme: a folder in templates/."""
     status: Status = "final"
     """draft or final; a draft carries a DRAFT mark on every page."""
-    title: str
+    title: str = Field(examples=["Comprehensive Performance Assessment"])
+    """The title of the paper."""
 
     def problems(self) -> list[Located]:
         """Return figures and references that contradict the rest of the paper.

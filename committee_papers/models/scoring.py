@@ -36,9 +36,11 @@ class ScoringRules(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     """A short name that score tables refer to."""
     caption: str | None = None
+    """A short title shown above the table."""
     columns: tuple[str, str] = ("Scores on themes", "Overall score")
     """The two column headings of the rules table."""
     rules: list[ScoringRule] = Field(min_length=1)
+    """The rules, tried in order."""
 
     def overall(self, scores: list[int]) -> int | None:
         """Return the overall score the first applicable rule gives."""
@@ -52,11 +54,13 @@ class ScoredTheme(Strict):
     """A theme, its risks and actions, and its (anticipated) score."""
 
     theme: str
+    """The theme scored."""
     risks: Prose = ""
     """Key areas of risk (Markdown, often a bullet list)."""
     actions: Prose = ""
     """Key actions or comments (Markdown)."""
     score: int = Field(ge=1)
+    """The theme's score."""
 
 
 class ScoreTable(Strict):
@@ -67,8 +71,11 @@ class ScoreTable(Strict):
     rules: str
     """The id of the scoring rules that give the overall score."""
     caption: str | None = None
+    """A short title shown above the table."""
     columns: tuple[str, str, str, str] = ("Theme", "Key areas of risk", "Key actions/comments", "Score")
+    """The four column headings."""
     themes: list[ScoredTheme] = Field(min_length=1)
+    """The themes and their scores."""
     overall: int | None = None
     """The overall score, if the paper states it; it is checked against the rules."""
 
@@ -83,7 +90,9 @@ class ScoreSummary(Strict):
     of: str
     """The id of the score table summarised."""
     caption: str | None = None
+    """A short title shown above the table."""
     columns: tuple[str, str] = ("Theme", "Score")
+    """The two column headings."""
 
 
 def check_scores(rule_sets: dict[str, ScoringRules], table: ScoreTable) -> list[tuple[tuple[Any, ...], str]]:
