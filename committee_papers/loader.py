@@ -187,4 +187,12 @@ def _hint(text: str, line: int, message: str) -> str:
         return "a colon followed by a space inside a value: put the value in quotes"
     if any(re.match(r"\s*-\S", item) for item in near):
         return "a list item needs a space after the dash: '- item'"
+    if "found unexpected end of stream" in message and "quoted scalar" in message:
+        return "a quote is opened but never closed"
+    if "cannot start any token" in message:
+        return "a value starting with @, ` or % must be in quotes"
+    if "expected <block end>" in message or "expected <block mapping start>" in message:
+        return "this line is indented differently from the lines around it; line up keys at the same level"
+    if "could not find expected ':'" in message:
+        return "a line without 'key: value'; for text over several lines write 'key: |' and indent the text under it"
     return ""

@@ -19,7 +19,7 @@ from typing import Any, Literal, Union
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from .errors import PaperError
+from .errors import PaperError, did_you_mean
 from .models import KINDS
 from .schema import BOOL_EXAMPLE, DATE_EXAMPLE, comment
 
@@ -30,8 +30,6 @@ _YAML_WORDS = {"yes", "no", "true", "false", "on", "off", "null", "~", "y", "n"}
 def new_paper(kind: str, path: Path, root: Path) -> None:
     """Write a new paper of a kind at path, refusing to overwrite a file that is there."""
     if kind not in KINDS:
-        from .validate import did_you_mean
-
         raise PaperError(f"unknown kind {kind!r}{did_you_mean(kind, KINDS)}; expected one of: {', '.join(KINDS)}")
     if path.exists():
         raise PaperError(f"{path} already exists; choose another name (new never overwrites a paper)")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, did_you_mean
 from .loader import Path_, Source
 from .models import KINDS, Paper
 from .models.blocks import BLOCK_KEYS
@@ -90,8 +89,27 @@ def _message(kind: str, error: dict[str, Any]) -> str:
     if kind == "block_kind":
         return f"{error['msg']}; got {_describe_block(error.get('input'))}"
     if expected:
-        return f"expected {expected}, got {got}"
+        hint = _shape_hint(kind, error.get("input"))
+        return f"expected {expected}, got {got}" + (f" (hint: {hint})" if hint else "")
     return f"{error['msg'].removeprefix('Value error, ')}; got {got}"
+
+
+_MAPPING_TYPES = {"dict_type", "model_type", "model_attributes_type"}
+
+
+def _shape_hint(kind: str, value: Any) -> str:
+    """Explain the usual cause of a value of the wrong shape in an officer's words."""
+    if kind in _MAPPING_TYPES and isinstance(value, list):
+        return "remove the '- ' before the keys"
+    if kind in _MAPPING_TYPES and isinstance(value, str):
+        return "write each field as 'key: value' on its own line, indented under this one"
+    if kind == "list_type" and isinstance(value, dict):
+        return "start each item with '- '"
+    if kind == "list_type" and isinstance(value, str):
+        return "write each item on its own line starting with '- ', indented under this one"
+    if kind == "string_type" and isinstance(value, (dict, list)):
+        return "text that contains ': ' or starts with '- ' must be in quotes"
+    return ""
 
 
 # What each pattern in the models means, in an officer's words.
@@ -118,11 +136,6 @@ def _describe_block(value: Any) -> str:
         key = next(iter(value))
         return f"a mapping starting with {key!r}{did_you_mean(key, BLOCK_KEYS)}"
     return _describe(value)
-
-
-def did_you_mean(word: str, options: typing.Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

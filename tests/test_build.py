@@ -153,7 +153,7 @@ def test_a_theme_with_a_bad_colour_is_reported_at_its_line(project):
 def test_an_unknown_council_names_the_themes_there_are(project):
     root = project({PAPER: MINI_REPORT.replace("council: leicester-city", "council: leicester")})
     report = build(Config(root))
-    assert report.failed[PAPER] == [f"{PAPER}:2:10: council: no theme for council 'leicester': expected templates/leicester/theme.yaml (themes: leicester-city)"]
+    assert report.failed[PAPER] == [f"{PAPER}:2:10: council: no theme for council 'leicester' (did you mean 'leicester-city'?): expected templates/leicester/theme.yaml (themes: leicester-city)"]
 
 
 def test_missing_system_libraries_are_named_as_debian_packages(monkeypatch):

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from ..errors import did_you_mean
 from .blocks import Block
 from .common import Paragraph, Prose, Strict
 from .paper import Located, PaperBase, blocks_of
@@ -278,10 +279,11 @@ def _standard_parts(report: CommitteeReport) -> list[tuple[str, str, list[Any]]]
 
 def _reference_problems(report: CommitteeReport, outline: Outline) -> list[Located]:
     found: list[Located] = []
+    ids = [key for key in outline.paragraphs if not key[0].isdigit()]
     for i, line in enumerate(report.implications.other):
         for j, ref in enumerate(line.paragraphs):
             if ref not in outline.paragraphs:
                 found.append(
-                    (("implications", "other", i, "paragraphs", j), f"expected a paragraph number or id in this report, got {ref!r}")
+                    (("implications", "other", i, "paragraphs", j), f"expected a paragraph number or id in this report, got {ref!r}{did_you_mean(ref, ids)}")
                 )
     return found

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
+from ..errors import did_you_mean
 from .common import Prose, Strict
 
 
@@ -99,7 +100,7 @@ def check_scores(rule_sets: dict[str, ScoringRules], table: ScoreTable) -> list[
     """Return problems with a score table: unknown rules, or a stated overall that disagrees."""
     rules = rule_sets.get(table.rules)
     if rules is None:
-        return [(("rules",), f"expected the id of scoring rules ({', '.join(rule_sets) or 'none defined'}), got {table.rules!r}")]
+        return [(("rules",), f"expected the id of scoring rules ({', '.join(rule_sets) or 'none defined'}), got {table.rules!r}{did_you_mean(table.rules, rule_sets)}")]
     computed = rules.overall(table.scores())
     if table.overall is not None and table.overall != computed:
         return [(("overall",), f"the paper states {table.overall} but the rules '{rules.id}' give {computed}")]
@@ -115,5 +116,5 @@ def score_problems(models: list[tuple[tuple[Any, ...], Any]]) -> list[tuple[tupl
         if isinstance(model, ScoreTable):
             found += [((*path, *sub), message) for sub, message in check_scores(rule_sets, model)]
         elif isinstance(model, ScoreSummary) and model.of not in tables:
-            found.append(((*path, "of"), f"expected the id of a score table ({', '.join(tables) or 'none defined'}), got {model.of!r}"))
+            found.append(((*path, "of"), f"expected the id of a score table ({', '.join(tables) or 'none defined'}), got {model.of!r}{did_you_mean(model.of, tables)}"))
     return found
