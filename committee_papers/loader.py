@@ -35,6 +35,7 @@ _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]"
 MAX_BYTES = 2 * 1024 * 1024
 # Real papers nest a dozen levels; a deeper file would exhaust Python's stack.
 MAX_DEPTH = 100
+_BANG = "a value starting with ! is read as a YAML tag: put the value in quotes"
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
@@ -95,7 +96,8 @@ class _StrictComposer(Composer):
                 None, None, "anchors and aliases (& and *) are not allowed: write the value out", event.start_mark
             )
         tag = getattr(event, "tag", None)
-        if tag is not None and tag != "!" and getattr(event, "implicit", (True,))[0] is not True:
+        implicit = getattr(event, "implicit", True)  # a pair for scalars, one flag for lists and mappings
+        if tag is not None and tag != "!" and (implicit[0] if isinstance(implicit, tuple) else implicit) is not True:
             raise yaml.MarkedYAMLError(None, None, f"tags such as {tag} are not allowed", event.start_mark)
         self.depth += 1
         try:
@@ -202,12 +204,25 @@ def _syntax_problem(name: str, text: str, err: yaml.MarkedYAMLError) -> Problem:
     return Problem(name, line, column, "", f"YAML syntax: {message}" + (f" (hint: {hint})" if hint else ""))
 
 
+def _indented_under_a_value(lines: list[str], line: int) -> bool:
+    """Return whether a line holding a key is indented deeper than a 'key: value' line above it."""
+    if line < 2 or line > len(lines):
+        return False
+    here, above = lines[line - 1], lines[line - 2]
+    indent = len(here) - len(here.lstrip(" "))
+    return bool(re.match(r"\s*[\w-]+:\s*\S", above)) and indent > len(above) - len(above.lstrip(" ")) and bool(re.match(r"\s*[\w-]+:", here))
+
+
 def _hint(text: str, line: int, message: str) -> str:
     """Explain the usual cause of a YAML syntax error in an officer's words."""
     lines = text.splitlines()
     near = lines[max(line - 2, 0) : line + 1]
     if "\t" in "".join(near) or "tab" in message:
         return "indent with spaces, not tabs"
+    if 0 < line <= len(lines) and re.match(r"\s*(- )?([\w-]+:\s+)?!", lines[line - 1]):
+        return _BANG
+    if "mapping values are not allowed" in message and _indented_under_a_value(lines, line):
+        return "this line is indented more than the key above it; line up keys at the same level"
     if "mapping values are not allowed" in message:
         return "a colon followed by a space inside a value: put the value in quotes"
     if any(re.match(r"\s*-\S", item) for item in near):

@@ -19,7 +19,7 @@ SCHEMES = {"http", "https", "mailto", "tel"}
 
 NOTE_MARKER = re.compile(r"\[\^([A-Za-z0-9_-]+)\]")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S")
-_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?([^\s>]+)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>", re.MULTILINE)
+_LINK = re.compile(r"\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))+)|^\s*\[[^\]]+\]:\s*<?([^\s>]+)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>", re.MULTILINE)
 _HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?:\s[^>]*)?/?>|<!--")
 _IMAGE = re.compile(r"!\[[^\]]*\]\(")
 _IMAGE_WHOLE = re.compile(r"!\[[^\]]*\]\([^)]*\)")

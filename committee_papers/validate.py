@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import types
 import typing
 from typing import Any, Union
@@ -35,8 +36,19 @@ def validate(source: Source) -> Paper:
 
 
 def problems_of(source: Source, model: type[BaseModel], error: ValidationError) -> list[Problem]:
-    """Return a pydantic error as problems at the lines of a source."""
-    return [_problem(source, model, e) for e in error.errors()]
+    """Return a pydantic error as problems at the lines of a source.
+
+    A misspelt key leaves its field missing too; the did-you-mean on the
+    misspelling says all there is to say, so the missing field is not repeated.
+    """
+    errors = error.errors()
+    misspelt = {(*e["loc"][:-1], _suggestion(model, e)) for e in errors if e["type"] == "extra_forbidden"}
+    return [_problem(source, model, e) for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in misspelt)]
+
+
+def _suggestion(model: type[BaseModel], error: Any) -> str | None:
+    close = difflib.get_close_matches(str(error["loc"][-1]), _fields_at(model, error["loc"][:-1]), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _kind(source: Source, kind: Any) -> type[Paper]:
@@ -105,6 +117,8 @@ def _shape_hint(kind: str, value: Any) -> str:
         return "write each field as 'key: value' on its own line, indented under this one"
     if kind == "list_type" and isinstance(value, dict):
         return "start each item with '- '"
+    if kind == "list_type" and isinstance(value, str) and value.startswith("-"):
+        return "a list item needs a space after the dash: '- item'"
     if kind == "list_type" and isinstance(value, str):
         return "write each item on its own line starting with '- ', indented under this one"
     if kind == "string_type" and isinstance(value, (dict, list)):
