@@ -61,11 +61,22 @@ class Console:
         from rich.console import Console as RichConsole
         from rich.table import Table
 
-        table = Table("paper", "outputs" if verb == "built" else "", "result", title=None, box=None, pad_edge=False)
+        table = Table(box=None, pad_edge=False)
+        table.add_column("paper", overflow="fold")
+        table.add_column("outputs" if verb == "built" else "", overflow="fold")
+        table.add_column("result", no_wrap=True)
         done = report.built if verb == "built" else report.checked
         for name in done:
-            table.add_row(name, "\n".join(report.outputs.get(name, [])), "[green]ok[/]")
+            table.add_row(name, _outputs(report.outputs.get(name, [])), "[green]ok[/]")
         for name, messages in report.failed.items():
             count = f"{len(messages)} problem{'s' * (len(messages) != 1)}"
             table.add_row(name, "", f"[red]failed[/] ({count})")
         RichConsole(file=self.err).print(table)
+
+
+def _outputs(paths: list[str]) -> str:
+    """Return a paper's outputs in one line: output/council/paper.{pdf,docx,html}."""
+    stems = {path.rsplit(".", 1)[0] for path in paths}
+    if len(stems) != 1:
+        return "\n".join(paths)
+    return f"{stems.pop()}.{{{','.join(path.rsplit('.', 1)[1] for path in paths)}}}"
