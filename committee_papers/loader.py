@@ -78,7 +78,10 @@ def dotted(path: Path_) -> str:
     """Write a field path as an officer reads it: risks[0].impact."""
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        if isinstance(part, int) or not re.fullmatch(r"[\w-]+", part):
+            out += f"[{part!r}]" if isinstance(part, str) else f"[{part}]"
+        else:
+            out += f".{part}" if out else part
     return out
 
 

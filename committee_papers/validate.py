@@ -52,12 +52,13 @@ def _suggestion(model: type[BaseModel], error: Any) -> str | None:
 
 
 def _kind(source: Source, kind: Any) -> type[Paper]:
-    if kind in KINDS:
+    if isinstance(kind, str) and kind in KINDS:
         return KINDS[kind]
     known = ", ".join(KINDS)
     if kind is None:
         raise ContentError([source.problem((), f"expected 'kind:' first, naming one of: {known}")])
-    raise ContentError([source.problem(("kind",), f"expected one of: {known}, got {kind!r}{did_you_mean(str(kind), KINDS)}")])
+    suggestion = did_you_mean(kind, KINDS) if isinstance(kind, str) else ""
+    raise ContentError([source.problem(("kind",), f"expected one of: {known}, got {_describe(kind)}{suggestion}")])
 
 
 def _problem(source: Source, model: type[BaseModel], error: Any) -> Problem:
