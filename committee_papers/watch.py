@@ -51,10 +51,13 @@ def watch(config: Config, *, show: Console) -> int:
     """Build once, then rebuild on every save until interrupted."""
     from watchfiles import watch as changes  # imported here: only this command needs it
 
-    _show(show, rebuild(config))
+    started = False
     try:
-        for batch in changes(config.content, config.templates, watch_filter=_relevant):
-            screen = rebuild(config, [Path(path) for _, path in batch])
+        # The first build waits for the watcher's first (empty) tick, so a save made during it is not missed.
+        batches = changes(config.content, config.templates, watch_filter=_relevant, yield_on_timeout=True, rust_timeout=500)
+        for batch in batches:
+            screen = rebuild(config, [Path(path) for _, path in batch] if started else None)
+            started = True
             if screen:
                 _show(show, screen)
     except KeyboardInterrupt:
