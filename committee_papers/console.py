@@ -9,8 +9,8 @@ terminal.
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TextIO
 
 from .build import Progress, Report

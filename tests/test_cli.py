@@ -7,10 +7,9 @@ import re
 import subprocess
 import sys
 
-from committee_papers.build import Report
+from committee_papers.build import Config, Report
 from committee_papers.console import Console
 from committee_papers.watch import affected, rebuild
-from committee_papers.build import Config
 
 from .conftest import MINI_REPORT, ROOT
 
