@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,8 @@ class Report:
     """Every layout the build made, in order: what a rebuild could not reuse."""
     up_to_date: list[str] = field(default_factory=list)
     """Papers and packs whose outputs were already made from the same inputs."""
+    outputs: dict[str, list[str]] = field(default_factory=dict)
+    """The files each built paper was written to, as paths from the project root."""
 
     @property
     def ok(self) -> bool:
@@ -161,6 +164,11 @@ def check(config: Config) -> Checked:
     return Checked(jobs, packs, report)
 
 
+def sources(config: Config) -> list[Path]:
+    """Return every paper and meeting to build (or just those named), in a stable order."""
+    return _selected(config, meeting=False) + _selected(config, meeting=True)
+
+
 def _selected(config: Config, *, meeting: bool) -> list[Path]:
     """Return the named sources (or all of content/) that are meetings, or that are papers.
 
@@ -208,13 +216,17 @@ def _check_paper(path: Path, name: str, config: Config, themes: Themes) -> Job:
     return Job(source, paper, theme)
 
 
-def build(config: Config) -> Report:
+Progress = Callable[[str, int, int], None]
+"""Told the paper just laid out, how many are done and how many there are."""
+
+
+def build(config: Config, progress: Progress | None = None) -> Report:
     """Check every paper and meeting, then lay out what changed and bind each pack."""
     checked = check(config)
     plan = Plan(config, checked)
     checked.report.up_to_date = plan.up_to_date(checked)
     if plan.papers or plan.copies or plan.packs:  # a build with nothing to do imports no renderer
-        plan.carry_out(checked.report)
+        plan.carry_out(checked.report, progress or (lambda name, done, total: None))
         plan.manifest.save()
     return checked.report
 
@@ -260,20 +272,24 @@ class Plan:
         papers = [j.source.name for j in checked.jobs if j not in self.papers]
         return papers + [p.source.name for p in checked.packs if p not in self.packs]
 
-    def carry_out(self, report: Report) -> None:
+    def carry_out(self, report: Report, progress: Progress) -> None:
         """Lay out the papers and copies on the workers, then bind the packs here."""
         from .workers import Workers, lay_out_copy, lay_out_paper
 
+        total = len(self.papers) + len(self.copies) + len(self.packs)
         with Workers(self.config.content, self.config.templates, self.config.jobs) as workers:
-            for job, outcome in zip(self.papers, workers.map(lay_out_paper, [_task(j) for j in self.papers])):
+            for done, (job, outcome) in enumerate(zip(self.papers, workers.map(lay_out_paper, [_task(j) for j in self.papers]))):
+                progress(outcome.name, done, total)
                 report.rendered += outcome.rendered
                 self._write_paper(job, outcome, report)
-            for entry, outcome in zip(self.copies, workers.map(lay_out_copy, [_task(e.job, e.number) for e in self.copies])):
+            copies = workers.map(lay_out_copy, [_task(e.job, e.number) for e in self.copies])
+            for done, (entry, outcome) in enumerate(zip(self.copies, copies), len(self.papers)):
+                progress(outcome.name, done, total)
                 report.rendered += outcome.rendered
                 if outcome.error is None:
                     self.cache.put(self.digest(entry.job, entry.number), outcome.files["pdf"])
         if self.packs:
-            self._bind_packs(report)
+            self._bind_packs(report, progress, total)
 
     def _write_paper(self, job: Job, outcome: Any, report: Report) -> None:
         name = job.source.name
@@ -284,14 +300,16 @@ class Plan:
         write_all({job.target(self.config, ext): data for ext, data in outcome.files.items()})
         self.manifest.record(name, self.digest(job))
         report.built.append(name)
+        report.outputs[name] = [_name(path, self.config.root) for path in self.targets(job)]
         logger.info("built %s", name)
 
-    def _bind_packs(self, report: Report) -> None:
+    def _bind_packs(self, report: Report, progress: Progress, total: int) -> None:
         from .binder import Assembler
         from .render import Renderer
 
         renderer = Renderer(self.config.content, self.config.templates)
-        for pack in self.packs:
+        for done, pack in enumerate(self.packs, total - len(self.packs)):
+            progress(pack.source.name, done, total)
             self._bind(pack, Assembler(renderer), report)
         report.rendered += renderer.rendered
 
@@ -310,6 +328,7 @@ class Plan:
             self.manifest.record(name, None)
             return
         write_all({self.pack_folder(pack) / file: data for file, data in files.items()})
+        report.outputs[name] = [_name(self.pack_folder(pack) / file, self.config.root) for file in files]
         self.manifest.record(name, self.pack_digest(pack))
         report.packs.append(name)
         logger.info("bound %s", name)

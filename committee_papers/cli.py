@@ -8,7 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from .build import Config, Report, build, check
+from .build import Config, build, check
+from .console import Console
 from .errors import PaperError
 
 
@@ -16,6 +17,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="committee-papers", description="Build council committee papers from YAML.")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the project folder (default: here)")
     parser.add_argument("-v", "--verbose", action="store_true", help="say what is done as it is done")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems: no progress, no summary")
     commands = parser.add_subparsers(dest="command")
     build_command = commands.add_parser("build", help="build papers to PDF, DOCX and HTML (the default)")
     build_command.add_argument("papers", nargs="*", type=Path, help="papers or meetings to build (default: all of content/)")
@@ -23,6 +25,12 @@ def _parser() -> argparse.ArgumentParser:
     build_command.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes laying papers out at once (default: one per core)")
     check_command = commands.add_parser("check", help="validate papers without rendering")
     check_command.add_argument("papers", nargs="*", type=Path, help="papers to check (default: all of content/)")
+    watch_command = commands.add_parser("watch", help="rebuild papers whenever their YAML, a template or a theme is saved")
+    watch_command.add_argument("papers", nargs="*", type=Path, help="papers to watch (default: all of content/)")
+    new_command = commands.add_parser("new", help="write a new paper with every field present and explained")
+    new_command.add_argument("kind", help="the kind of paper, such as committee-report")
+    new_command.add_argument("path", type=Path, help="where to write it, inside content/")
+    commands.add_parser("schema", help="regenerate the JSON Schemas in schemas/ from the models")
     return parser
 
 
@@ -38,22 +46,37 @@ def main(argv: list[str] | None = None) -> int:
         force=getattr(args, "force", False),
         jobs=max(1, getattr(args, "jobs", os.cpu_count() or 1)),
     )
+    show = Console(quiet=args.quiet)
     try:
-        if args.command == "check":
-            report, verb = check(config).report, "checked"
-        else:
-            report, verb = build(config), "built"
+        return _run(args, config, show)
     except PaperError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    _print(report, verb)
+
+
+def _run(args: argparse.Namespace, config: Config, show: Console) -> int:
+    if args.command == "new":
+        from .skeleton import new_paper
+
+        new_paper(args.kind, args.path.resolve(), config.root)
+        if not args.quiet:
+            print(f"wrote {args.path}: fill in the blanks, then run: python build.py check {args.path}")
+        return 0
+    if args.command == "schema":
+        from .schema import write
+
+        for path in write(config.root):
+            if not args.quiet:
+                print(f"wrote {path.relative_to(config.root).as_posix()}")
+        return 0
+    if args.command == "watch":
+        from .watch import watch
+
+        return watch(config, show=show)
+    if args.command == "check":
+        report, verb = check(config).report, "checked"
+    else:
+        with show.progress() as progress:
+            report, verb = build(config, progress), "built"
+    show.report(report, verb)
     return 0 if report.ok else 1
-
-
-def _print(report: Report, verb: str) -> None:
-    for notice in report.notices:
-        print(notice)
-    for messages in report.failed.values():
-        for message in messages:
-            print(message, file=sys.stderr)
-    print(report.summary(verb))

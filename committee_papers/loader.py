@@ -30,7 +30,13 @@ Path_ = tuple[str | int, ...]
 
 # Characters Word cannot hold in a document: C0 controls other than tab and
 # newline, and the non-characters. They arrive when text is pasted from PDFs.
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Lone surrogates (written as "\ud800" escapes) are half a character that no file can hold.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Papers are a few hundred kilobytes at most; a bigger file is the wrong file, or an attack.
+MAX_BYTES = 2 * 1024 * 1024
+# Real papers nest a dozen levels; a deeper file would exhaust Python's stack.
+MAX_DEPTH = 100
+_BANG = "a value starting with ! is read as a YAML tag: put the value in quotes"
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
@@ -75,23 +81,35 @@ def dotted(path: Path_) -> str:
     """Write a field path as an officer reads it: risks[0].impact."""
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        if isinstance(part, int) or not re.fullmatch(r"[\w-]+", part):
+            out += f"[{part!r}]" if isinstance(part, str) else f"[{part}]"
+        else:
+            out += f".{part}" if out else part
     return out
 
 
 class _StrictComposer(Composer):
     """Compose nodes, refusing anchors and aliases."""
 
+    depth = 0
+
     def compose_node(self, parent: Node | None, index: Any) -> Node:
         event = self.peek_event()
+        if self.depth >= MAX_DEPTH:
+            raise yaml.MarkedYAMLError(None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
             raise yaml.MarkedYAMLError(
                 None, None, "anchors and aliases (& and *) are not allowed: write the value out", event.start_mark
             )
         tag = getattr(event, "tag", None)
-        if tag is not None and tag != "!" and getattr(event, "implicit", (True,))[0] is not True:
+        implicit = getattr(event, "implicit", True)  # a pair for scalars, one flag for lists and mappings
+        if tag is not None and tag != "!" and (implicit[0] if isinstance(implicit, tuple) else implicit) is not True:
             raise yaml.MarkedYAMLError(None, None, f"tags such as {tag} are not allowed", event.start_mark)
-        return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 class _Loader(Reader, Scanner, Parser, _StrictComposer, SafeConstructor, BaseResolver):
@@ -108,10 +126,17 @@ class _Loader(Reader, Scanner, Parser, _StrictComposer, SafeConstructor, BaseRes
 
 def load(path: Path, name: str) -> Source:
     """Load one YAML file, or raise ContentError with every problem found."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ContentError([Problem(name, 1, 1, "", f"the file is {size / 2**20:.1f} MB; a paper may be at most {MAX_BYTES // 2**20} MB (is it the right file?)")])
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise ContentError([Problem(name, 1, 1, "", f"expected UTF-8 text, got a byte {err.object[err.start]:#04x} at offset {err.start}")]) from None
+        line = data.count(b"\n", 0, err.start) + 1
+        column = len(data[data.rfind(b"\n", 0, err.start) + 1 : err.start].decode("utf-8", "replace")) + 1
+        message = f"expected UTF-8 text, got the byte {data[err.start]:#04x}; save the file as UTF-8 (in VS Code: 'Save with Encoding')"
+        raise ContentError([Problem(name, line, column, "", message)]) from None
     return loads(text, name, path)
 
 
@@ -125,7 +150,7 @@ def loads(text: str, name: str, path: Path | None = None) -> Source:
     except yaml.reader.ReaderError as err:
         raise ContentError([_unsafe_character(name, text, err.position)]) from None
     problems: list[Problem] = []
-    source.data = _value(node, (), source, problems) if node is not None else {}
+    source.data = _value(node, (), source, problems) if node is not None else None
     if problems:
         raise ContentError(problems)
     return source
@@ -142,7 +167,7 @@ def _value(node: Node, path: Path_, source: Source, problems: list[Problem]) -> 
         return None
     bad = _UNSAFE.search(node.value)
     if bad:
-        problems.append(source.problem(path, f"contains a control character U+{ord(bad.group()):04X} that Word cannot hold; retype the text around it"))
+        problems.append(source.problem(path, _unsafe(bad.group())))
     return node.value
 
 
@@ -166,8 +191,13 @@ def _mapping(node: MappingNode, path: Path_, source: Source, problems: list[Prob
 def _unsafe_character(name: str, text: str, position: int) -> Problem:
     line = text.count("\n", 0, position) + 1
     column = position - (text.rfind("\n", 0, position) + 1) + 1
-    code = ord(text[position])
-    return Problem(name, line, column, "", f"contains a control character U+{code:04X} that Word cannot hold; retype the text around it")
+    return Problem(name, line, column, "", _unsafe(text[position]))
+
+
+def _unsafe(character: str) -> str:
+    code = ord(character)
+    what = "half of a character (an unpaired surrogate)" if 0xD800 <= code <= 0xDFFF else "a control character"
+    return f"contains {what} U+{code:04X} that Word cannot hold; retype the text around it"
 
 
 def _syntax_problem(name: str, text: str, err: yaml.MarkedYAMLError) -> Problem:
@@ -180,14 +210,35 @@ def _syntax_problem(name: str, text: str, err: yaml.MarkedYAMLError) -> Problem:
     return Problem(name, line, column, "", f"YAML syntax: {message}" + (f" (hint: {hint})" if hint else ""))
 
 
+def _indented_under_a_value(lines: list[str], line: int) -> bool:
+    """Return whether a line holding a key is indented deeper than a 'key: value' line above it."""
+    if line < 2 or line > len(lines):
+        return False
+    here, above = lines[line - 1], lines[line - 2]
+    indent = len(here) - len(here.lstrip(" "))
+    return bool(re.match(r"\s*[\w-]+:\s*\S", above)) and indent > len(above) - len(above.lstrip(" ")) and bool(re.match(r"\s*[\w-]+:", here))
+
+
 def _hint(text: str, line: int, message: str) -> str:
     """Explain the usual cause of a YAML syntax error in an officer's words."""
     lines = text.splitlines()
     near = lines[max(line - 2, 0) : line + 1]
     if "\t" in "".join(near) or "tab" in message:
         return "indent with spaces, not tabs"
+    if 0 < line <= len(lines) and re.match(r"\s*(- )?([\w-]+:\s+)?!", lines[line - 1]):
+        return _BANG
+    if "mapping values are not allowed" in message and _indented_under_a_value(lines, line):
+        return "this line is indented more than the key above it; line up keys at the same level"
     if "mapping values are not allowed" in message:
         return "a colon followed by a space inside a value: put the value in quotes"
     if any(re.match(r"\s*-\S", item) for item in near):
         return "a list item needs a space after the dash: '- item'"
+    if "found unexpected end of stream" in message and "quoted scalar" in message:
+        return "a quote is opened but never closed"
+    if "cannot start any token" in message:
+        return "a value starting with @, ` or % must be in quotes"
+    if "expected <block end>" in message or "expected <block mapping start>" in message:
+        return "this line is indented differently from the lines around it; line up keys at the same level"
+    if "could not find expected ':'" in message:
+        return "a line without 'key: value'; for text over several lines write 'key: |' and indent the text under it"
     return ""

@@ -19,7 +19,8 @@ SCHEMES = {"http", "https", "mailto", "tel"}
 
 NOTE_MARKER = re.compile(r"\[\^([A-Za-z0-9_-]+)\]")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S")
-_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
+_LINK = re.compile(r"\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))+)|^\s*\[[^\]]+\]:\s*<?([^\s>]+)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>", re.MULTILINE)
+_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?:\s[^>]*)?/?>|<!--")
 _IMAGE = re.compile(r"!\[[^\]]*\]\(")
 _IMAGE_WHOLE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 
@@ -68,11 +69,15 @@ def _note_ref(match: re.Match[str]) -> str:
 
 
 def link_problems(text: str) -> list[str]:
-    """Return what is wrong with the links and images a prose field holds."""
+    """Return what is wrong with the raw HTML, links and images a prose field holds."""
     found = []
+    html = _HTML.search(text)
+    if html:
+        tag = f"<{html.group(1)}>" if html.group(1) else "<!--"
+        found.append(f"raw HTML such as {tag} is not allowed in text; write Markdown: **bold**, *italic*, [a link](https://...)")
     if _IMAGE.search(text):
         found.append("images are not allowed in text; use a figure")
-    for target in _LINK.findall(_IMAGE_WHOLE.sub("", text)):
+    for target in (next(g for g in groups if g) for groups in _LINK.findall(_IMAGE_WHOLE.sub("", text))):
         scheme = urlsplit(target).scheme.lower()
         if target.startswith("#"):
             continue

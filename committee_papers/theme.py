@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from .errors import ContentError, ThemeError
+from .errors import ContentError, ThemeError, did_you_mean
 from .loader import load
 from .models.common import Strict
 
@@ -243,8 +243,11 @@ def load_theme(templates: Path, council: str, root: Path) -> Theme:
         raise ThemeError(f"council {council!r}: expected a theme folder name (lower case, hyphens)")
     path = templates / council / "theme.yaml"
     if not path.is_file():
-        known = ", ".join(sorted(p.parent.name for p in templates.glob("*/theme.yaml")))
-        raise ThemeError(f"no theme for council {council!r}: expected {path.relative_to(root)} (themes: {known})")
+        themes = sorted(p.parent.name for p in templates.glob("*/theme.yaml"))
+        known = ", ".join(themes)
+        raise ThemeError(
+            f"no theme for council {council!r}{did_you_mean(council, themes)}: expected {path.relative_to(root)} (themes: {known})"
+        )
     source = load(path, path.relative_to(root).as_posix())
     from .validate import problems_of
 

@@ -12,7 +12,7 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, did_you_mean
 from .loader import Path_, Source, load
 from .models import KINDS, Paper
 from .models.blocks import BLOCK_KEYS
@@ -104,17 +104,29 @@ def check_statuses(source: Source, paper: Paper, theme: Theme) -> list[Problem]:
 
 
 def problems_of(source: Source, model: type[BaseModel], error: ValidationError) -> list[Problem]:
-    """Return a pydantic error as problems at the lines of a source."""
-    return [_problem(source, model, e) for e in error.errors()]
+    """Return a pydantic error as problems at the lines of a source.
+
+    A misspelt key leaves its field missing too; the did-you-mean on the
+    misspelling says all there is to say, so the missing field is not repeated.
+    """
+    errors = error.errors()
+    misspelt = {(*e["loc"][:-1], _suggestion(model, e)) for e in errors if e["type"] == "extra_forbidden"}
+    return [_problem(source, model, e) for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in misspelt)]
+
+
+def _suggestion(model: type[BaseModel], error: Any) -> str | None:
+    close = difflib.get_close_matches(str(error["loc"][-1]), _fields_at(model, error["loc"][:-1]), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _kind(source: Source, kind: Any, kinds: dict[str, type[Any]]) -> type[Any]:
-    if kind in kinds:
+    if isinstance(kind, str) and kind in kinds:
         return kinds[kind]
     known = ", ".join(kinds)
     if kind is None:
         raise ContentError([source.problem((), f"expected 'kind:' first, naming one of: {known}")])
-    raise ContentError([source.problem(("kind",), f"expected one of: {known}, got {kind!r}{_did_you_mean(str(kind), kinds)}")])
+    suggestion = did_you_mean(kind, kinds) if isinstance(kind, str) else ""
+    raise ContentError([source.problem(("kind",), f"expected one of: {known}, got {_describe(kind)}{suggestion}")])
 
 
 def _problem(source: Source, model: type[BaseModel], error: Any) -> Problem:
@@ -122,7 +134,7 @@ def _problem(source: Source, model: type[BaseModel], error: Any) -> Problem:
     kind = error["type"]
     if kind == "extra_forbidden":
         fields = _fields_at(model, error["loc"][:-1])
-        return source.problem(loc, f"unknown key{_did_you_mean(str(loc[-1]), fields)}; expected one of: {', '.join(fields)}", key=True)
+        return source.problem(loc, f"unknown key{did_you_mean(str(loc[-1]), fields)}; expected one of: {', '.join(fields)}", key=True)
     if kind == "missing":
         return source.problem(loc, "expected a value, got nothing: this field is required")
     return source.problem(loc, _message(kind, error))
@@ -154,12 +166,33 @@ def _message(kind: str, error: dict[str, Any]) -> str:
         return f"expected {expected}, got {ctx.get('actual_length')}"
     if kind == "literal_error":
         options = [o.strip(" '") for o in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
-        return f"expected {expected}, got {got}{_did_you_mean(str(error.get('input')), options)}"
+        return f"expected {expected}, got {got}{did_you_mean(str(error.get('input')), options)}"
     if kind == "block_kind":
         return f"{error['msg']}; got {_describe_block(error.get('input'))}"
     if expected:
-        return f"expected {expected}, got {got}"
+        hint = _shape_hint(kind, error.get("input"))
+        return f"expected {expected}, got {got}" + (f" (hint: {hint})" if hint else "")
     return f"{error['msg'].removeprefix('Value error, ')}; got {got}"
+
+
+_MAPPING_TYPES = {"dict_type", "model_type", "model_attributes_type"}
+
+
+def _shape_hint(kind: str, value: Any) -> str:
+    """Explain the usual cause of a value of the wrong shape in an officer's words."""
+    if kind in _MAPPING_TYPES and isinstance(value, list):
+        return "remove the '- ' before the keys"
+    if kind in _MAPPING_TYPES and isinstance(value, str):
+        return "write each field as 'key: value' on its own line, indented under this one"
+    if kind == "list_type" and isinstance(value, dict):
+        return "start each item with '- '"
+    if kind == "list_type" and isinstance(value, str) and value.startswith("-"):
+        return "a list item needs a space after the dash: '- item'"
+    if kind == "list_type" and isinstance(value, str):
+        return "write each item on its own line starting with '- ', indented under this one"
+    if kind == "string_type" and isinstance(value, (dict, list)):
+        return "text that contains ': ' or starts with '- ' must be in quotes"
+    return ""
 
 
 # What each pattern in the models means, in an officer's words.
@@ -184,13 +217,8 @@ def _describe(value: Any) -> str:
 def _describe_block(value: Any) -> str:
     if isinstance(value, dict) and value:
         key = next(iter(value))
-        return f"a mapping starting with {key!r}{_did_you_mean(key, BLOCK_KEYS)}"
+        return f"a mapping starting with {key!r}{did_you_mean(key, BLOCK_KEYS)}"
     return _describe(value)
-
-
-def _did_you_mean(word: str, options: typing.Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

@@ -155,7 +155,7 @@ def test_a_theme_with_a_bad_colour_is_reported_at_its_line(project):
 def test_an_unknown_council_names_the_themes_there_are(project):
     root = project({PAPER: MINI_REPORT.replace("council: leicester-city", "council: leicester")})
     report = build(Config(root))
-    assert report.failed[PAPER] == [f"{PAPER}:2:10: council: no theme for council 'leicester': expected templates/leicester/theme.yaml (themes: harborough, leicester-city, leicestershire)"]
+    assert report.failed[PAPER] == [f"{PAPER}:2:10: council: no theme for council 'leicester' (did you mean 'leicestershire'?): expected templates/leicester/theme.yaml (themes: harborough, leicester-city, leicestershire)"]
 
 
 def test_missing_system_libraries_are_named_as_debian_packages(monkeypatch):
@@ -173,7 +173,7 @@ def test_check_reports_every_problem_and_exits_1(project, capsys):
     root = project({PAPER: MINI_REPORT.replace("wards_affected:", "ward_affected:").replace("applies: No", "applies: Maybe")})
     assert main(["--root", str(root), "check"]) == 1
     out, err = capsys.readouterr()
-    assert len(err.strip().splitlines()) == 3  # the unknown key, the field it left missing, the bad Yes/No
+    assert len(err.strip().splitlines()) == 2  # the unknown key (naming the field it left missing) and the bad Yes/No
     assert out.strip() == "0 papers checked, 1 failed: content/cabinet/mini.yaml"
 
 

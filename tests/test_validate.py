@@ -107,4 +107,4 @@ def test_links_may_only_go_to_the_web():
 
 def test_a_list_where_a_mapping_was_expected():
     text = MINI_REPORT.replace("report_of:\n  post: Director of Things", "report_of:\n  - Director of Things")
-    assert problems(text) == [f"{NAME}:{line_of(text, '- Director of Things')}:3: report_of: expected a mapping (lines of 'key: value'), got a list"]
+    assert problems(text) == [f"{NAME}:{line_of(text, '- Director of Things')}:3: report_of: expected a mapping (lines of 'key: value'), got a list (hint: remove the '- ' before the keys)"]

@@ -12,31 +12,52 @@ from .totals import TotalsTable
 
 
 class TableBlock(Strict):
+    """A table, written `- table:`."""
+
     table: Table
+    """A table with a header row."""
 
 
 class FactsBlock(Strict):
+    """A facts-and-figures box, written `- facts:`."""
+
     facts: Fact
+    """A boxed facts-and-figures list."""
 
 
 class TimelineBlock(Strict):
+    """A timeline, written `- timeline:`."""
+
     timeline: Timeline
+    """Events by period."""
 
 
 class QuoteBlock(Strict):
+    """A quotation, written `- quote:`."""
+
     quote: Quote
+    """A quotation and its source."""
 
 
 class ScoringRulesBlock(Strict):
+    """Scoring rules, written `- scoring_rules:`."""
+
     scoring_rules: ScoringRules
+    """Rules that turn theme scores into an overall score."""
 
 
 class ScoreTableBlock(Strict):
+    """A score table, written `- score_table:`."""
+
     score_table: ScoreTable
+    """Scores by theme and the overall score they give."""
 
 
 class ScoreSummaryBlock(Strict):
+    """A score summary, written `- score_summary:`."""
+
     score_summary: ScoreSummary
+    """A summary of a score table elsewhere in the paper."""
 
 
 class TotalsTableBlock(Strict):

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from ..errors import did_you_mean
 from .blocks import Block
 from .common import Paragraph, Prose, Strict
 from .paper import Located, PaperBase, blocks_of
@@ -17,7 +18,7 @@ from .scoring import ScoreTable, ScoringRules
 class Meeting(Strict):
     """The meeting a paper goes to."""
 
-    committee: str
+    committee: str = Field(examples=["Cabinet"])
     """The committee, board or Cabinet, as the council names it."""
     date: datetime.date
     """The meeting date (ISO: 2007-11-10)."""
@@ -26,30 +27,39 @@ class Meeting(Strict):
 class TimetableEntry(Strict):
     """A meeting in the forward timetable of consultation and meetings."""
 
-    meeting: str
+    meeting: str = Field(examples=["Cabinet"])
+    """The meeting, as the council names it."""
     date: datetime.date
+    """The meeting date (ISO: 2007-11-10)."""
 
 
 class Officer(Strict):
     """A named officer and their post."""
 
-    name: str | None = None
-    post: str
+    name: str | None = Field(default=None, examples=["Andy Morley"])
+    """The officer's name, if the paper gives it."""
+    post: str = Field(examples=["Chief Accountant"])
+    """The officer's post."""
 
 
 class Contact(Officer):
     """The report author to contact."""
 
     team: str | None = None
-    phone: str | None = None
-    email: str | None = None
+    """The author's team or division."""
+    phone: str | None = Field(default=None, examples=["0116 252 6000"])
+    """A telephone number or extension."""
+    email: str | None = Field(default=None, examples=["officer@example.gov.uk"])
+    """An email address."""
 
 
 class Section(Strict):
     """A headed, numbered section of the report."""
 
-    heading: str
+    heading: str = Field(examples=["Purpose of Report"])
+    """The section heading; the build numbers it."""
     id: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
+    """A short name, lower case with hyphens, if other parts refer to this section."""
     content: list[Block] = Field(min_length=1)
     """Paragraphs (each numbered), tables and other blocks, in order."""
 
@@ -58,16 +68,19 @@ class Implication(Strict):
     """A key implication and the officer who signs it off."""
 
     text: Prose
+    """What the implications are (Markdown)."""
     signed_by: Officer
+    """The officer who signs the implications off."""
 
 
 class OtherImplication(Strict):
     """A line of the "other implications" table."""
 
-    implication: str
+    implication: str = Field(examples=["Equal Opportunities"])
+    """The kind of implication: Equal Opportunities, Policy, Sustainable and Environmental ..."""
     applies: bool
-    """Yes or No."""
-    paragraphs: list[str] = []
+    """Yes or No: whether the implication applies."""
+    paragraphs: list[str] = Field(default=[], examples=[["1.1"]])
     """Paragraph references (2.3, or a paragraph id) within the report."""
 
 
@@ -75,14 +88,18 @@ class Implications(Strict):
     """Key financial, legal and other implications."""
 
     financial: Implication
+    """Financial implications, signed off by a finance officer."""
     legal: Implication
+    """Legal implications, signed off by a legal officer."""
     other: list[OtherImplication] = []
+    """The other implications table: each implication, whether it applies, and where."""
 
 
 class DecisionStatus(Strict):
     """The decision status table at the end of a report."""
 
     key_decision: bool
+    """Yes or No: whether this is a key decision."""
     reason: str | None = None
     """Why it is (or is not) a key decision."""
     forward_plan: Literal["Yes", "No", "N/A"]
@@ -97,17 +114,24 @@ class SubSection(Strict):
     """A headed part of an appendix; parts may nest."""
 
     heading: str
+    """The heading of this part."""
     id: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
+    """A short name, lower case with hyphens, if other parts refer to this one."""
     content: list[Block] = []
+    """Paragraphs, tables and other blocks, in order."""
     sections: list[SubSection] = []
+    """Parts nested inside this one."""
 
 
 class Appendix(Strict):
     """An appendix: headed narrative and its own endnotes."""
 
-    title: str
+    title: str = Field(examples=["Self assessment"])
+    """The appendix title; the build gives it its number or letter."""
     content: list[Block] = []
+    """Paragraphs, tables and other blocks before the first headed part."""
     sections: list[SubSection] = []
+    """Headed parts of the appendix."""
     notes: dict[str, Prose] = {}
     """Endnotes by marker: write [^marker] in the text; numbers are given in reading order."""
 
@@ -116,21 +140,35 @@ class CommitteeReport(PaperBase):
     """A report to a committee, Cabinet or Council."""
 
     kind: Literal["committee-report"]
+    """The kind of paper: committee-report."""
     meeting: Meeting
-    wards_affected: str
+    """The meeting the report goes to."""
+    wards_affected: str = Field(examples=["All Wards"])
+    """The wards the report affects, or All Wards."""
     forward_timetable: list[TimetableEntry] = []
+    """The forward timetable of consultation and meetings."""
     subtitle: str | None = None
+    """A line under the title, if any."""
     report_of: Officer
+    """The officer whose report it is."""
     sections: list[Section] = Field(min_length=1)
-    recommendations: list[Prose] = Field(min_length=1)
+    """The report's own sections, numbered 1, 2 ... before the standard parts."""
+    recommendations: list[Prose] = Field(min_length=1, examples=[["Cabinet is recommended to approve the report."]])
+    """What the committee is asked to decide, one item each."""
     implications: Implications
+    """Key financial, legal and other implications."""
     background_papers: list[Prose] = []
+    """Background papers under the Local Government Act 1972, one each."""
     consultations: list[Prose] = []
+    """Who was consulted, one each."""
     author: Contact
+    """The report author to contact."""
     decision_status: DecisionStatus | None = None
+    """The decision status table, if the council uses one."""
     notes: dict[str, Prose] = {}
     """Endnotes for the report itself, by marker."""
     appendices: list[Appendix] = []
+    """Appendices, numbered or lettered as the council does."""
 
     def outline(self) -> Outline:
         """Return the numbered parts of the report."""
@@ -230,10 +268,11 @@ def _standard_parts(report: CommitteeReport) -> list[tuple[str, str, list[Any]]]
 
 def _reference_problems(report: CommitteeReport, outline: Outline) -> list[Located]:
     found: list[Located] = []
+    ids = [key for key in outline.paragraphs if not key[0].isdigit()]
     for i, line in enumerate(report.implications.other):
         for j, ref in enumerate(line.paragraphs):
             if ref not in outline.paragraphs:
                 found.append(
-                    (("implications", "other", i, "paragraphs", j), f"expected a paragraph number or id in this report, got {ref!r}")
+                    (("implications", "other", i, "paragraphs", j), f"expected a paragraph number or id in this report, got {ref!r}{did_you_mean(ref, ids)}")
                 )
     return found

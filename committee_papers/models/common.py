@@ -105,7 +105,9 @@ class Fact(Strict):
     """A boxed facts-and-figures list."""
 
     title: str
+    """The heading of the box."""
     items: list[Prose] = Field(min_length=1)
+    """The facts, one each."""
 
 
 class TimelineEntry(Strict):
@@ -114,13 +116,16 @@ class TimelineEntry(Strict):
     period: str
     """A year, a range or a word such as 'Onwards'."""
     events: list[Prose] = Field(min_length=1)
+    """What happened in the period, one each."""
 
 
 class Timeline(Strict):
     """Events by period."""
 
     title: str | None = None
+    """The heading of the timeline, if any."""
     entries: list[TimelineEntry] = Field(min_length=1)
+    """The periods, in order."""
 
 
 class Quote(Strict):

@@ -29,11 +29,13 @@ class PaperBase(Strict):
     """Fields and checks shared by every kind of paper."""
 
     kind: str
-    council: str
+    """The kind of paper, written first."""
+    council: str = Field(examples=["leicester-city"])
     """The council's theme: a folder in templates/."""
     status: Status = "final"
     """draft or final; a draft carries a DRAFT mark on every page."""
-    title: str
+    title: str = Field(examples=["Comprehensive Performance Assessment"])
+    """The title of the paper."""
     agenda_item: str | None = None
     """The agenda item number, once the clerk has it; an agenda pack sets it for its own copy."""
     exempt: Exempt | None = None

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
+from ..errors import did_you_mean
 from .common import Prose, Strict
 
 
@@ -36,9 +37,11 @@ class ScoringRules(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     """A short name that score tables refer to."""
     caption: str | None = None
+    """A short title shown above the table."""
     columns: tuple[str, str] = ("Scores on themes", "Overall score")
     """The two column headings of the rules table."""
     rules: list[ScoringRule] = Field(min_length=1)
+    """The rules, tried in order."""
 
     def overall(self, scores: list[int]) -> int | None:
         """Return the overall score the first applicable rule gives."""
@@ -52,11 +55,13 @@ class ScoredTheme(Strict):
     """A theme, its risks and actions, and its (anticipated) score."""
 
     theme: str
+    """The theme scored."""
     risks: Prose = ""
     """Key areas of risk (Markdown, often a bullet list)."""
     actions: Prose = ""
     """Key actions or comments (Markdown)."""
     score: int = Field(ge=1)
+    """The theme's score."""
 
 
 class ScoreTable(Strict):
@@ -67,8 +72,11 @@ class ScoreTable(Strict):
     rules: str
     """The id of the scoring rules that give the overall score."""
     caption: str | None = None
+    """A short title shown above the table."""
     columns: tuple[str, str, str, str] = ("Theme", "Key areas of risk", "Key actions/comments", "Score")
+    """The four column headings."""
     themes: list[ScoredTheme] = Field(min_length=1)
+    """The themes and their scores."""
     overall: int | None = None
     """The overall score, if the paper states it; it is checked against the rules."""
 
@@ -83,14 +91,16 @@ class ScoreSummary(Strict):
     of: str
     """The id of the score table summarised."""
     caption: str | None = None
+    """A short title shown above the table."""
     columns: tuple[str, str] = ("Theme", "Score")
+    """The two column headings."""
 
 
 def check_scores(rule_sets: dict[str, ScoringRules], table: ScoreTable) -> list[tuple[tuple[Any, ...], str]]:
     """Return problems with a score table: unknown rules, or a stated overall that disagrees."""
     rules = rule_sets.get(table.rules)
     if rules is None:
-        return [(("rules",), f"expected the id of scoring rules ({', '.join(rule_sets) or 'none defined'}), got {table.rules!r}")]
+        return [(("rules",), f"expected the id of scoring rules ({', '.join(rule_sets) or 'none defined'}), got {table.rules!r}{did_you_mean(table.rules, rule_sets)}")]
     computed = rules.overall(table.scores())
     if table.overall is not None and table.overall != computed:
         return [(("overall",), f"the paper states {table.overall} but the rules '{rules.id}' give {computed}")]
@@ -106,5 +116,5 @@ def score_problems(models: list[tuple[tuple[Any, ...], Any]]) -> list[tuple[tupl
         if isinstance(model, ScoreTable):
             found += [((*path, *sub), message) for sub, message in check_scores(rule_sets, model)]
         elif isinstance(model, ScoreSummary) and model.of not in tables:
-            found.append(((*path, "of"), f"expected the id of a score table ({', '.join(tables) or 'none defined'}), got {model.of!r}"))
+            found.append(((*path, "of"), f"expected the id of a score table ({', '.join(tables) or 'none defined'}), got {model.of!r}{did_you_mean(model.of, tables)}"))
     return found

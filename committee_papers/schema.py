@@ -1,0 +1,100 @@
+"""JSON Schemas of every kind of paper and of a theme, for editors that read YAML with a schema.
+
+The schemas describe the YAML an officer types as an editor reads it (YAML
+1.2, as yaml-language-server does), which is not quite what the models
+receive: our loader keeps every scalar as text, so a text field written
+`agenda_item: 7` is fine here though the editor reads a number, and a yes/no
+field is written `Yes` or `No`. The schema says so, so an editor never
+underlines what `check` accepts.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
+
+from .models import KINDS
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+FOLDER = "schemas"
+
+# Examples of a value of each type, where the model gives none; `new` offers the same.
+DATE_EXAMPLE = "2007-11-10"
+BOOL_EXAMPLE = "No"
+TEXT_TYPES = ["string", "number", "boolean"]
+
+
+class _OfficersYaml(GenerateJsonSchema):
+    """Generate schemas for YAML as an officer's editor reads it."""
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return True  # a title on every field, those holding a mapping too, for the editor's hover
+
+    def bool_schema(self, schema: core_schema.BoolSchema) -> JsonSchemaValue:
+        return {"enum": ["Yes", "No", True, False], "examples": ["Yes", "No"]}
+
+    def str_schema(self, schema: core_schema.StringSchema) -> JsonSchemaValue:
+        json_schema = super().str_schema(schema)
+        if "pattern" not in json_schema:
+            json_schema["type"] = TEXT_TYPES  # a number or true typed in a text field is read as its text
+        return json_schema
+
+    def date_schema(self, schema: core_schema.DateSchema) -> JsonSchemaValue:
+        return {"type": "string", "format": "date", "examples": [DATE_EXAMPLE]}
+
+
+def schema_of(model: type[BaseModel], title: str) -> dict[str, Any]:
+    """Return the JSON Schema of a model, titled and described for an editor's hover help."""
+    generated = model.model_json_schema(schema_generator=_OfficersYaml)
+    return {"$schema": DIALECT, "title": title, **{k: v for k, v in generated.items() if k != "title"}}
+
+
+def schemas() -> dict[str, dict[str, Any]]:
+    """Return every schema by file name: one per kind of paper, and the theme's."""
+    from .theme import Theme
+
+    out = {f"{kind}.schema.json": schema_of(model, kind) for kind, model in sorted(KINDS.items())}
+    out["theme.schema.json"] = schema_of(Theme, "theme")
+    return out
+
+
+def render(schema: dict[str, Any]) -> str:
+    """Return a schema as the text written to the repository."""
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def stale(root: Path) -> list[str]:
+    """Return the schema files in root/schemas that are missing or differ from the models."""
+    folder = root / FOLDER
+    expected = {name: render(s) for name, s in schemas().items()}
+    wrong = [n for n, text in expected.items() if not (folder / n).is_file() or (folder / n).read_text(encoding="utf-8") != text]
+    extra = [p.name for p in folder.glob("*.schema.json") if p.name not in expected] if folder.is_dir() else []
+    return sorted(wrong + extra)
+
+
+def write(root: Path) -> list[Path]:
+    """Write every schema into root/schemas, removing schemas of kinds that are gone; return what was written."""
+    from .output import write_atomic
+
+    folder = root / FOLDER
+    expected = schemas()
+    for old in folder.glob("*.schema.json") if folder.is_dir() else []:
+        if old.name not in expected:
+            old.unlink()
+    written = []
+    for name, schema in expected.items():
+        write_atomic(folder / name, render(schema).encode("utf-8"))
+        written.append(folder / name)
+    return written
+
+
+def comment(paper: Path, root: Path, kind: str) -> str:
+    """Return the first line of a paper that tells an editor where its schema is."""
+    target = (root / FOLDER / f"{kind}.schema.json").resolve()
+    relative = Path(*[".."] * len(paper.resolve().parent.relative_to(root.resolve()).parts), target.relative_to(root.resolve()))
+    return f"# yaml-language-server: $schema={relative.as_posix()}"

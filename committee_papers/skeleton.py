@@ -1,0 +1,185 @@
+"""Write a new paper of a kind: every field present, each commented with what it means.
+
+Required values are left blank for the officer to fill (`check` names each
+one still blank at its line); optional parts are written commented out, to
+be uncommented when the paper has them. Each blank carries an example after
+`e.g.` taken from the model, or from its type where the model gives none.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import types
+import typing
+from pathlib import Path
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from .errors import PaperError, did_you_mean
+from .models import KINDS
+from .schema import BOOL_EXAMPLE, DATE_EXAMPLE, comment
+
+_PLAIN = re.compile(r"[A-Za-z0-9][\w .,'()/&-]*")
+_YAML_WORDS = {"yes", "no", "true", "false", "on", "off", "null", "~", "y", "n"}
+
+
+def new_paper(kind: str, path: Path, root: Path) -> None:
+    """Write a new paper of a kind at path, refusing to overwrite a file that is there."""
+    if kind not in KINDS:
+        raise PaperError(f"unknown kind {kind!r}{did_you_mean(kind, KINDS)}; expected one of: {', '.join(KINDS)}")
+    if path.exists():
+        raise PaperError(f"{path} already exists; choose another name (new never overwrites a paper)")
+    if not path.resolve().is_relative_to((root / "content").resolve()):
+        raise PaperError(f"{path}: papers live in content/; give a path inside it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+        handle.write(skeleton(kind, comment(path, root, kind)))
+
+
+def skeleton(kind: str, first_line: str) -> str:
+    """Return the text of a new paper of a kind."""
+    model = KINDS[kind]
+    lines = [
+        first_line,
+        f"# A new {kind}. {_sentence(model.__doc__)}",
+        "# Fill in every blank value (an example follows e.g.); uncomment the optional parts the paper has.",
+        "# Then run: python build.py check <this file>",
+    ]
+    _fields(model, 0, lines, (model,), commented=False)
+    return "\n".join(lines) + "\n"
+
+
+def _fields(model: type[BaseModel], indent: int, lines: list[str], stack: tuple[type, ...], *, commented: bool, first: str = "") -> None:
+    for i, (name, info) in enumerate(model.model_fields.items()):
+        if name == "slug" and model.__name__ == "Theme":
+            continue
+        lead = first if i == 0 and first else " " * indent
+        _field(model, name, info, lead, indent, lines, stack, commented=commented)
+
+
+def _field(model: type[BaseModel], name: str, info: FieldInfo, lead: str, indent: int, lines: list[str], stack: tuple[type, ...], *, commented: bool) -> None:
+    annotation = _strip(info.annotation)
+    required = info.is_required()
+    optional_part = not required and (info.default is None and _model(annotation) or typing.get_origin(annotation) is list)
+    hide = commented or bool(optional_part)
+    note = _note(info, annotation, required, model)
+    emit = _emitter(lines, hide)
+    if name == "kind":
+        emit(f"{lead}kind: {typing.get_args(annotation)[0]}  # the kind of paper; keep it first")
+    elif _model(annotation):
+        inner = _model(annotation)
+        emit(f"{lead}{name}:  # {note}")
+        _fields(inner, indent + 2, lines, (*stack, inner), commented=hide)
+    elif typing.get_origin(annotation) is list and _model(typing.get_args(annotation)[0]) in stack:
+        emit(f"{lead}{name}: []  # {note} Each has the same fields as the part above.")
+    elif typing.get_origin(annotation) is list:
+        emit(f"{lead}{name}:  # {note}")
+        _item(info, _strip(typing.get_args(annotation)[0]), indent + 2, lines, (*stack,), hide, model)
+    elif typing.get_origin(annotation) is dict:
+        emit(f"{lead}{name}: {{}}  # {note}")
+    elif not required and info.default is not None:
+        emit(f"{lead}{name}: {_scalar(info.default)}  # {note}")
+    else:
+        emit(f"{lead}{name}:  # {note}")
+
+
+def _item(info: FieldInfo, annotation: Any, indent: int, lines: list[str], stack: tuple[type, ...], hide: bool, owner: type) -> None:
+    inner = _model(annotation)
+    lead = " " * indent + "- "
+    if inner is None:
+        example = _example(info, annotation, owner, item=True)
+        _emitter(lines, hide)(f"{lead} # {_describe(annotation)}, e.g. {example}")
+    else:
+        _fields(inner, indent + 2, lines, (*stack, inner), commented=hide, first=lead)
+
+
+def _emitter(lines: list[str], hide: bool) -> typing.Callable[[str], None]:
+    return lambda line: lines.append(_comment_out(line) if hide else line)
+
+
+def _comment_out(line: str) -> str:
+    body = line.lstrip(" ")
+    return f"{line[: len(line) - len(body)]}# {body}" if not body.startswith("# ") else line
+
+
+def _note(info: FieldInfo, annotation: Any, required: bool, owner: type) -> str:
+    what = "required" if required else "optional"
+    description = info.description or _sentence(getattr(_model(annotation), "__doc__", None))
+    parts = [f"{what}: {_describe(annotation)}.", description or ""]
+    if _is_scalar(annotation) and (required or info.default is None):
+        parts.append(f"e.g. {_example(info, annotation, owner)}")
+    return " ".join(p for p in parts if p).replace("\n", " ")
+
+
+def _describe(annotation: Any) -> str:
+    annotation = _strip(annotation)
+    origin = typing.get_origin(annotation)
+    if origin is Literal:
+        return "one of " + ", ".join(str(a) for a in typing.get_args(annotation))
+    if origin is list:
+        return "a list"
+    if origin is dict:
+        return "a mapping"
+    if _model(annotation):
+        return "a mapping"
+    return {bool: "Yes or No", datetime.date: "a date", int: "a whole number", float: "a number"}.get(annotation, "text")
+
+
+def _example(info: FieldInfo | None, annotation: Any, owner: type, *, item: bool = False) -> str:
+    """Return an example value of a field: the model's first example, else one made from its type."""
+    examples = info.examples if info is not None else None
+    if examples:
+        value = examples[0][0] if item and isinstance(examples[0], list) else examples[0]
+        return _scalar(value)
+    annotation = _strip(annotation)
+    if typing.get_origin(annotation) is Literal:
+        return _scalar(typing.get_args(annotation)[0])
+    if annotation is bool:
+        return BOOL_EXAMPLE
+    if annotation is datetime.date:
+        return DATE_EXAMPLE
+    if annotation in (int, float):
+        low = next((m.ge for m in (info.metadata if info else []) if hasattr(m, "ge")), 1)
+        return str(low)
+    if any(getattr(m, "pattern", None) for m in (info.metadata if info else [])):
+        return re.sub(r"(?<!^)(?=[A-Z])", "-", owner.__name__).lower()
+    return "Text"
+
+
+def _scalar(value: Any) -> str:
+    text = str(value)
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_scalar(v) for v in value) + "]"
+    if _PLAIN.fullmatch(text) and text.lower() not in _YAML_WORDS and not text[0].isdigit():
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _sentence(doc: str | None) -> str:
+    return (doc or "").strip().split("\n\n")[0].replace("\n", " ")
+
+
+def _is_scalar(annotation: Any) -> bool:
+    annotation = _strip(annotation)
+    return not (_model(annotation) or typing.get_origin(annotation) in (list, dict, tuple))
+
+
+def _model(annotation: Any) -> type[BaseModel] | None:
+    annotation = _strip(annotation)
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def _strip(annotation: Any) -> Any:
+    """Look through Annotated and Optional, and choose the first member of any other union."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+        else:
+            return annotation

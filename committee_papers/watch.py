@@ -1,0 +1,79 @@
+"""Rebuild papers as soon as their YAML, a template or a theme is saved, and say how it went on one screen."""
+
+from __future__ import annotations
+
+import io
+import logging
+import traceback
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from .build import Config, build, sources
+from .console import Console
+from .errors import PaperError
+
+logger = logging.getLogger(__name__)
+
+CLEAR = "\x1b[2J\x1b[H"
+
+
+def affected(config: Config, changed: Iterable[Path]) -> list[Path]:
+    """Return the papers a set of saved files calls for: all of them for a template, theme or data file, else the papers saved.
+
+    Building all of them costs little: the build lays out again only those whose inputs changed.
+    """
+    watched = sources(config)
+    shared = [config.templates.resolve(), (config.content / "data").resolve()]
+    changed = [Path(p).resolve() for p in changed]
+    if any(p.is_relative_to(folder) for p in changed for folder in shared):
+        return watched
+    content = config.content.resolve()
+    papers = {p.resolve() for p in watched}
+    return [p for p in changed if p in papers or (not config.papers and p.suffix == ".yaml" and p.is_relative_to(content) and p.is_file())]
+
+
+def rebuild(config: Config, changed: Iterable[Path] | None = None) -> str:
+    """Build the papers a change calls for (every watched paper when None) and return the screen to show."""
+    papers = sources(config) if changed is None else affected(config, changed)
+    if not papers:
+        return ""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        report = build(replace(config, papers=papers))
+        Console(out=out, err=err).report(report, "built")
+    except PaperError as error:
+        err.write(f"error: {error}\n")
+    except Exception:  # noqa: BLE001 - a bug must not end the officer's session; show it and keep watching
+        err.write(traceback.format_exc())
+        err.write("This is a bug in committee-papers, not in the paper; please report it.\n")
+    return err.getvalue() + out.getvalue()
+
+
+def watch(config: Config, *, show: Console) -> int:
+    """Build once, then rebuild on every save until interrupted."""
+    from watchfiles import watch as changes  # imported here: only this command needs it
+
+    started = False
+    try:
+        # The first build waits for the watcher's first (empty) tick, so a save made during it is not missed.
+        batches = changes(config.content, config.templates, watch_filter=_relevant, yield_on_timeout=True, rust_timeout=500)
+        for batch in batches:
+            screen = rebuild(config, [Path(path) for _, path in batch] if started else None)
+            started = True
+            if screen:
+                _show(show, screen)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _relevant(change: object, path: str) -> bool:
+    name = Path(path).name
+    return not name.startswith(".") and Path(path).suffix in {".yaml", ".j2", ".css", ".docx", ".png", ".jpg", ".jpeg", ".svg"}
+
+
+def _show(show: Console, screen: str) -> None:
+    clear = CLEAR if show.out.isatty() else ""
+    show.out.write(f"{clear}{screen}watching content/ and templates/ for changes; Ctrl+C to stop\n")
+    show.out.flush()
