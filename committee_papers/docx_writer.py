@@ -46,7 +46,7 @@ INLINE_TAGS = frozenset({"strong", "b", "em", "i", "sup", "sub", "br", "span", "
 # Classes each element may carry; an element missing here is not in the dialect.
 ALLOWED_CLASSES: dict[str, frozenset[str]] = {
     "main": frozenset(),
-    "section": frozenset({"landscape", "new-page", "appendix", "decision-status"}),
+    "section": frozenset({"landscape", "new-page", "keep-with-previous", "appendix", "decision-status"}),
     "h1": frozenset(), "h2": frozenset(), "h3": frozenset(), "h4": frozenset(),
     "p": frozenset({"label", "council", "report-of", "signature", "caption"}),
     "div": frozenset({"para", "body", "banner", "cover", "page-break"}),
@@ -581,6 +581,8 @@ class _Writer:
         classes = _classes(element)
         if "new-page" in classes:
             self.page_break_pending = True
+        if "keep-with-previous" in classes:
+            self._keep_last_with_next()
         if "landscape" not in classes or self.landscape:
             self._write_blocks(element, ctx)
             return
@@ -602,7 +604,9 @@ class _Writer:
         """Write a paragraph, in the style its class maps to."""
         classes = _classes(element)
         style = P_CLASS_STYLES[classes[0]] if classes else ctx.style
-        self._paragraph(ctx, self._inline(element, ctx.fmt), style=style)
+        paragraph = self._paragraph(ctx, self._inline(element, ctx.fmt), style=style)
+        if paragraph is not None and "caption" in classes:
+            paragraph.paragraph_format.keep_with_next = True  # a caption stays with what it captions
 
     def _div(self, element: etree._Element, ctx: Ctx) -> None:
         """Write a div by its class."""
@@ -955,6 +959,13 @@ class _Writer:
         for reference in sentinel.xpath("w:headerReference|w:footerReference"):
             sentinel.remove(reference)
         self.page_break_pending = False
+
+    def _keep_last_with_next(self) -> None:
+        """Keep the last body paragraph, or a table's last row, on the page with what follows."""
+        last = self._last_body_block()
+        paragraphs = [] if last is None else [last] if last.tag == qn("w:p") else last.xpath("./w:tr[last()]//w:p")
+        for paragraph in paragraphs:
+            Paragraph(paragraph, None).paragraph_format.keep_with_next = True
 
     def _last_body_block(self) -> etree._Element | None:
         """Return the last paragraph or table in the body, if any."""

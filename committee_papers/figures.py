@@ -181,6 +181,117 @@ class BarChart:
             ax.spines[side].set_visible(False)
 
 
+@dataclass(frozen=True)
+class Segment:
+    """One kind of segment in stacked bars (a status): its name, fill, text colour on the fill and mark."""
+
+    name: str
+    colour: str
+    text: str = "#000000"
+    mark: str = ""
+    """A shape or letter drawn with the name, so a segment never relies on colour alone."""
+
+    @property
+    def label(self) -> str:
+        return f"{self.mark} {self.name}".strip()
+
+
+@dataclass(frozen=True)
+class StackPanel:
+    """One panel of stacked bars (outcomes, delivery): a value per category and segment, None where not reported."""
+
+    title: str
+    values: tuple[tuple[int | None, ...], ...]
+    """By category, then by segment in the chart's segment order."""
+
+
+@dataclass(frozen=True)
+class StackedBarChart:
+    """Bars, one per category, split into coloured segments, in one or more panels: counts per block by status."""
+
+    title: str
+    value_title: str
+    """What the bars count: Indicators."""
+    category_title: str
+    """What a bar is: Block."""
+    categories: tuple[str, ...]
+    segments: tuple[Segment, ...]
+    panels: tuple[StackPanel, ...]
+    size: tuple[float, float] = (6.3, 3.4)
+
+    def described(self, panel: StackPanel, row: int) -> str:
+        """Return one bar in words: 'Green 28, Amber 3', or 'not reported'."""
+        counts = [f"{s.name} {_number(v)}" for s, v in zip(self.segments, panel.values[row]) if v is not None]
+        return ", ".join(counts) if counts else "not reported"
+
+    def alt_text(self) -> str:
+        """Describe the chart and every bar's segments, from the data."""
+        names = ", ".join(s.name for s in self.segments)
+        panels = " and ".join(p.title.lower() for p in self.panels)
+        parts = [
+            f"{self.title}: stacked bars of {self.value_title.lower()} per {self.category_title.lower()} "
+            f"by status ({names}), for {panels}."
+        ]
+        for row, category in enumerate(self.categories):
+            bars = "; ".join(f"{p.title.lower()} {self.described(p, row)}" for p in self.panels)
+            parts.append(f"{category}: {bars}.")
+        return " ".join(parts)
+
+    def table(self) -> DataTable:
+        """Return every bar's segments as a table."""
+        columns = tuple(f"{p.title}: {s.name}" for p in self.panels for s in self.segments)
+        rows = tuple(
+            (category, *("" if v is None else _number(v) for p in self.panels for v in p.values[row]))
+            for row, category in enumerate(self.categories)
+        )
+        return DataTable((self.category_title, *columns), rows)
+
+    def draw(self, figure: Any) -> None:
+        from matplotlib.patches import Patch
+
+        longest = max((sum(v or 0 for v in bar) for p in self.panels for bar in p.values), default=0) or 1
+        left, right, gap = 0.22, 0.97, 0.05
+        width = (right - left - gap * (len(self.panels) - 1)) / len(self.panels)
+        for k, panel in enumerate(self.panels):
+            ax = figure.add_axes((left + k * (width + gap), 0.2, width, 0.64))
+            per_inch = longest * 1.15 / (width * self.size[0])
+            self._draw_panel(ax, panel, per_inch, first=k == 0)
+            ax.set_xlim(0, longest * 1.15)
+        figure.suptitle(self.title, fontsize=10, fontweight="bold", x=(left + right) / 2, y=0.98)
+        handles = [Patch(facecolor=s.colour, edgecolor="#1A1A1A", linewidth=0.5, label=s.label) for s in self.segments]
+        figure.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=7.5, frameon=False,
+                      bbox_to_anchor=((left + right) / 2, 0.0))
+
+    def _draw_panel(self, ax: Any, panel: StackPanel, per_inch: float, *, first: bool) -> None:
+        import textwrap
+
+        positions = list(range(len(self.categories)))[::-1]
+        for position, bar in zip(positions, panel.values):
+            start = 0.0
+            for segment, value in zip(self.segments, bar):
+                if not value:
+                    continue
+                ax.barh(position, value, left=start, height=0.7, color=segment.colour, edgecolor="#1A1A1A",
+                        linewidth=0.5)
+                label = f"{segment.mark}{_number(value)}"
+                # Label a segment only where its words fit inside it; the legend and alt text name every one.
+                if value / per_inch >= 0.06 * len(label) + 0.05:
+                    ax.text(start + value / 2, position, label, ha="center", va="center", fontsize=6.5,
+                            color=segment.text)
+                start += value
+            total = " not reported" if all(v is None for v in bar) else f" {_number(start)}"
+            ax.text(start, position, total, va="center", fontsize=7, color="#1A1A1A" if start else "#595959")
+        names = [textwrap.fill(c, 18) for c in self.categories] if first else []
+        ax.set_yticks(positions, names, fontsize=7.5)
+        ax.set_ylim(-0.6, len(self.categories) - 0.4)
+        ax.tick_params(axis="y", length=0)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.set_xlabel(self.value_title, fontsize=8)
+        ax.set_title(panel.title, fontsize=9, fontweight="bold")
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+
+
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 

@@ -287,6 +287,12 @@ def test_statement_outputs_carry_the_derived_figures_header_and_marker(built) ->
     assert "▼ Worse than target" in key  # in words, not only colour
 
 
+def test_the_marker_key_caption_stays_on_the_page_of_its_table(built) -> None:
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(statement_file(built, "pdf")).pages]
+    key = next(p for p in pages if "Key to performance markers" in p)
+    assert "The figure is worse than its target." in key
+
+
 def test_draft_statement_is_marked_on_every_page(project) -> None:
     text = (ROOT / STATEMENT).read_text().replace("status: final", "status: draft")
     root = project({STATEMENT: text})
@@ -296,14 +302,17 @@ def test_draft_statement_is_marked_on_every_page(project) -> None:
 
 
 def test_figures_are_deterministic() -> None:
-    from committee_papers.figures import GridChart, GridItem, draw
+    from committee_papers.figures import GridChart, GridItem, Segment, StackedBarChart, StackPanel, draw
 
-    chart = GridChart("T", "X", ("a", "b"), "Y", ("c", "d"), (("#FFFFFF", "#000000"), ("#000000", "#FFFFFF")), (GridItem("R1", "n", 1, 2),))
-    first = draw(chart)
-    draw.cache_clear()
-    second = draw(chart)
-    assert first.svg == second.svg and first.png == second.png
-    assert b"<dc:date>" not in first.svg
+    grid = GridChart("T", "X", ("a", "b"), "Y", ("c", "d"), (("#FFFFFF", "#000000"), ("#000000", "#FFFFFF")), (GridItem("R1", "n", 1, 2),))
+    green = Segment("Green", "#00B050", mark="●")
+    stacked = StackedBarChart("T", "Count", "Block", ("a", "b"), (green,), (StackPanel("P", ((3,), (None,))),))
+    for chart in (grid, stacked):
+        first = draw(chart)
+        draw.cache_clear()
+        second = draw(chart)
+        assert first.svg == second.svg and first.png == second.png
+        assert b"<dc:date>" not in first.svg
 
 
 def test_unknown_yaml_error_paths_raise_content_error() -> None:

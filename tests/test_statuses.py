@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import textwrap
 from decimal import Decimal
+import zipfile
 from pathlib import Path
 
 import docx
 import pytest
 from docx.oxml.ns import qn
+from lxml import etree
+from lxml import html as lxml_html
+from pypdf import PdfReader
 
 from committee_papers.build import Config, build, check
 from committee_papers.models.period import FinancialQuarter
@@ -20,6 +25,12 @@ from .conftest import ROOT
 MONITORING = "content/commitments/chief-executives-q3-2007-08.yaml"
 PARTNERSHIP = "content/ssog/laa-quarter-3-performance-2006-07.yaml"
 DATA = ["content/data/laa/2006-07-q2.yaml", "content/data/laa/2006-07-q3.yaml"]
+DOCX_NS = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+}
 
 
 def real(name: str) -> str:
@@ -145,6 +156,90 @@ def test_counts_per_block_and_status_are_there_for_a_chart(project):
     counts = paper(leicestershire(project), PARTNERSHIP).derived()["status_counts"][0]
     assert counts["Safer"]["outcomes"] == {"Green": 9, "Amber": 4, "Red": 0, "N/A": 5}
     assert counts["Stronger"]["delivery"]["Green"] == 19
+
+
+def laa_scale():
+    from committee_papers.theme import load_theme
+
+    return load_theme(ROOT / "templates", "leicestershire", ROOT).scale("laa-risk")
+
+
+def test_the_status_chart_alt_text_gives_every_blocks_derived_counts(project):
+    report = paper(leicestershire(project), PARTNERSHIP)
+    counts = report.derived()["status_counts"][0]
+    chart = report.status_chart(0, laa_scale())
+    alt = chart.alt_text()
+    assert "Children and Young People: outcomes Green 28, Amber 3, Red 2, N/A 0; delivery Green 29, Amber 3, Red 1." in alt
+    assert "Economic Development: outcomes Green 8, Amber 0, Red 0, N/A 4, Refresh 3;" in alt
+    for block, measures in counts.items():
+        sentence = next(s for s in alt.split(". ") if s.startswith(block + ":"))
+        for measure, by_status in measures.items():
+            stated = ", ".join(f"{status} {n}" for status, n in by_status.items())
+            assert f"{measure} {stated}" in sentence, (block, measure)
+    # Colours, marks and order are the theme's; a segment is named with its mark, not by colour alone.
+    assert [(s.name, s.colour, s.label) for s in chart.segments] == [
+        ("Green", "#00B050", "● Green"), ("Amber", "#FFC000", "▲ Amber"), ("Red", "#C00000", "■ Red"),
+        ("N/A", "#D9D9D9", "○ N/A"), ("Refresh", "#BDD7EE", "□ Refresh")]
+    assert chart.table().rows[0][:3] == ("Children and Young People", "28", "3")
+
+
+def test_a_block_that_did_not_report_a_measure_is_said_to_be_not_reported(project):
+    root = leicestershire(project, q3="    delivery: {Green: 7, Amber: 5, Red: 0}\n=>")
+    alt = paper(root, PARTNERSHIP).status_chart(0, laa_scale()).alt_text()
+    assert "Health: outcomes Green 1, Amber 1, Red 3, N/A 7; delivery not reported." in alt
+
+
+@pytest.fixture(scope="module")
+def partnership(tmp_path_factory) -> Path:
+    """The partnership report built once, in a project of its own: the outputs' path without suffix."""
+    root = tmp_path_factory.mktemp("partnership")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    for name in (PARTNERSHIP, *DATA):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, root / name)
+    report = build(Config(root, papers=[root / PARTNERSHIP]))
+    assert report.ok, report.failed
+    return root / "output/leicestershire/ssog/laa-quarter-3-performance-2006-07"
+
+
+def test_the_status_chart_is_in_the_pdf_docx_and_html_with_its_alt_text(partnership):
+    out = partnership
+    alt = paper(out.parents[3], PARTNERSHIP).status_chart(0, laa_scale()).alt_text()
+
+    page = lxml_html.parse(str(out.with_suffix(".html"))).getroot()
+    (img,) = page.xpath('//section[@id="appendix-1"]/figure[@class="chart"][@id="status-summary-1"]/img')
+    assert img.get("src").startswith("data:image/svg+xml;base64,") and img.get("alt") == alt
+
+    with zipfile.ZipFile(out.with_suffix(".docx")) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    pictures = body.xpath("//w:drawing/wp:inline[a:graphic//pic:pic]/wp:docPr/@descr", namespaces=DOCX_NS)
+    assert pictures == [alt]
+
+    tree = PdfReader(out.with_suffix(".pdf")).trailer["/Root"]["/StructTreeRoot"]
+    figures = [n for n in _structure(tree) if n.get("/S") == "/Figure"]
+    assert [str(f.get("/Alt")) for f in figures] == [alt]
+
+
+def test_the_officer_to_contact_is_kept_with_the_recommendations(partnership):
+    out = partnership
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(out.with_suffix(".pdf")).pages]
+    contact = next(p for p in pages if "Officer to Contact" in p)
+    assert "Neighbourhood Management and considers options" in contact, "the last recommendation moves over with it"
+    paragraphs = docx.Document(out.with_suffix(".docx")).paragraphs
+    heading = next(i for i, p in enumerate(paragraphs) if p.text == "Officer to Contact")
+    assert paragraphs[heading - 1].paragraph_format.keep_with_next
+
+
+def _structure(node):
+    """Yield every element of a tagged PDF's structure tree."""
+    node = node.get_object()
+    if isinstance(node, list):
+        for child in node:
+            yield from _structure(child)
+    elif hasattr(node, "get"):
+        yield node
+        if node.get("/K") is not None:
+            yield from _structure(node["/K"])
 
 
 def test_last_quarter_must_be_the_quarter_before(project):

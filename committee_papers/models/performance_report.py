@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag
 
@@ -14,6 +14,13 @@ from .common import TAG_PREFIX, Prose, Strict
 from .paper import Located, PaperBase
 from .period import FinancialQuarter
 from .status import Rating, StatusName
+
+if TYPE_CHECKING:
+    from ..figures import StackedBarChart
+    from ..theme import StatusScale
+
+MEASURES = (("outcomes", "Outcomes"), ("delivery", "Delivery"))
+"""The counts each block reports, and their headings."""
 
 
 class Meeting(Strict):
@@ -248,6 +255,29 @@ class PerformanceReport(PaperBase):
             for i, table in risk.items()
         }
         return {"outline": self.outline(), "risk_tables": risk, "status_counts": counts}
+
+    def status_chart(self, index: int, scale: StatusScale) -> StackedBarChart:
+        """Return an appendix's status summary chart: each block's counts per measure, stacked in the scale's order."""
+        from ..figures import Segment, StackedBarChart, StackPanel
+
+        derived = self.derived()
+        counts: dict[str, dict[str, Counter[str]]] = derived["status_counts"][index]
+        this = derived["risk_tables"][index].this
+        measures = [(m, title) for m, title in MEASURES if any(c[m] for c in counts.values())]
+        counted = {status for c in counts.values() for m, _ in measures for status in c[m]}
+        statuses = [s for s in scale.statuses if s.label in counted]
+        panels = tuple(
+            StackPanel(title, tuple(tuple(c[m].get(s.label) for s in statuses) for c in counts.values()))
+            for m, title in measures
+        )
+        return StackedBarChart(
+            title=f"Indicators at each status by block, quarter {this.quarter} {this.financial_year}",
+            value_title="Indicators",
+            category_title="Block",
+            categories=tuple(counts),
+            segments=tuple(Segment(s.label, s.colour, s.text_colour, s.mark) for s in statuses),
+            panels=panels,
+        )
 
 
 def _risk_table(summary: RiskSummary, this: QuarterCounts, last: QuarterCounts) -> RiskTable:
