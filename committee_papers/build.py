@@ -15,6 +15,7 @@ from .models.meeting import Meeting
 from .output import write_all
 from .packs import Pack, check_meeting
 from .theme import Theme, load_theme
+from .revision import version_stamp
 from .validate import validate
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,8 @@ class Job:
     source: Source
     paper: PaperBase
     theme: Theme
+    stamp: str | None = None
+    """A draft's version stamp (revision and date); None for a final paper."""
 
     def target(self, config: Config, extension: str) -> Path:
         """Return where one output of the paper goes: output/<council>/<path in content>.
@@ -205,7 +208,15 @@ def _check_paper(path: Path, name: str, config: Config, themes: Themes) -> Job:
     problems = [source.problem(path, message) for path, message in paper.theme_problems(theme)]
     if problems:
         raise ContentError(problems)
-    return Job(source, paper, theme)
+    return Job(source, paper, theme, _stamp(source, paper))
+
+
+def _stamp(source: Source, paper: PaperBase) -> str | None:
+    """Return a draft's version stamp, from git and the paper's own date; None for a final paper."""
+    if paper.status != "draft":
+        return None
+    files = [source.path, *(data.path for data, _ in paper.data_sources())]
+    return version_stamp(paper, files)
 
 
 def build(config: Config) -> Report:
@@ -234,7 +245,7 @@ class Plan:
     def digest(self, job: Job, agenda_item: str = "") -> str:
         """Return the hash of what a paper's outputs (or its copy for an agenda item) are made from."""
         data = [source.digest for source, _ in job.paper.data_sources()]
-        return self.prints.source(job.source.digest, job.theme.slug, agenda_item, *data)
+        return self.prints.source(job.source.digest, job.theme.slug, agenda_item, job.stamp or "", *data)
 
     def pack_digest(self, pack: Pack) -> str:
         """Return the hash of what a pack is made from: its meeting, its papers' copies, its templates."""
@@ -321,7 +332,7 @@ def _task(job: Job | None, agenda_item: str | None = None) -> Any:
 
     assert job is not None
     paper = job.paper if agenda_item is None else job.paper.model_copy(update={"agenda_item": agenda_item})
-    return Task(job.source.name, paper, job.theme, job.source.path.parent)
+    return Task(job.source.name, paper, job.theme, job.source.path.parent, job.stamp)
 
 
 def _count(n: int, noun: str) -> str:

@@ -29,6 +29,8 @@ class Task:
     theme: Theme
     folder: Path
     """The paper's folder in content/, where its relative links start."""
+    stamp: str | None = None
+    """A draft's version stamp, printed on every page."""
 
 
 @dataclass
@@ -64,13 +66,13 @@ def _here() -> Any:
 
 def lay_out_paper(task: Task) -> Outcome:
     """Return a paper's PDF, DOCX and HTML."""
-    return _attempt(task.name, lambda r: r.outputs(task.paper, task.theme, task.folder, task.name))
+    return _attempt(task.name, lambda r: r.outputs(task.paper, task.theme, task.folder, task.name, stamp=task.stamp))
 
 
 def lay_out_copy(task: Task) -> Outcome:
     """Return the PDF of a paper's copy for an agenda pack (its item number in the running header)."""
     name = f"{task.name} (item {task.paper.agenda_item})"
-    return _attempt(name, lambda r: {"pdf": r.pdf(r.dialect(task.paper, task.theme), task.theme, task.folder, name)})
+    return _attempt(name, lambda r: {"pdf": r.pdf(r.dialect(task.paper, task.theme, stamp=task.stamp), task.theme, task.folder, name)})
 
 
 def _attempt(name: str, make: Callable[[Any], dict[str, bytes]]) -> Outcome:
