@@ -328,11 +328,13 @@ class Plan:
 
 def _task(job: Job | None, agenda_item: str | None = None) -> Any:
     """Return what a worker needs to lay out a paper, or its copy for an agenda item."""
+    from .provenance import Origin
     from .workers import Task
 
     assert job is not None
     paper = job.paper if agenda_item is None else job.paper.model_copy(update={"agenda_item": agenda_item})
-    return Task(job.source.name, paper, job.theme, job.source.path.parent, job.stamp)
+    origin = Origin.of(job.source, [source for source, _ in job.paper.data_sources()]) if agenda_item is None else None
+    return Task(job.source.name, paper, job.theme, job.source.path.parent, job.stamp, origin)
 
 
 def _count(n: int, noun: str) -> str:

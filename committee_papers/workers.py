@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from .errors import PaperError
 from .models import PaperBase
+from .provenance import Origin
 from .theme import Theme
 
 # A worker is replaced after this many papers, so that what WeasyPrint and
@@ -31,6 +32,8 @@ class Task:
     """The paper's folder in content/, where its relative links start."""
     stamp: str | None = None
     """A draft's version stamp, printed on every page."""
+    origin: Origin | None = None
+    """The values of the paper's sources and where each was written, for the DOCX's anchors."""
 
 
 @dataclass
@@ -66,7 +69,7 @@ def _here() -> Any:
 
 def lay_out_paper(task: Task) -> Outcome:
     """Return a paper's PDF, DOCX and HTML."""
-    return _attempt(task.name, lambda r: r.outputs(task.paper, task.theme, task.folder, task.name, stamp=task.stamp))
+    return _attempt(task.name, lambda r: r.outputs(task.paper, task.theme, task.folder, task.name, origin=task.origin, stamp=task.stamp))
 
 
 def lay_out_copy(task: Task) -> Outcome:
