@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -23,6 +24,12 @@ def _parser() -> argparse.ArgumentParser:
     build_command.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes laying papers out at once (default: one per core)")
     check_command = commands.add_parser("check", help="validate papers without rendering")
     check_command.add_argument("papers", nargs="*", type=Path, help="papers to check (default: all of content/)")
+    comments_command = commands.add_parser("comments", help="list a reviewed DOCX's comments with the YAML lines they are on")
+    comments_command.add_argument("docx", type=Path, help="the reviewed .docx")
+    comments_command.add_argument("--json", action="store_true", help="write JSON for tools")
+    redline_command = commands.add_parser("redline", help="show what changed in a paper since a git revision, as tracked changes")
+    redline_command.add_argument("--since", required=True, help="the git revision reviewers last read (a hash, tag or HEAD~1)")
+    redline_command.add_argument("paper", type=Path, help="the paper's YAML")
     return parser
 
 
@@ -38,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
         force=getattr(args, "force", False),
         jobs=max(1, getattr(args, "jobs", os.cpu_count() or 1)),
     )
+    if args.command == "comments":
+        return _comments(args.docx, args.json)
+    if args.command == "redline":
+        return _redline(config, args.since, args.paper.resolve())
     try:
         if args.command == "check":
             report, verb = check(config).report, "checked"
@@ -57,3 +68,28 @@ def _print(report: Report, verb: str) -> None:
         for message in messages:
             print(message, file=sys.stderr)
     print(report.summary(verb))
+
+
+def _comments(path: Path, as_json: bool) -> int:
+    from .review import read_comments, report
+
+    try:
+        comments = read_comments(path)
+    except PaperError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(json.dumps([c.to_json() for c in comments], indent=2, ensure_ascii=False) if as_json else report(comments))
+    return 0
+
+
+def _redline(config: Config, since: str, paper: Path) -> int:
+    from .redline import redline
+
+    try:
+        written = redline(config, since, paper)
+    except PaperError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(path)
+    return 0

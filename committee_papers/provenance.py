@@ -254,8 +254,11 @@ class Matcher:
                     self.strong.append(variant)
         self.strong.sort(key=lambda v: -len(v.text))
 
-    def strong_sources(self, text: str, near: Path_) -> list[Value]:
-        """Return the values a unit shows that are long enough to place by text alone, longest first."""
+    def strong_sources(self, text: str, near: Path_, *, lenient: bool = False) -> list[Value]:
+        """Return the values a unit shows that are long enough to place by text alone, in the order shown.
+
+        `lenient` takes short values inside a longer line too: a running header is made of them.
+        """
         if not text:
             return []
         exact = [v for v in self.exact.get(text, []) if not v.weak]
@@ -269,12 +272,12 @@ class Matcher:
                 continue
             length = span[1] - span[0]
             # A short value inside a longer line is more likely a coincidence ("Report" in a template heading).
-            if length < 8 and length / len(text) < (0.25 if found else 0.5):
+            if not lenient and length < 8 and length / len(text) < (0.25 if found else 0.5):
                 continue
             taken.append(span)
             found.append(variant.value)
-        if found:
-            return found
+        if found:  # in the order the line shows them
+            return [v for _, v in sorted(zip(taken, found), key=lambda pair: pair[0])]
         whole = [v.value for v in self.strong if len(text) >= 30 and text in v.text]
         return [_closest(whole, near)] if whole else []
 
@@ -399,7 +402,7 @@ def annotate(document: Any, origin: Origin) -> None:
     running = []
     for part, kind in _running_parts(document):
         for unit in units(part.element, kind):
-            unit.sources = matcher.strong_sources(unit.text, ())
+            unit.sources = matcher.strong_sources(unit.text, (), lenient=True)
             running.append(unit)
     traced = [u for u in body + running if u.traced]
     taken = {str(n) for n in document.element.xpath("//w:bookmarkStart/@w:name")}
@@ -410,8 +413,7 @@ def annotate(document: Any, origin: Origin) -> None:
         name = f"{PREFIX}{number:04d}"
         while name in taken:
             name += "_"
-        _bookmark(unit, name, next_id)
-        next_id += 1
+        next_id = _bookmark(unit, name, next_id)
         anchors.append((name, unit))
     _add_map(document, origin, anchors)
 
@@ -430,13 +432,29 @@ def _parts(document: Any) -> list[Any]:
     return [document.part] + [part for part, _ in _running_parts(document)]
 
 
-def _bookmark(unit: Unit, name: str, number: int) -> None:
-    """Wrap a unit from the start of its first paragraph to the end of its last."""
-    start = etree.SubElement(unit.first, _w("bookmarkStart"), {_w("id"): str(number), _w("name"): name})
-    ppr = unit.first.find(_w("pPr"))
-    unit.first.remove(start)
-    unit.first.insert(unit.first.index(ppr) + 1 if ppr is not None else 0, start)
-    etree.SubElement(unit.last, _w("bookmarkEnd"), {_w("id"): str(number)})
+def _bookmark(unit: Unit, name: str, number: int) -> int:
+    """Bookmark each paragraph of a unit (name, name_2 ...); return the next free bookmark id.
+
+    One bookmark a paragraph, because LibreOffice splits a bookmark that
+    spans paragraphs into pieces and loses where the first one ends.
+    """
+    paragraphs = [unit.first]
+    if unit.last is not unit.first:
+        cell = next(unit.first.iterancestors(_w("tc")))
+        paragraphs = list(cell.iter(_w("p")))
+    for n, p in enumerate(paragraphs, start=1):
+        mark = name if n == 1 else f"{name}_{n}"
+        start = etree.Element(_w("bookmarkStart"), {_w("id"): str(number), _w("name"): mark})
+        ppr = p.find(_w("pPr"))
+        p.insert(p.index(ppr) + 1 if ppr is not None else 0, start)
+        etree.SubElement(p, _w("bookmarkEnd"), {_w("id"): str(number)})
+        number += 1
+    return number
+
+
+def anchor_name(bookmark: str) -> str:
+    """Return the anchor a bookmark belongs to: src_0019_2 is the second paragraph of src_0019."""
+    return re.sub(r"^(src_\d+)_\d+$", r"\1", bookmark)
 
 
 def _add_map(document: Any, origin: Origin, anchors: list[tuple[str, Unit]]) -> None:
