@@ -60,16 +60,20 @@ class Renderer:
         With the `origin` of its sources, the DOCX is anchored back to them (provenance.py).
         """
         dialect = self.dialect(document, theme, **extra)
-        base_url = base.resolve().as_uri() + "/"
         return {
             "pdf": self.pdf(dialect, theme, base, name),
-            "docx": write_docx(
-                dialect,
-                self.reference(theme),
-                created=created(document),
-                language=theme.language,
-                resolve_image=lambda src: self.assets.read(urljoin(base_url, src)),
-                annotate=(lambda word: annotate(word, origin)) if origin else None,
-            ),
+            "docx": self.docx(dialect, document, theme, base, origin),
             "html": web_page(dialect, self.templates(theme).stylesheet()).encode("utf-8"),
         }
+
+    def docx(self, dialect: str, document: Any, theme: Theme, base: Path, origin: Origin | None = None) -> bytes:
+        """Return the DOCX of a dialect document whose relative links start in folder base."""
+        base_url = base.resolve().as_uri() + "/"
+        return write_docx(
+            dialect,
+            self.reference(theme),
+            created=created(document),
+            language=theme.language,
+            resolve_image=lambda src: self.assets.read(urljoin(base_url, src)),
+            annotate=(lambda word: annotate(word, origin)) if origin else None,
+        )
