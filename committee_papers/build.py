@@ -16,6 +16,7 @@ from .models.meeting import Meeting
 from .output import write_all
 from .packs import Pack, check_meeting
 from .theme import Theme, load_theme
+from .revision import version_stamp
 from .validate import validate
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,8 @@ class Job:
     source: Source
     paper: PaperBase
     theme: Theme
+    stamp: str | None = None
+    """A draft's version stamp (revision and date); None for a final paper."""
 
     def target(self, config: Config, extension: str) -> Path:
         """Return where one output of the paper goes: output/<council>/<path in content>.
@@ -213,7 +216,15 @@ def _check_paper(path: Path, name: str, config: Config, themes: Themes) -> Job:
     problems = [source.problem(path, message) for path, message in paper.theme_problems(theme)]
     if problems:
         raise ContentError(problems)
-    return Job(source, paper, theme)
+    return Job(source, paper, theme, _stamp(source, paper))
+
+
+def _stamp(source: Source, paper: PaperBase) -> str | None:
+    """Return a draft's version stamp, from git and the paper's own date; None for a final paper."""
+    if paper.status != "draft":
+        return None
+    files = [source.path, *(data.path for data, _ in paper.data_sources())]
+    return version_stamp(paper, files)
 
 
 Progress = Callable[[str, int, int], None]
@@ -246,7 +257,7 @@ class Plan:
     def digest(self, job: Job, agenda_item: str = "") -> str:
         """Return the hash of what a paper's outputs (or its copy for an agenda item) are made from."""
         data = [source.digest for source, _ in job.paper.data_sources()]
-        return self.prints.source(job.source.digest, job.theme.slug, agenda_item, *data)
+        return self.prints.source(job.source.digest, job.theme.slug, agenda_item, job.stamp or "", *data)
 
     def pack_digest(self, pack: Pack) -> str:
         """Return the hash of what a pack is made from: its meeting, its papers' copies, its templates."""
@@ -336,11 +347,13 @@ class Plan:
 
 def _task(job: Job | None, agenda_item: str | None = None) -> Any:
     """Return what a worker needs to lay out a paper, or its copy for an agenda item."""
+    from .provenance import Origin
     from .workers import Task
 
     assert job is not None
     paper = job.paper if agenda_item is None else job.paper.model_copy(update={"agenda_item": agenda_item})
-    return Task(job.source.name, paper, job.theme, job.source.path.parent)
+    origin = Origin.of(job.source, [source for source, _ in job.paper.data_sources()]) if agenda_item is None else None
+    return Task(job.source.name, paper, job.theme, job.source.path.parent, job.stamp, origin)
 
 
 def _count(n: int, noun: str) -> str:

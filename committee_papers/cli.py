@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -31,6 +32,12 @@ def _parser() -> argparse.ArgumentParser:
     new_command.add_argument("kind", help="the kind of paper, such as committee-report")
     new_command.add_argument("path", type=Path, help="where to write it, inside content/")
     commands.add_parser("schema", help="regenerate the JSON Schemas in schemas/ from the models")
+    comments_command = commands.add_parser("comments", help="list a reviewed DOCX's comments with the YAML lines they are on")
+    comments_command.add_argument("docx", type=Path, help="the reviewed .docx")
+    comments_command.add_argument("--json", action="store_true", help="write JSON for tools")
+    redline_command = commands.add_parser("redline", help="show what changed in a paper since a git revision, as tracked changes")
+    redline_command.add_argument("--since", required=True, help="the git revision reviewers last read (a hash, tag or HEAD~1)")
+    redline_command.add_argument("paper", type=Path, help="the paper's YAML")
     return parser
 
 
@@ -69,6 +76,10 @@ def _run(args: argparse.Namespace, config: Config, show: Console) -> int:
             if not args.quiet:
                 print(f"wrote {path.relative_to(config.root).as_posix()}")
         return 0
+    if args.command == "comments":
+        return _comments(args.docx, args.json)
+    if args.command == "redline":
+        return _redline(config, args.since, args.paper.resolve())
     if args.command == "watch":
         from .watch import watch
 
@@ -80,3 +91,19 @@ def _run(args: argparse.Namespace, config: Config, show: Console) -> int:
             report, verb = build(config, progress), "built"
     show.report(report, verb)
     return 0 if report.ok else 1
+
+
+def _comments(path: Path, as_json: bool) -> int:
+    from .review import read_comments, report
+
+    comments = read_comments(path)
+    print(json.dumps([c.to_json() for c in comments], indent=2, ensure_ascii=False) if as_json else report(comments))
+    return 0
+
+
+def _redline(config: Config, since: str, paper: Path) -> int:
+    from .redline import redline
+
+    for path in redline(config, since, paper):
+        print(path)
+    return 0

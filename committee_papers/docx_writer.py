@@ -188,8 +188,12 @@ class Ctx:
 
 
 def write_docx(html: str, reference: bytes, *, created: datetime.datetime, language: str,
-               resolve_image: Callable[[str], bytes]) -> bytes:
-    """Return the .docx bytes of a dialect document in the reference's styles."""
+               resolve_image: Callable[[str], bytes],
+               annotate: Callable[[WordDocument], None] | None = None) -> bytes:
+    """Return the .docx bytes of a dialect document in the reference's styles.
+
+    `annotate` is given the finished document before it is saved (provenance anchors go in there).
+    """
     root = lxml_html.document_fromstring(html)
     document = docx.Document(io.BytesIO(reference))
     _check_styles(document)
@@ -198,6 +202,8 @@ def write_docx(html: str, reference: bytes, *, created: datetime.datetime, langu
     writer.write()
     _set_core_properties(document, _head_meta(root), when, language)
     _set_language(document, language)
+    if annotate is not None:
+        annotate(document)
     out = io.BytesIO()
     document.save(out)
     return _deterministic_zip(out.getvalue(), when)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -13,7 +11,7 @@ from markupsafe import Markup
 from lxml import html as lxml_html
 
 from . import prose
-from .dates import day_month_year, long_date
+from .dates import created, day_month_year, long_date
 from .models import PaperBase
 from .models.values import answer_text, money_text
 from .notes import label as note_label
@@ -46,15 +44,6 @@ def figure(chart: Any, id: str, caption: str | None = None, with_table: bool = F
     from .figures import figure_markup
 
     return Markup(figure_markup(chart, id=id, caption=caption, with_table=with_table))
-
-
-def created(paper: PaperBase) -> datetime.datetime:
-    """Return the timestamp a paper's files carry: from the sources, never the clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc).replace(tzinfo=None)
-    day = paper.document_date() or datetime.date(1980, 1, 1)
-    return datetime.datetime.combine(day, datetime.time(0, 0))
 
 
 class Templates:

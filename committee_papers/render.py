@@ -9,6 +9,7 @@ from urllib.parse import urljoin
 from .assets import Assets
 from .docx_writer import write_docx
 from .html import Templates, created, web_page
+from .provenance import Origin, annotate
 from .system import check_libraries
 from .theme import Theme
 
@@ -53,18 +54,26 @@ class Renderer:
         css = self.templates(theme).stylesheet()
         return self.pdf_writer.write(dialect, base_url=base.resolve().as_uri() + "/", council=theme.slug, css=css)
 
-    def outputs(self, document: Any, theme: Theme, base: Path, name: str, **extra: Any) -> dict[str, bytes]:
-        """Return the PDF, DOCX and HTML of a paper or agenda, all made before any is written."""
+    def outputs(self, document: Any, theme: Theme, base: Path, name: str, origin: Origin | None = None, **extra: Any) -> dict[str, bytes]:
+        """Return the PDF, DOCX and HTML of a paper or agenda, all made before any is written.
+
+        With the `origin` of its sources, the DOCX is anchored back to them (provenance.py).
+        """
         dialect = self.dialect(document, theme, **extra)
-        base_url = base.resolve().as_uri() + "/"
         return {
             "pdf": self.pdf(dialect, theme, base, name),
-            "docx": write_docx(
-                dialect,
-                self.reference(theme),
-                created=created(document),
-                language=theme.language,
-                resolve_image=lambda src: self.assets.read(urljoin(base_url, src)),
-            ),
+            "docx": self.docx(dialect, document, theme, base, origin),
             "html": web_page(dialect, self.templates(theme).stylesheet()).encode("utf-8"),
         }
+
+    def docx(self, dialect: str, document: Any, theme: Theme, base: Path, origin: Origin | None = None) -> bytes:
+        """Return the DOCX of a dialect document whose relative links start in folder base."""
+        base_url = base.resolve().as_uri() + "/"
+        return write_docx(
+            dialect,
+            self.reference(theme),
+            created=created(document),
+            language=theme.language,
+            resolve_image=lambda src: self.assets.read(urljoin(base_url, src)),
+            annotate=(lambda word: annotate(word, origin)) if origin else None,
+        )

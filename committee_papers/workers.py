@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from .errors import PaperError
 from .models import PaperBase
+from .provenance import Origin
 from .theme import Theme
 
 # A worker is replaced after this many papers, so that what WeasyPrint and
@@ -29,6 +30,10 @@ class Task:
     theme: Theme
     folder: Path
     """The paper's folder in content/, where its relative links start."""
+    stamp: str | None = None
+    """A draft's version stamp, printed on every page."""
+    origin: Origin | None = None
+    """The values of the paper's sources and where each was written, for the DOCX's anchors."""
 
 
 @dataclass
@@ -64,13 +69,13 @@ def _here() -> Any:
 
 def lay_out_paper(task: Task) -> Outcome:
     """Return a paper's PDF, DOCX and HTML."""
-    return _attempt(task.name, lambda r: r.outputs(task.paper, task.theme, task.folder, task.name))
+    return _attempt(task.name, lambda r: r.outputs(task.paper, task.theme, task.folder, task.name, origin=task.origin, stamp=task.stamp))
 
 
 def lay_out_copy(task: Task) -> Outcome:
     """Return the PDF of a paper's copy for an agenda pack (its item number in the running header)."""
     name = f"{task.name} (item {task.paper.agenda_item})"
-    return _attempt(name, lambda r: {"pdf": r.pdf(r.dialect(task.paper, task.theme), task.theme, task.folder, name)})
+    return _attempt(name, lambda r: {"pdf": r.pdf(r.dialect(task.paper, task.theme, stamp=task.stamp), task.theme, task.folder, name)})
 
 
 def _attempt(name: str, make: Callable[[Any], dict[str, bytes]]) -> Outcome:
