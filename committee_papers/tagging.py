@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -199,3 +200,141 @@ def _artifact_content(pdf: Pdf, page: pikepdf.Page, mcids: set[int]) -> None:
             operands = [Name.Artifact, Dictionary(Type=Name.Pagination)]
         instructions.append((operands, operator))
     page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+
+
+class TaggedBinder:
+    """Bind tagged PDFs into one tagged PDF: pages, structure trees, bookmarks and links joined."""
+
+    def __init__(self, *, title: str, author: str, language: str) -> None:
+        self.pdf = Pdf.new()
+        self.pdf.Root.Lang = pikepdf.String(language)
+        self.pdf.Root.MarkInfo = Dictionary(Marked=True)
+        self.pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+        self.nums = Array()
+        root = self.pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot, ParentTree=Dictionary(Nums=self.nums)))
+        self.document = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root, K=Array()))
+        root.K = Array([self.document])
+        self.pdf.Root.StructTreeRoot = root
+        self.dests: list[tuple[str, Any]] = []
+        self.outline: list[pikepdf.OutlineItem] = []
+        self.next_key = 0
+        self.title, self.author, self.language = title, author, language
+
+    def append(self, data: bytes, bookmark: str, *, nested: bool = True) -> None:
+        """Add a tagged PDF's pages and structure, bookmarked; nested keeps its own bookmarks under it."""
+        part = len(self.outline)
+        src = Pdf.open(io.BytesIO(data))
+        first = len(self.pdf.pages)
+        with warnings.catch_warnings():
+            # the named destinations are joined below, each paper's under its own prefix
+            warnings.simplefilter("ignore", getattr(pikepdf, "PageCopyWarning", Warning))
+            self.pdf.pages.extend(src.pages)
+        pages = {page.objgen: first + i for i, page in enumerate(src.pages)}
+        offset = self.next_key
+        for page in self.pdf.pages[first:]:
+            self._renumber(page, offset, f"p{part}-")
+        src_root = src.Root.StructTreeRoot
+        for kid in _kids(src_root.K[0]):
+            del kid["/P"]
+            copy = self.pdf.copy_foreign(kid)
+            copy.P = self.document
+            self.document.K.append(copy)
+            _prefix_ids(copy, f"p{part}-")
+        src_nums = src_root.ParentTree.Nums
+        for i in range(0, len(src_nums), 2):
+            value = src_nums[i + 1]
+            value = Array([self.pdf.copy_foreign(e) if isinstance(e, Dictionary) else None for e in value]) \
+                if isinstance(value, Array) else self.pdf.copy_foreign(value)
+            self.nums.extend([int(src_nums[i]) + offset, value])
+            self.next_key = max(self.next_key, int(src_nums[i]) + offset + 1)
+        if "/Names" in src.Root and "/Dests" in src.Root.Names:
+            for name, dest in pikepdf.NameTree(src.Root.Names.Dests).items():
+                self.dests.append((f"p{part}-{name}", self._destination(dest, pages)))
+        item = pikepdf.OutlineItem(bookmark, first)
+        if nested:
+            with src.open_outline() as outline:
+                item.children.extend(self._bookmarks(outline.root, pages))
+        self.outline.append(item)
+
+    def _renumber(self, page: pikepdf.Page, offset: int, prefix: str) -> None:
+        """Move a page's ParentTree keys past those already used, and its link names into the part's."""
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + offset
+        for annotation in page.obj.get("/Annots", []):
+            if "/StructParent" in annotation:
+                annotation.StructParent = int(annotation.StructParent) + offset
+            if isinstance(annotation.get("/Dest"), (pikepdf.String, Name)):
+                annotation.Dest = pikepdf.String(prefix + str(annotation.Dest).lstrip("/"))
+
+    def _destination(self, dest: Any, pages: dict[tuple[int, int], int]) -> Array:
+        dest = dest.D if isinstance(dest, Dictionary) else dest
+        return Array([self.pdf.pages[pages[dest[0].objgen]].obj, *list(dest)[1:]])
+
+    def _bookmarks(self, items: list[pikepdf.OutlineItem], pages: dict[tuple[int, int], int]) -> list[pikepdf.OutlineItem]:
+        found = []
+        for item in items:
+            dest = item.destination
+            copy = pikepdf.OutlineItem(item.title)
+            if isinstance(dest, Array):
+                copy.destination = self._destination(dest, pages)
+            copy.children.extend(self._bookmarks(item.children, pages))
+            found.append(copy)
+        return found
+
+    def page_sizes(self) -> list[tuple[float, float]]:
+        """Return the width and height of every page bound so far."""
+        return [(float(p.mediabox[2] - p.mediabox[0]), float(p.mediabox[3] - p.mediabox[1])) for p in self.pdf.pages]
+
+    def stamp(self, overlay: bytes) -> None:
+        """Draw each page of an overlay over the matching page, as an artifact."""
+        stamps = Pdf.open(io.BytesIO(overlay))
+        for number, (page, stamp) in enumerate(zip(self.pdf.pages, stamps.pages), 1):
+            form = self.pdf.copy_foreign(stamp.as_form_xobject())
+            # a paper's pages may share one resource dictionary: each stamp needs its own name
+            name = page.add_resource(form, Name.XObject, Name(f"/PackPage{number}"))
+            page.contents_add(b"q\n", prepend=True)
+            page.contents_add(b"Q\n/Artifact <</Type /Pagination>> BDC q " + bytes(name) + b" Do Q EMC\n")
+
+    def write(self) -> bytes:
+        """Return the bound PDF."""
+        pdf = self.pdf
+        if self.dests:
+            tree = pikepdf.NameTree.new(pdf)
+            for name, dest in sorted(self.dests):
+                tree[name] = dest
+            pdf.Root.Names = Dictionary(Dests=tree.obj)
+        with pdf.open_outline() as outline:
+            outline.root.extend(self.outline)
+        pdf.docinfo = pdf.make_indirect(Dictionary(Title=pikepdf.String(self.title), Author=pikepdf.String(self.author),
+                                                   Producer=pikepdf.String("committee-papers")))
+        pdf.Root.Metadata = pdf.make_stream(_xmp(self.title, self.author).encode("utf-8"), Type=Name.Metadata, Subtype=Name.XML)
+        pdf.Root.PageMode = Name.UseOutlines
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, min_version="1.7")
+        return out.getvalue()
+
+
+def _prefix_ids(element: Dictionary, prefix: str) -> None:
+    """Keep header cell ids unique in a bound pack: each paper's get its own prefix."""
+    for e in _walk(element):
+        if "/ID" in e:
+            e.ID = pikepdf.String(prefix + str(e.ID))
+        attributes = e.get("/A")
+        if isinstance(attributes, Dictionary) and "/Headers" in attributes:
+            attributes.Headers = Array([pikepdf.String(prefix + str(h)) for h in attributes.Headers])
+
+
+def _xmp(title: str, author: str) -> str:
+    """Return the XMP packet of a bound pack: PDF/UA-1, its title and author."""
+    from xml.sax.saxutils import escape
+
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"/>'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>'
+        f'<dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator></rdf:Description>'
+        '<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/" pdf:Producer="committee-papers"/>'
+        '</rdf:RDF></x:xmpmeta>\n<?xpacket end="w"?>'
+    )
