@@ -21,10 +21,11 @@ class Assembler:
     def __init__(self, renderer: Renderer) -> None:
         self.renderer = renderer
 
-    def build(self, pack: Pack, papers: dict[str, bytes]) -> dict[str, bytes]:
-        """Return the agenda in three formats and the public (and, if needed, confidential) pack PDFs.
+    def build(self, pack: Pack, papers: dict[str, bytes], links: dict[str, dict[str, str]]) -> dict[str, bytes]:
+        """Return the agenda in three formats, the pack's web page and the public (and, if needed, confidential) pack PDFs.
 
-        papers holds each item's laid-out copy by item number.
+        papers holds each item's laid-out copy by item number; links each public
+        item's paper outputs (html, pdf, docx) relative to the pack's folder.
         """
         public = [e for e in pack.items if not e.item.exempt]
         files: dict[str, bytes] = {}
@@ -32,6 +33,8 @@ class Assembler:
         files["public-pack.pdf"] = bind(pack, front, [(e, papers.get(e.number)) for e in public], pages)
         agenda = self.renderer.outputs(pack.meeting, pack.theme, pack.source.path.parent, pack.source.name, **self._context(pack, pages, public))
         files |= {f"agenda.{ext}": data for ext, data in agenda.items()}
+        index = self.renderer.templates(pack.theme).pack_index(pack.meeting, pack.items, links)
+        files["index.html"] = index.encode("utf-8")
         if len(public) < len(pack.items):
             front, pages = self._front_sheet(pack, papers, pack.items)
             files["confidential-pack.pdf"] = bind(pack, front, [(e, papers.get(e.number)) for e in pack.items], pages)
