@@ -5,14 +5,14 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject
+import pikepdf
 from weasyprint import HTML
 
 from .errors import ContentError
 from .dates import long_date
 from .packs import Pack, PackItem
 from .render import Renderer
+from .tagging import TaggedBinder
 
 
 class Assembler:
@@ -21,10 +21,11 @@ class Assembler:
     def __init__(self, renderer: Renderer) -> None:
         self.renderer = renderer
 
-    def build(self, pack: Pack, papers: dict[str, bytes]) -> dict[str, bytes]:
-        """Return the agenda in three formats and the public (and, if needed, confidential) pack PDFs.
+    def build(self, pack: Pack, papers: dict[str, bytes], links: dict[str, dict[str, str]]) -> dict[str, bytes]:
+        """Return the agenda in three formats, the pack's web page and the public (and, if needed, confidential) pack PDFs.
 
-        papers holds each item's laid-out copy by item number.
+        papers holds each item's laid-out copy by item number; links each public
+        item's paper outputs (html, pdf, docx) relative to the pack's folder.
         """
         public = [e for e in pack.items if not e.item.exempt]
         files: dict[str, bytes] = {}
@@ -32,6 +33,8 @@ class Assembler:
         files["public-pack.pdf"] = bind(pack, front, [(e, papers.get(e.number)) for e in public], pages)
         agenda = self.renderer.outputs(pack.meeting, pack.theme, pack.source.path.parent, pack.source.name, **self._context(pack, pages, public))
         files |= {f"agenda.{ext}": data for ext, data in agenda.items()}
+        index = self.renderer.templates(pack.theme).pack_index(pack.meeting, pack.items, links)
+        files["index.html"] = index.encode("utf-8")
         if len(public) < len(pack.items):
             front, pages = self._front_sheet(pack, papers, pack.items)
             files["confidential-pack.pdf"] = bind(pack, front, [(e, papers.get(e.number)) for e in pack.items], pages)
@@ -74,39 +77,29 @@ def start_pages(pack: Pack, included: list[PackItem], lengths: dict[str, int], f
 
 def page_count(pdf: bytes) -> int:
     """Return how many pages a PDF has."""
-    return len(PdfReader(io.BytesIO(pdf)).pages)
+    with pikepdf.Pdf.open(io.BytesIO(pdf)) as document:
+        return len(document.pages)
 
 
 def bind(pack: Pack, front: bytes, papers: list[tuple[PackItem, bytes | None]], pages: list[int | None]) -> bytes:
-    """Return one PDF: the front sheet then each paper, bookmarked, with a pack page number on every page."""
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(front)), outline_item="Agenda", import_outline=False)
+    """Return one tagged PDF: the front sheet then each paper, bookmarked, with a pack page number on every page."""
+    binder = TaggedBinder(
+        title=f"Agenda pack: {pack.meeting.committee}, {long_date(pack.meeting.date)}",
+        author=pack.theme.name,
+        language=pack.theme.language,
+    )
+    binder.append(front, "Agenda", nested=False)
     for entry, pdf in papers:
         if pdf is not None:
-            writer.append(PdfReader(io.BytesIO(pdf)), outline_item=f"{entry.number}. {entry.item.title}")
-    stamp_page_numbers(writer)
-    writer.add_metadata(
-        {
-            "/Title": f"Agenda pack: {pack.meeting.committee}, {long_date(pack.meeting.date)}",
-            "/Author": pack.theme.name,
-            "/Producer": "committee-papers",
-        }
-    )
-    writer._root_object[NameObject("/Lang")] = TextStringObject(pack.theme.language)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+            binder.append(pdf, f"{entry.number}. {entry.item.title}")
+    binder.stamp(page_numbers(binder.page_sizes()))
+    return binder.write()
 
 
-def stamp_page_numbers(writer: Any) -> None:
-    """Print "Page N" of the pack at the foot of every page, beside each paper's own numbering."""
-    sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in writer.pages]
+def page_numbers(sizes: list[tuple[float, float]]) -> bytes:
+    """Return transparent pages of these sizes carrying "Page N" of the pack at the foot."""
     pages = "".join(f'<div style="page: {"landscape" if w > h else "portrait"}"></div>' for w, h in sizes)
-    overlay = HTML(string=_OVERLAY.format(pages=pages)).write_pdf()
-    for page, stamp in zip(writer.pages, PdfReader(io.BytesIO(overlay)).pages):
-        page.merge_page(stamp)
-        page.compress_content_streams()  # merging leaves the page's contents uncompressed
-    writer.compress_identical_objects()
+    return HTML(string=_OVERLAY.format(pages=pages)).write_pdf()
 
 
 # The pack's own page numbers, drawn on transparent pages of each paper page's size.

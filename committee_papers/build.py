@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -270,9 +271,17 @@ class Plan:
 
     def pack_targets(self, pack: Pack) -> list[Path]:
         """Return a pack's output files."""
-        names = ["agenda.pdf", "agenda.docx", "agenda.html", "public-pack.pdf"]
+        names = ["agenda.pdf", "agenda.docx", "agenda.html", "index.html", "public-pack.pdf"]
         names += ["confidential-pack.pdf"] if any(e.item.exempt for e in pack.items) else []
         return [self.pack_folder(pack) / name for name in names]
+
+    def paper_links(self, pack: Pack) -> dict[str, dict[str, str]]:
+        """Return where each public paper's outputs are, relative to the pack's folder, by item number."""
+        folder = self.pack_folder(pack)
+        return {
+            e.number: {ext: Path(os.path.relpath(e.job.target(self.config, ext), folder)).as_posix() for ext in FORMATS}
+            for e in pack.items if e.job and not e.item.exempt
+        }
 
     def pack_folder(self, pack: Pack) -> Path:
         """Return where a pack's files go: output/meetings/<meeting>/."""
@@ -333,7 +342,7 @@ class Plan:
             self.manifest.record(name, None)
             return
         try:
-            files = assembler.build(pack, copies)
+            files = assembler.build(pack, copies, self.paper_links(pack))
         except PaperError as err:
             report.failed[name] = [f"{name}: {err}"]
             self.manifest.record(name, None)

@@ -16,7 +16,7 @@ from .models import PaperBase
 from .models.values import answer_text, money_text
 from .notes import label as note_label
 from .notes import number_notes
-from .theme import Theme
+from .theme import FACTS_FILL, Theme
 
 def block_kind(block: Any) -> str:
     """Name a content block for the templates: text, paragraph, table ..."""
@@ -77,12 +77,17 @@ class Templates:
     @lru_cache(maxsize=None)
     def stylesheet(self) -> str:
         """Return the council's stylesheet: the default one with its theme's values and additions."""
-        css = self.env.get_template("paper.css.j2").render(theme=self.theme)
+        css = self.env.get_template("paper.css.j2").render(theme=self.theme, facts_fill=FACTS_FILL)
         extra = self.env.loader.get_source(self.env, "theme.css")[0] if self._has("theme.css") else ""
         return css + extra
 
     def _has(self, name: str) -> bool:
         return name in self.env.loader.list_templates()
+
+    def pack_index(self, meeting: Any, items: list[Any], links: dict[str, dict[str, str]]) -> str:
+        """Return the web page of an agenda pack, linking to the agenda and each public paper."""
+        template = self.env.get_template("pack-index.html.j2")
+        return template.render(meeting=meeting, items=items, links=links, theme=self.theme, stylesheet=Markup(self.stylesheet()))
 
     def render(self, paper: PaperBase, **extra: Any) -> str:
         """Return the dialect HTML of a paper (or agenda), notes numbered."""
@@ -105,6 +110,15 @@ def serialise(document: Any) -> str:
     return lxml_html.tostring(document, doctype="<!DOCTYPE html>", encoding="unicode", method="html") + "\n"
 
 
+SKIP_LINK = '<a class="skip-link" href="#content">Skip to content</a>'
+"""The first thing a keyboard reaches on a web page; the PDF and DOCX have no use for it."""
+
+
 def web_page(dialect: str, stylesheet: str) -> str:
-    """Return the web version: the dialect document with its stylesheet inlined."""
-    return dialect.replace("</head>", f"<style>\n{stylesheet}</style>\n</head>", 1)
+    """Return the web version: the dialect document with its stylesheet inlined and a skip link to its main content."""
+    document = lxml_html.document_fromstring(dialect.replace("</head>", f"<style>\n{stylesheet}</style>\n</head>", 1))
+    main = document.find(".//main")
+    if main is not None:
+        main.set("id", "content")
+        document.body.insert(0, lxml_html.fragment_fromstring(SKIP_LINK))
+    return serialise(document)

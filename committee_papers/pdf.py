@@ -1,4 +1,4 @@
-"""Lay dialect HTML out as a tagged PDF with WeasyPrint."""
+"""Lay dialect HTML out as a tagged PDF/UA-1 document with WeasyPrint."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from .assets import Assets
 from .errors import RenderError
+from .tagging import install as install_tagging
+from .tagging import mend
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +47,7 @@ class PdfWriter:
         self.assets = assets
         self.font_config = FontConfiguration()
         self._stylesheets: dict[str, CSS] = {}
+        install_tagging()
 
     def _stylesheet(self, council: str, css: str) -> CSS:
         if council not in self._stylesheets:
@@ -61,10 +64,10 @@ class PdfWriter:
                 out,
                 stylesheets=[self._stylesheet(council, css)],
                 font_config=self.font_config,
-                pdf_tags=True,
+                pdf_variant="pdf/ua-1",
             )
         except FatalURLFetchingError:
             raise RenderError("; ".join(fetcher.refused) or "an asset could not be fetched") from None
         if fetcher.refused:
             raise RenderError("; ".join(fetcher.refused))
-        return out.getvalue()
+        return mend(out.getvalue())

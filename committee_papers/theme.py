@@ -34,7 +34,8 @@ class Colours(Strict):
     accent: Colour
     table_header_fill: Colour
     table_header_text: Colour = "#FFFFFF"
-    rule: Colour = "#7F7F7F"
+    rule: Colour = "#6E6E6E"
+    """Table rules, and the text of the running header and footer: it must read on white."""
     banner: Colour = "#B00020"
 
 
@@ -122,7 +123,12 @@ def contrast(a: str, b: str) -> float:
 
 
 MIN_CONTRAST = 4.5
-"""WCAG AA for normal text: the least contrast a status's text may have on its fill."""
+"""WCAG AA for normal text: the least contrast any text may have on what it is set on."""
+
+PAGE = "#FFFFFF"
+"""The page every paper is printed and shown on."""
+FACTS_FILL = "#F3F6F9"
+"""The fill of a facts box (paper.css.j2 uses it)."""
 
 
 class Status(Strict):
@@ -232,6 +238,38 @@ class Theme(Strict):
         families = (self.fonts.headings if role == "headings" else None) or self.fonts.body
         return ", ".join(f'"{f}"' for f in families) + ", sans-serif"
 
+    def contrast_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Return each pair of the theme's colours that text is set in and on whose contrast is under 4.5:1."""
+        found = []
+        for path, text, fill, where in self._colour_pairs():
+            ratio = contrast(text, fill)
+            if ratio < MIN_CONTRAST:
+                found.append((path, f"expected a contrast of at least {MIN_CONTRAST}:1 for {where}, "
+                                    f"got {ratio:.2f}:1 ({text} on {fill})"))
+        return found
+
+    def _colour_pairs(self) -> list[tuple[tuple[str | int, ...], str, str, str]]:
+        """Return (field blamed, text colour, fill, what is set so) for every colour pair a paper shows."""
+        c, white = self.colours, PAGE
+        pairs = [
+            (("colours", "text"), c.text, white, "body text on the page"),
+            (("colours", "heading"), c.heading, white, "headings and captions on the page"),
+            (("colours", "accent"), c.accent, white, "links on the page"),
+            (("colours", "rule"), c.rule, white, "the running header and footer"),
+            (("colours", "banner"), c.banner, white, "the DRAFT and exempt banners"),
+            (("colours", "table_header_text"), c.table_header_text, c.table_header_fill, "table header cells"),
+            (("colours", "accent"), "#FFFFFF", c.accent, "white sub-heading rows of tables, on the accent colour"),
+            (("colours", "text"), c.text, FACTS_FILL, "the text of a facts box"),
+            (("colours", "heading"), c.heading, FACTS_FILL, "the heading of a facts box"),
+        ]
+        performance = self.performance
+        for kind in ("better", "worse", "on_target"):
+            pairs.append((("performance", f"{kind}_colour"), c.text, getattr(performance, f"{kind}_colour"),
+                          f"the {kind.replace('_', ' ')} marker"))
+        for i, band in enumerate(self.risk.bands if self.risk else []):
+            pairs.append((("risk", "bands", i, "colour"), c.text, band.colour, f"a {band.name} risk rating"))
+        return pairs
+
     def hex(self, colour: str) -> str:
         """Return a theme colour as Word writes it: RRGGBB."""
         return getattr(self.colours, colour).lstrip("#").upper()
@@ -255,4 +293,7 @@ def load_theme(templates: Path, council: str, root: Path) -> Theme:
         theme = Theme.model_validate(source.data)
     except ValidationError as err:
         raise ContentError(problems_of(source, Theme, err)) from None
+    unreadable = theme.contrast_problems()
+    if unreadable:
+        raise ContentError([source.problem(path, message) for path, message in unreadable])
     return theme.model_copy(update={"slug": council})
