@@ -136,23 +136,24 @@ def _meetings(plan: list[Planned], rng: random.Random) -> list[dict[str, Any]]:
     count = max(len(by_council), round(len(plan) / 10))
     councils = sorted(by_council, key=lambda c: -len(by_council[c]))
     shares = {c: max(1, round(count * len(by_council[c]) / len(plan))) for c in councils}
-    meetings: list[dict[str, Any]] = []
-    days = _meeting_days(sum(shares.values()))
+    grouped: list[tuple[str, list[Planned]]] = []
     for council in councils:
         papers, n = by_council[council], shares[council]
-        first = min(20, len(papers)) if not meetings else 0  # the first meeting binds a 20-item pack
+        first = min(20, len(papers)) if not grouped else 0  # the first meeting binds a 20-item pack
         groups = [papers[:first]] + _split(papers[first:], n - 1) if first else _split(papers, n)
-        for group in groups:
-            index = len(meetings)
-            for paper in group:
-                paper.meeting = index
-            meetings.append(_meeting(council, days[index], group))
+        grouped += [(council, group) for group in groups if group]
+    days = _meeting_days(len(grouped))
+    meetings: list[dict[str, Any]] = []
+    for index, (council, group) in enumerate(grouped):
+        for paper in group:
+            paper.meeting = index
+        meetings.append(_meeting(council, days[index], group))
     return meetings
 
 
 def _split(items: list[Planned], n: int) -> list[list[Planned]]:
     n = max(1, n)
-    return [items[i::n] for i in range(n) if items[i::n]] or [[]]
+    return [items[i::n] for i in range(n) if items[i::n]]
 
 
 def _meeting_days(n: int) -> list[datetime.date]:
