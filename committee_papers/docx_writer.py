@@ -20,6 +20,7 @@ from typing import Union
 import docx
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
@@ -28,6 +29,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section, _Footer, _Header
 from docx.shared import Emu, Twips
+from docx.styles.style import BaseStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -484,6 +486,11 @@ def _has_text(items: list[Item]) -> bool:
     return any(not isinstance(item, Mark) for item in items)
 
 
+def _grid_cell(table: Table, row: int, column: int) -> _Cell:
+    """Return the cell starting at a grid position; Table.cell lists every cell of the table on each call."""
+    return _Cell(table.rows[row]._tr.tc_at_grid_offset(column), table)
+
+
 # ---------------------------------------------------------------- the writer
 
 
@@ -502,6 +509,22 @@ class _Writer:
     next_mark_id: int = 0
     open_marks: dict[str, int] = field(default_factory=dict)
     after_table: Container | None = None
+    styles: dict[str, BaseStyle] = field(default_factory=dict)
+    style_ids: dict[str, str | None] = field(default_factory=dict)
+
+    def _style(self, name: str) -> BaseStyle:
+        """Return a style of the reference by name; python-docx searches every style on each look-up."""
+        if name not in self.styles:
+            self.styles[name] = self.document.styles[name]
+        return self.styles[name]
+
+    def _add_paragraph(self, container: Container, style: str) -> Paragraph:
+        """Add a paragraph in a paragraph style, looking the style's id up once per document, not per paragraph."""
+        if style not in self.style_ids:
+            self.style_ids[style] = self.document.part.get_style_id(self._style(style), WD_STYLE_TYPE.PARAGRAPH)
+        paragraph = container.add_paragraph()
+        paragraph._p.style = self.style_ids[style]
+        return paragraph
 
     def write(self) -> None:
         """Write the running header and footer, then the main content."""
@@ -555,7 +578,7 @@ class _Writer:
         """Fill a header or footer with the element's inline content."""
         part.is_linked_to_previous = False
         paragraph = part.paragraphs[0]
-        paragraph.style = self.document.styles[style]
+        paragraph.style = self._style(style)
         self._emit(paragraph, _collapse(self._inline_nodes(list(_child_nodes(element)), Fmt())))
 
     # ------------------------------------------------ blocks
@@ -663,7 +686,7 @@ class _Writer:
 
     def _style_left(self, style: str) -> int:
         """Return a paragraph style's left indent in twips."""
-        left = self.document.styles[style].paragraph_format.left_indent
+        left = self._style(style).paragraph_format.left_indent
         return int(left.twips) if left is not None else 0
 
     # ------------------------------------------------ lists
@@ -792,7 +815,7 @@ class _Writer:
         widths = _column_widths(widths, columns, round(room * NARROW) if "narrow" in _classes(element) else room)
         self._before_block(ctx)
         table = ctx.container.add_table(len(rows), columns)
-        table.style = self.document.styles["Table Grid"]
+        table.style = self._style("Table Grid")
         self._size_table(table, widths, ctx)
         _look(table, header=any(header for _, header in rows))
         for index, (row, header) in enumerate(rows):
@@ -870,9 +893,9 @@ class _Writer:
               rows: list[tuple[etree._Element, bool]], widths: list[int], ctx: Ctx) -> None:
         """Merge, shade and fill one HTML cell."""
         row, column, rowspan, colspan, element = placed
-        cell = table.cell(row, column)
+        cell = _grid_cell(table, row, column)
         if rowspan > 1 or colspan > 1:
-            cell = cell.merge(table.cell(row + rowspan - 1, column + colspan - 1))
+            cell = cell.merge(_grid_cell(table, row + rowspan - 1, column + colspan - 1))
         tr, header = rows[row]
         group = "group" in _classes(tr)
         css = _style_properties(element)
@@ -910,7 +933,7 @@ class _Writer:
 
     def _header_fill(self) -> str | None:
         """Return the header-row fill the reference's Table Heading style sets, if any."""
-        style = self.document.styles["Table Heading"].element
+        style = self._style("Table Heading").element
         fills = style.xpath("w:pPr/w:shd/@w:fill")
         return str(fills[0]) if fills and fills[0] != "auto" else None
 
@@ -929,9 +952,9 @@ class _Writer:
         if written:
             cell._tc.remove(placeholder)
         else:
-            Paragraph(placeholder, cell).style = self.document.styles[style]
+            Paragraph(placeholder, cell).style = self._style(style)
         if cell._tc[-1].tag != qn("w:p"):
-            cell.add_paragraph(style=self.document.styles[style])  # Word needs a cell to end with one
+            self._add_paragraph(cell, style)  # Word needs a cell to end with one
 
     # ------------------------------------------------ sections and page breaks
 
@@ -990,7 +1013,7 @@ class _Writer:
             return None
         self._before_block(ctx)
         style = style or ctx.style
-        paragraph = ctx.container.add_paragraph(style=self.document.styles[style])
+        paragraph = self._add_paragraph(ctx.container, style)
         if left is None and ctx.direct_indent and style == ctx.style:
             left = ctx.indent
         self._paragraph_format(paragraph, ctx, left, hanging, no_numbering)

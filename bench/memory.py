@@ -1,0 +1,79 @@
+"""Peak memory of a cold build (the build and all its workers) and how its time grows with the corpus.
+
+    python bench/memory.py --sizes 50,150,600
+
+For each size, a corpus is written and built cold (`build.py build --jobs 2`)
+while the resident memory of the whole process tree is sampled every 50 ms;
+the peak of the sum is reported with the seconds per paper. Target: under
+600 MB at every size; seconds per paper roughly constant (linear growth).
+The largest size is a parameter: 600 papers take about an hour on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+from common import ENV, REPO, machine, make_corpus, table
+
+
+def tree_rss(process: psutil.Process) -> int:
+    """Return the resident bytes of a process and all its descendants."""
+    total = 0
+    for p in [process, *process.children(recursive=True)]:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def build_sampled(root: Path, jobs: int) -> tuple[float, int]:
+    """Build cold; return the seconds and the peak resident bytes of the process tree."""
+    command = [sys.executable, str(REPO / "build.py"), "--root", str(root), "build", "--jobs", str(jobs)]
+    start = time.perf_counter()
+    child = subprocess.Popen(command, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process, peak = psutil.Process(child.pid), 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(process))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    status = child.wait()
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if status:
+        raise SystemExit(f"build of {root} failed")
+    return seconds, peak
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="50,150", help="corpus sizes, comma-separated (default 50,150)")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--folder", type=Path, default=Path("/tmp/committee-papers-bench/memory"))
+    args = parser.parse_args()
+    rows = []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        root = make_corpus(args.folder / f"project-{size}", size)
+        seconds, peak = build_sampled(root, args.jobs)
+        rows.append([size, seconds, seconds / size, peak / 2**20])
+    print(f"Cold build time and peak memory (build plus workers, RSS sampled every 50 ms) by corpus size; {machine()}")
+    print(table(["papers", "seconds", "seconds/paper", "peak MB (target < 600)"], rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
