@@ -318,3 +318,12 @@ def test_figures_are_deterministic() -> None:
 def test_unknown_yaml_error_paths_raise_content_error() -> None:
     with pytest.raises(ContentError):
         validate(load(ROOT / PLAN, PLAN).__class__(ROOT / PLAN, PLAN, {"kind": "portfolio-plan"}))
+
+
+def test_an_action_code_written_twice_is_an_error_at_the_second(project) -> None:
+    text = (ROOT / STATEMENT).read_text()
+    repeated = text.replace("  - code: CEC 02\n", "  - code: CEC 01\n", 1)
+    assert repeated != text
+    line = [i for i, l in enumerate(repeated.splitlines(), 1) if l == "  - code: CEC 01"][1]
+    [problem] = problems(project, STATEMENT, repeated)
+    assert problem == f"{STATEMENT}:{line}:11: achievements[1].code: expected each action code once, got 'CEC 01' again (first at achievements[0])"

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import Discriminator, Field, Tag
 
 from .common import TAG_PREFIX, Prose, Strict, by_shape
-from .paper import Located, PaperBase
+from .paper import Located, PaperBase, blocks_of
 from .values import Count, Percent
 
 
@@ -272,11 +272,20 @@ class PerformanceStatement(PaperBase):
     def problems(self) -> list[Located]:
         """Return totals, differences and percentages that do not add up."""
         found = super().problems()
-        from .paper import blocks_of
-
         for path, model in blocks_of(self):
             if isinstance(model, (CrossTab, AgainstTarget, Breakdown)):
                 found += [((*path, *sub), message) for sub, message in model.problems()]
+        return found + self._repeated_codes()
+
+    def _repeated_codes(self) -> list[Located]:
+        """Return action codes written twice: each code heads one section, and links go to it."""
+        first: dict[str, int] = {}
+        found: list[Located] = []
+        for i, action in enumerate(self.achievements):
+            key = " ".join(action.code.lower().replace(".", "").split())
+            if key in first:
+                found.append((("achievements", i, "code"), f"expected each action code once, got {action.code!r} again (first at achievements[{first[key]}])"))
+            first.setdefault(key, i)
         return found
 
     def running_title(self) -> str:
