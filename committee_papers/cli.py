@@ -19,11 +19,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the project folder (default: here)")
     parser.add_argument("-v", "--verbose", action="store_true", help="say what is done as it is done")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems: no progress, no summary")
+    _build_options(parser, default=True)
     commands = parser.add_subparsers(dest="command")
     build_command = commands.add_parser("build", help="build papers to PDF, DOCX and HTML (the default)")
     build_command.add_argument("papers", nargs="*", type=Path, help="papers or meetings to build (default: all of content/)")
-    build_command.add_argument("--force", action="store_true", help="lay out everything again, even what is up to date")
-    build_command.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes laying papers out at once (default: one per core)")
+    _build_options(build_command, default=False)
     check_command = commands.add_parser("check", help="validate papers without rendering")
     check_command.add_argument("papers", nargs="*", type=Path, help="papers to check (default: all of content/)")
     watch_command = commands.add_parser("watch", help="rebuild papers whenever their YAML, a template or a theme is saved")
@@ -39,6 +39,15 @@ def _parser() -> argparse.ArgumentParser:
     redline_command.add_argument("--since", required=True, help="the git revision reviewers last read (a hash, tag or HEAD~1)")
     redline_command.add_argument("paper", type=Path, help="the paper's YAML")
     return parser
+
+
+def _build_options(parser: argparse.ArgumentParser, *, default: bool) -> None:
+    """Add --force and --jobs, so `python build.py --force` works as well as `python build.py build --force`."""
+    # Only the top-level parser sets defaults: a subcommand's default would undo an option given before it.
+    unset = {} if default else {"default": argparse.SUPPRESS}
+    parser.add_argument("--force", action="store_true", help="lay out everything again, even what is up to date", **unset)
+    jobs = {"default": os.cpu_count() or 1} if default else unset
+    parser.add_argument("--jobs", type=int, help="processes laying papers out at once (default: one per core)", **jobs)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -69,3 +69,14 @@ def test_outputs_do_not_depend_on_the_number_of_workers(project, tmp_path_factor
     for path in sorted((one / "output").rglob("*.*")):
         if ".cache" not in path.parts:
             assert path.read_bytes() == (two / path.relative_to(one)).read_bytes(), path
+
+
+def test_force_and_jobs_work_before_or_after_build_on_the_command_line(project, capsys):
+    from committee_papers.cli import main
+
+    root = project({PAPER: MINI_REPORT})
+    assert main(["--root", str(root), "--quiet"]) == 0
+    assert main(["--root", str(root), "--force", "--jobs", "1"]) == 0
+    assert main(["--root", str(root), "--jobs", "1", "build", "--force"]) == 0
+    assert main(["--root", str(root), "build"]) == 0
+    assert capsys.readouterr().out.splitlines()[-3:] == ["1 paper built", "1 paper built", "0 papers built, 1 up to date"]
