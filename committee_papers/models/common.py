@@ -5,20 +5,41 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, GetJsonSchemaHandler, Tag, model_validator
+from pydantic.json_schema import JsonSchemaValue
 
 # A tag in an error location is not a key in the YAML; this prefix lets the
 # validation stage drop it when it maps an error back to a line.
 TAG_PREFIX = "§"
 
-Prose = Annotated[
-    str,
-    Field(
-        description="Markdown: **bold**, *italic*, [links](https://...), bullet lists "
-        "with '- ', numbered lists with '1. ', and note markers such as [^iv].",
-        json_schema_extra={"format": "markdown"},
-    ),
+MARKDOWN = (
+    "Markdown: **bold**, *italic*, [links](https://...), bullet lists with '- ', "
+    "numbered lists with '1. ', and note markers such as [^iv]."
+)
+
+
+class TypeHelp:
+    """Describe a type in a schema (how to write it, examples) wherever no field says more.
+
+    A `Field(description=...)` on a shared type would beat the docstring of
+    every field of that type; set on the type's own schema, the field's
+    docstring wins and this shows only where the type stands alone (a list item).
+    """
+
+    def __init__(self, description: str, **extra: Any) -> None:
+        self.description = description
+        self.extra = extra
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {**handler(schema), **self.extra, "description": self.description}
+
+
+Prose = Annotated[str, TypeHelp(MARKDOWN, format="markdown")]
+
+DataFile = Annotated[
+    str, TypeHelp("A data file in content/data/, its path from this paper's folder: ../data/laa/2006-07-q3.yaml.")
 ]
+"""A reference to a data file; the paper's data_files() says which model reads it."""
 
 
 class Strict(BaseModel):
@@ -132,6 +153,7 @@ class Quote(Strict):
     """A quotation and where it comes from."""
 
     text: Prose
+    """The words quoted (Markdown)."""
     source: Prose | None = None
     """Who said it or where it was written (Markdown, so it may carry a note marker)."""
 
@@ -142,6 +164,7 @@ class Paragraph(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     """A short name, lower case with hyphens, used in paragraph references."""
     text: Prose
+    """The paragraph's text (Markdown)."""
 
 
 class DatedEvent(Strict):
