@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, Union
 
-from pydantic import Field, model_validator
+from pydantic import Discriminator, Field, Tag, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from .common import Prose, Strict
+from .common import TAG_PREFIX, Prose, Strict
 from .paper import Located, PaperBase
 from .period import FinancialQuarter
 from .status import Rating, ratings
@@ -53,28 +53,60 @@ class Priority(Strict):
     """Comments on progress (Markdown)."""
 
 
-class MonitoringPart(Strict):
-    """A theme of the plan and its table: commitments in groups, or high priorities."""
+class _Part(Strict):
+    """A theme of the plan, headed, with one table."""
 
     heading: str = Field(examples=["B - Improved Quality of Life for Communities"])
     """The plan's theme: B - Improved Quality of Life for Communities."""
     subheading: str | None = None
     """A second heading line, such as the service area."""
-    groups: list[CommitmentGroup] = []
-    """Commitments under spanning sub-headings (the first table shape)."""
-    priorities: list[Priority] = []
-    """High priorities and what will be achieved (the second table shape)."""
 
-    @model_validator(mode="after")
-    def _one_shape(self) -> MonitoringPart:
-        if bool(self.groups) == bool(self.priorities):
-            raise ValueError("expected either groups (of commitments) or priorities, not both and not neither")
-        return self
+
+class CommitmentsPart(_Part):
+    """A theme of the plan whose table lists commitments under spanning sub-headings."""
+
+    groups: list[CommitmentGroup] = Field(min_length=1)
+    """Commitments under spanning sub-headings (the first table shape)."""
+    priorities: ClassVar[list[Priority]] = []
 
     @property
-    def items(self) -> list[Commitment | Priority]:
+    def items(self) -> list[Commitment]:
         """Return every rated line of the part in order."""
-        return [c for g in self.groups for c in g.commitments] + list(self.priorities)
+        return [c for g in self.groups for c in g.commitments]
+
+
+class PrioritiesPart(_Part):
+    """A theme of the plan whose table lists high priorities and what will be achieved."""
+
+    priorities: list[Priority] = Field(min_length=1)
+    """High priorities and what will be achieved (the second table shape)."""
+    groups: ClassVar[list[CommitmentGroup]] = []
+
+    @property
+    def items(self) -> list[Priority]:
+        """Return every rated line of the part in order."""
+        return list(self.priorities)
+
+
+def _part_shape(value: Any) -> str | None:
+    """Name a part's table shape from the one key that says it: groups or priorities."""
+    if not isinstance(value, dict) or ("groups" in value) == ("priorities" in value):
+        return None
+    return TAG_PREFIX + ("groups" if "groups" in value else "priorities")
+
+
+MonitoringPart = Annotated[
+    Union[
+        Annotated[CommitmentsPart, Tag(TAG_PREFIX + "groups")],
+        Annotated[PrioritiesPart, Tag(TAG_PREFIX + "priorities")],
+    ],
+    Discriminator(
+        _part_shape,
+        custom_error_type="part_shape",
+        custom_error_message="expected either groups (of commitments) or priorities, not both and not neither",
+    ),
+]
+"""A theme of the plan and its table: commitments in groups, or high priorities."""
 
 
 @dataclass
@@ -113,7 +145,7 @@ class CommitmentsMonitoring(FinancialQuarter, PaperBase):
     council: str = Field(examples=["leicestershire"])
     """The council's theme: a folder in templates/ whose theme has status scales."""
     status_scale: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$", examples=["trajectory"])
-    """The status scale the commitments are rated on (a name under `statuses:` in the theme); the first when not given."""
+    """The status scale the commitments are rated on (a name under `statuses:` in the theme); else the first."""
     plan: str = Field(examples=["MTCS and Annual Plan Commitments Monitoring"])
     """The plan monitored, as the title starts: MTCS and Annual Plan Commitments Monitoring."""
     department: str = Field(examples=["Chief Executives"])
@@ -121,7 +153,7 @@ class CommitmentsMonitoring(FinancialQuarter, PaperBase):
     title: SkipJsonSchema[str] = ""
     """Built from plan, quarter, financial year and department: do not type it."""
     parts: list[MonitoringPart] = Field(min_length=1)
-    """The plan's themes, each with its table of commitments or high priorities."""
+    """The plan's themes, each with one table: commitments under `groups:`, or high priorities under `priorities:`."""
 
     @model_validator(mode="after")
     def _build_title(self) -> CommitmentsMonitoring:
