@@ -1,4 +1,4 @@
-"""JSON Schemas of every kind of paper, of meetings, of data files and of a theme, for editors that read YAML with a schema.
+"""JSON Schemas of every kind of paper and data file, of meetings and of themes, for editors that read YAML.
 
 The schemas describe the YAML an officer types as an editor reads it (YAML
 1.2, as yaml-language-server does), which is not quite what the models
@@ -55,7 +55,7 @@ def schema_of(model: type[BaseModel], title: str) -> dict[str, Any]:
 
 
 def schemas() -> dict[str, dict[str, Any]]:
-    """Return every schema by file name: one per kind of paper, the meeting's, one per kind of data file, and the theme's."""
+    """Return every schema by file name: one per kind of paper and of data file, the meeting's and the theme's."""
     from .models.meeting import Meeting
     from .theme import Theme
 

@@ -74,7 +74,7 @@ class Recommendations(Strict):
     """The heading over the recommendations."""
     lead: str = "It is RECOMMENDED:-"
     """The words that lead into the items."""
-    items: list[Prose] = Field(min_length=1, examples=[["that SSOG notes performance with regard to the mandatory targets;"]])
+    items: list[Prose] = Field(min_length=1, examples=[["that SSOG notes performance against the mandatory targets;"]])
     """What the group is asked to decide, one item each; they are numbered (i), (ii), (iii)."""
 
 

@@ -52,11 +52,11 @@ class BudgetYear(Strict):
     """The financial year, written 2012/13."""
     heading: str | None = None
     """The column heading; 'Approved Budget <year> £' when not given."""
-    direct_expenditure: Money | None = None
+    direct_expenditure: Money | None = Field(default=None, examples=["125000"])
     """Direct expenditure in pounds (125000); leave it out while it is not known."""
-    direct_income: Money | None = None
+    direct_income: Money | None = Field(default=None, examples=["25000"])
     """Income as a positive amount; net expenditure is expenditure less income."""
-    net_direct_expenditure: Money | None = None
+    net_direct_expenditure: Money | None = Field(default=None, examples=["100000"])
     """Only if the paper states it: it is checked against expenditure less income."""
 
     @property

@@ -79,7 +79,13 @@ def _percent(value: object) -> object:
 Percent = Annotated[
     Decimal,
     BeforeValidator(_percent),
-    WithJsonSchema({"type": ["number", "string"], "pattern": r"^\s*-?\d+(\.\d+)?\s*%?\s*$", "description": "A percentage: 22.6 or 22.6%."}),
+    WithJsonSchema(
+        {
+            "type": ["number", "string"],
+            "pattern": r"^\s*-?\d+(\.\d+)?\s*%?\s*$",
+            "description": "A percentage: 22.6 or 22.6%.",
+        }
+    ),
     Field(examples=["22.6%"]),
 ]
 """A percentage as typed: 22.6 or 22.6%; its decimal places say how it was rounded."""
@@ -115,7 +121,13 @@ MonthOrDate = Annotated[
     Month,
     BeforeValidator(_month),
     PlainSerializer(str),
-    WithJsonSchema({"type": "string", "pattern": r"^\s*\d{4}-\d{2}(-\d{2})?\s*$", "description": "A month (2012-03) or a date (2012-03-31)."}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\s*\d{4}-\d{2}(-\d{2})?\s*$",
+            "description": "A month (2012-03) or a date (2012-03-31).",
+        }
+    ),
     Field(examples=["2012-03"]),
 ]
 
