@@ -64,6 +64,21 @@ def test_the_quarter_before_the_first_is_the_last_of_the_year_before():
     assert FinancialQuarter(quarter=1, financial_year="2007-08").previous() == (4, "2006-07")
 
 
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("    groups:\n=>    priorities: []\n    groups:\n",
+         "18:5: parts[0]: expected a mapping with either groups (of commitments) or priorities, not both; got a mapping"),
+        ("    groups:\n=>    grups:\n",
+         "19:5: parts[0].grups: unknown key (did you mean 'groups'?); expected one of: heading, subheading, groups"),
+    ],
+    ids=["both", "misspelt"],
+)
+def test_a_monitoring_part_has_groups_or_priorities(project, change, message):
+    root = leicestershire(project, monitoring=change)
+    assert failures(root, MONITORING) == [f"{MONITORING}:{message}"]
+
+
 def test_a_financial_year_must_run_into_the_next_year(project):
     root = leicestershire(project, monitoring="financial_year: 2007-08=>financial_year: 2007-09")
     assert failures(root, MONITORING) == [

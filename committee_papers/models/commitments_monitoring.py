@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Any, ClassVar, Literal
 
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from .common import TAG_PREFIX, Prose, Strict
+from .common import Prose, Strict, by_key
 from .paper import Located, PaperBase
 from .period import FinancialQuarter
 from .status import Rating, ratings
@@ -88,24 +88,10 @@ class PrioritiesPart(_Part):
         return list(self.priorities)
 
 
-def _part_shape(value: Any) -> str | None:
-    """Name a part's table shape from the one key that says it: groups or priorities."""
-    if not isinstance(value, dict) or ("groups" in value) == ("priorities" in value):
-        return None
-    return TAG_PREFIX + ("groups" if "groups" in value else "priorities")
-
-
-MonitoringPart = Annotated[
-    Union[
-        Annotated[CommitmentsPart, Tag(TAG_PREFIX + "groups")],
-        Annotated[PrioritiesPart, Tag(TAG_PREFIX + "priorities")],
-    ],
-    Discriminator(
-        _part_shape,
-        custom_error_type="part_shape",
-        custom_error_message="expected either groups (of commitments) or priorities, not both and not neither",
-    ),
-]
+MonitoringPart = by_key(
+    {"groups": CommitmentsPart, "priorities": PrioritiesPart},
+    "expected a mapping with either groups (of commitments) or priorities, not both",
+)
 """A theme of the plan and its table: commitments in groups, or high priorities."""
 
 

@@ -88,6 +88,23 @@ def by_shape(shapes: dict[type, Any], expected: str) -> Any:
     return Annotated[Union[members], Discriminator(tag, custom_error_type="shape", custom_error_message=expected)]
 
 
+def by_key(members: dict[str, Any], expected: str) -> Any:
+    """Return a union whose member is chosen by which one of its keys a mapping has (`groups:` or `priorities:`).
+
+    A mapping with none of the keys is read as the first member, so a misspelt
+    key gets its did-you-mean; one with several, or a value that is no mapping, gets `expected`.
+    """
+
+    def tag(value: Any) -> str | None:
+        if not isinstance(value, dict):
+            return None
+        named = [key for key in members if key in value] or [next(iter(members))]
+        return TAG_PREFIX + named[0] if len(named) == 1 else None
+
+    tagged = tuple(Annotated[member, Tag(TAG_PREFIX + key)] for key, member in members.items())
+    return Annotated[Union[tagged], Discriminator(tag, custom_error_type="key", custom_error_message=expected)]
+
+
 CellValue = by_shape({str: Prose, dict: Cell}, "expected text or a mapping with text and span")
 ColumnValue = by_shape({str: str, dict: Column}, "expected a heading or a mapping with title and width")
 Row = by_shape({list: list[CellValue], dict: GroupRow}, "expected a list of cells or a mapping with group")
