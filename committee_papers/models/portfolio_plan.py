@@ -52,11 +52,11 @@ class BudgetYear(Strict):
     """The financial year, written 2012/13."""
     heading: str | None = None
     """The column heading; 'Approved Budget <year> £' when not given."""
-    direct_expenditure: Money | None = Field(default=None, examples=["125000"])
+    direct_expenditure: Money | None = Field(default=None, examples=[125000])
     """Direct expenditure in pounds (125000); leave it out while it is not known."""
-    direct_income: Money | None = Field(default=None, examples=["25000"])
+    direct_income: Money | None = Field(default=None, examples=[25000])
     """Income as a positive amount; net expenditure is expenditure less income."""
-    net_direct_expenditure: Money | None = Field(default=None, examples=["100000"])
+    net_direct_expenditure: Money | None = Field(default=None, examples=[100000])
     """Only if the paper states it: it is checked against expenditure less income."""
 
     @property
@@ -147,7 +147,7 @@ class Eia(Strict):
     """Service area or lead head of service."""
     start: MonthOrDate | None = None
     """When the assessment starts: a month (2012-03) or a date (2012-03-31)."""
-    finish: MonthOrDate | None = None
+    finish: MonthOrDate | None = Field(default=None, examples=["2013-03"])
     """When it finishes: a month (2013-03) or a date (2013-03-31)."""
 
 

@@ -62,7 +62,7 @@ Money = Annotated[
     Decimal,
     BeforeValidator(_money),
     WithJsonSchema({"type": ["number", "string"], "description": "An amount in pounds: 125000, 125,000 or -4500.50."}),
-    Field(examples=["125000"]),
+    Field(examples=[125000]),
 ]
 """An amount in pounds: 125000, 125,000 or -4500.50."""
 
