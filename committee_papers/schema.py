@@ -1,4 +1,4 @@
-"""JSON Schemas of every kind of paper and of a theme, for editors that read YAML with a schema.
+"""JSON Schemas of every kind of paper and data file, of meetings and of themes, for editors that read YAML.
 
 The schemas describe the YAML an officer types as an editor reads it (YAML
 1.2, as yaml-language-server does), which is not quite what the models
@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from .models import KINDS
+from .models import DATA_KINDS, KINDS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 FOLDER = "schemas"
@@ -55,12 +55,12 @@ def schema_of(model: type[BaseModel], title: str) -> dict[str, Any]:
 
 
 def schemas() -> dict[str, dict[str, Any]]:
-    """Return every schema by file name: one per kind of paper, and the theme's."""
+    """Return every schema by file name: one per kind of paper and of data file, the meeting's and the theme's."""
+    from .models.meeting import Meeting
     from .theme import Theme
 
-    out = {f"{kind}.schema.json": schema_of(model, kind) for kind, model in sorted(KINDS.items())}
-    out["theme.schema.json"] = schema_of(Theme, "theme")
-    return out
+    kinds: dict[str, type[BaseModel]] = {**KINDS, "meeting": Meeting, **DATA_KINDS, "theme": Theme}
+    return {f"{kind}.schema.json": schema_of(model, kind) for kind, model in sorted(kinds.items())}
 
 
 def render(schema: dict[str, Any]) -> str:
@@ -94,7 +94,7 @@ def write(root: Path) -> list[Path]:
 
 
 def comment(paper: Path, root: Path, kind: str) -> str:
-    """Return the first line of a paper that tells an editor where its schema is."""
+    """Return the first line of a paper (or meeting, or data file) that tells an editor where its schema is."""
     target = (root / FOLDER / f"{kind}.schema.json").resolve()
     relative = Path(*[".."] * len(paper.resolve().parent.relative_to(root.resolve()).parts), target.relative_to(root.resolve()))
     return f"# yaml-language-server: $schema={relative.as_posix()}"

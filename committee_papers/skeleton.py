@@ -13,11 +13,13 @@ import json
 import re
 import types
 import typing
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, Union
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
+from pydantic.json_schema import SkipJsonSchema
 
 from .errors import PaperError, did_you_mean
 from .models import KINDS
@@ -55,8 +57,8 @@ def skeleton(kind: str, first_line: str) -> str:
 
 def _fields(model: type[BaseModel], indent: int, lines: list[str], stack: tuple[type, ...], *, commented: bool, first: str = "") -> None:
     for i, (name, info) in enumerate(model.model_fields.items()):
-        if name == "slug" and model.__name__ == "Theme":
-            continue
+        if any(isinstance(m, SkipJsonSchema) for m in info.metadata):
+            continue  # worked out, never typed: a Theme's slug, a monitoring paper's title
         lead = first if i == 0 and first else " " * indent
         _field(model, name, info, lead, indent, lines, stack, commented=commented)
 
@@ -78,7 +80,7 @@ def _field(model: type[BaseModel], name: str, info: FieldInfo, lead: str, indent
         emit(f"{lead}{name}: []  # {note} Each has the same fields as the part above.")
     elif typing.get_origin(annotation) is list:
         emit(f"{lead}{name}:  # {note}")
-        _item(info, _strip(typing.get_args(annotation)[0]), indent + 2, lines, (*stack,), hide, model)
+        _item(info, typing.get_args(annotation)[0], indent + 2, lines, (*stack,), hide, model)
     elif typing.get_origin(annotation) is dict:
         emit(f"{lead}{name}: {{}}  # {note}")
     elif not required and info.default is not None:
@@ -91,8 +93,9 @@ def _item(info: FieldInfo, annotation: Any, indent: int, lines: list[str], stack
     inner = _model(annotation)
     lead = " " * indent + "- "
     if inner is None:
-        example = _example(info, annotation, owner, item=True)
-        _emitter(lines, hide)(f"{lead} # {_describe(annotation)}, e.g. {example}")
+        emit = _emitter(lines, hide)
+        for example in _item_examples(info, annotation, owner):
+            emit(f"{lead} # {_describe(annotation)}, e.g. {example}")
     else:
         _fields(inner, indent + 2, lines, (*stack, inner), commented=hide, first=lead)
 
@@ -126,15 +129,23 @@ def _describe(annotation: Any) -> str:
         return "a mapping"
     if _model(annotation):
         return "a mapping"
-    return {bool: "Yes or No", datetime.date: "a date", int: "a whole number", float: "a number"}.get(annotation, "text")
+    known = {bool: "Yes or No", datetime.date: "a date", int: "a whole number", float: "a number", Decimal: "a number"}
+    return known.get(annotation, "text")
 
 
-def _example(info: FieldInfo | None, annotation: Any, owner: type, *, item: bool = False) -> str:
-    """Return an example value of a field: the model's first example, else one made from its type."""
-    examples = info.examples if info is not None else None
+def _item_examples(info: FieldInfo, annotation: Any, owner: type) -> list[str]:
+    """Return a blank for each item of a list's example (columns that must all be there), else one from its type."""
+    examples = _examples_of(info)
+    if examples and isinstance(examples[0], list):
+        return [_scalar(value) for value in examples[0]]
+    return [_example(None, annotation, owner)]
+
+
+def _example(info: FieldInfo | None, annotation: Any, owner: type) -> str:
+    """Return an example value of a field: the model's first example, else its type's, else one made from its type."""
+    examples = _examples_of(info) if info is not None else _type_examples(annotation)
     if examples:
-        value = examples[0][0] if item and isinstance(examples[0], list) else examples[0]
-        return _scalar(value)
+        return _scalar(examples[0])
     annotation = _strip(annotation)
     if typing.get_origin(annotation) is Literal:
         return _scalar(typing.get_args(annotation)[0])
@@ -150,8 +161,28 @@ def _example(info: FieldInfo | None, annotation: Any, owner: type, *, item: bool
     return "Text"
 
 
+def _examples_of(info: FieldInfo) -> list[Any] | None:
+    """Return a field's own examples, else those of its type."""
+    return info.examples or _type_examples(info.annotation)
+
+
+def _type_examples(annotation: Any) -> list[Any] | None:
+    """Return the examples a shared type carries (Money, StatusName ...), found through Optional and unions."""
+    for meta in getattr(annotation, "__metadata__", ()):
+        if isinstance(meta, FieldInfo) and meta.examples:
+            return meta.examples
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _type_examples(typing.get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        return _type_examples(next(a for a in typing.get_args(annotation) if a is not type(None)))
+    return None
+
+
 def _scalar(value: Any) -> str:
     text = str(value)
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return text
     if isinstance(value, (tuple, list)):
         return "[" + ", ".join(_scalar(v) for v in value) + "]"
     if _PLAIN.fullmatch(text) and text.lower() not in _YAML_WORDS and not text[0].isdigit():

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from .errors import ContentError, ThemeError, did_you_mean
 from .loader import load
@@ -43,7 +44,9 @@ class Numbering(Strict):
     """How the council numbers appendices and notes."""
 
     appendices: Literal["letters", "numbers"] = "letters"
+    """Appendices as letters (A, B ...) or numbers (1, 2 ...)."""
     notes: Literal["decimal", "lower-roman", "lower-alpha"] = "decimal"
+    """Endnote numbers as 1, 2 ... (decimal), i, ii ... (lower-roman) or a, b ... (lower-alpha)."""
 
 
 class RiskScale(Strict):
@@ -78,7 +81,9 @@ class RiskScales(Strict):
     """How the council scores risks: two scales, rating = impact x likelihood, and bands of ratings."""
 
     impact: RiskScale
+    """The impact scale: Negligible, Marginal, Critical, Catastrophic."""
     likelihood: RiskScale
+    """The likelihood scale, lowest first."""
     bands: list[RiskBand] = Field(min_length=1)
     """Bands lowest first; the last must reach the highest possible rating."""
 
@@ -101,8 +106,11 @@ class Performance(Strict):
     """How a figure against its target is marked: always in words, and in these colours."""
 
     better: str = "Better than target"
+    """The words beside a figure better than its target."""
     worse: str = "Worse than target"
+    """The words beside a figure worse than its target."""
     on_target: str = "On target"
+    """The words beside a figure on its target."""
     better_colour: Colour = "#D9EAD3"
     worse_colour: Colour = "#F4CCCC"
     on_target_colour: Colour = "#FFF2CC"
@@ -179,6 +187,7 @@ class StatusScale(Strict):
     """A council's status scale: the statuses in the order its key lists them."""
 
     statuses: list[Status] = Field(min_length=1)
+    """The statuses, in the order the key lists them."""
     column: str | None = None
     """The heading of a status column, as the council writes it ("Red/Amber/Green?")."""
 
@@ -210,9 +219,13 @@ class Theme(Strict):
     name: str
     """The council's name as it appears on its papers."""
     language: str = Field(default="en-GB", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    """The language the papers are written in, for screen readers: en-GB."""
     fonts: Fonts
+    """The typefaces and text size."""
     colours: Colours
+    """The colours of the house style."""
     numbering: Numbering = Numbering()
+    """How appendices and notes are numbered."""
     access_to_information: Literal["england", "wales"] = "england"
     """Whose law sets the agenda's notice: england (five clear days) or wales (three)."""
     footer: str | None = None
@@ -225,7 +238,8 @@ class Theme(Strict):
     """How a plan shows the priorities an action or measure serves: 1,4 or their short names."""
     statuses: dict[str, StatusScale] = {}
     """The council's status scales by name (a RAG trajectory scale, a risk scale ...); the first is the default."""
-    slug: str = ""
+    slug: SkipJsonSchema[str] = ""
+    """The theme's folder name, set when it is loaded: never typed."""
 
     def scale(self, name: str | None) -> StatusScale | None:
         """Return a status scale by name, or the first when name is None."""

@@ -12,7 +12,10 @@ from committee_papers.loader import loads
 from committee_papers.models import KINDS
 from committee_papers.validate import validate
 
+from .conftest import ROOT
+
 PAPER = "content/cabinet/new.yaml"
+DATA_FILES = {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in (ROOT / "content/data").rglob("*.yaml")}
 _BLANK = re.compile(r"^(?P<head>\s*(?:- )?(?:\w+:)?)\s*# .*?e\.g\. (?P<example>.*)$")
 _COMMENTED = re.compile(r"^(\s*)# (?=(?:- )?\w+:|-  #)")
 
@@ -29,7 +32,7 @@ def uncomment(text: str) -> str:
 
 
 def new(project, kind: str) -> tuple[object, str]:
-    root = project({})
+    root = project(DATA_FILES)  # what a data file's example names is there, as in the officer's project
     assert main(["--root", str(root), "new", kind, str(root / PAPER)]) == 0
     return root, (root / PAPER).read_text(encoding="utf-8")
 

@@ -75,10 +75,25 @@ def test_the_quarter_before_the_first_is_the_last_of_the_year_before():
     assert FinancialQuarter(quarter=1, financial_year="2007-08").previous() == (4, "2006-07")
 
 
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("    groups:\n=>    priorities: []\n    groups:\n",
+         "18:5: parts[0]: expected a mapping with either groups (of commitments) or priorities, not both; got a mapping"),
+        ("    groups:\n=>    grups:\n",
+         "19:5: parts[0].grups: unknown key (did you mean 'groups'?); expected one of: heading, subheading, groups"),
+    ],
+    ids=["both", "misspelt"],
+)
+def test_a_monitoring_part_has_groups_or_priorities(project, change, message):
+    root = leicestershire(project, monitoring=change)
+    assert failures(root, MONITORING) == [f"{MONITORING}:{message}"]
+
+
 def test_a_financial_year_must_run_into_the_next_year(project):
     root = leicestershire(project, monitoring="financial_year: 2007-08=>financial_year: 2007-09")
     assert failures(root, MONITORING) == [
-        f"{MONITORING}:14:17: financial_year: expected a financial year such as 2007-08 (April 2007 to March 2008); got '2007-09'"
+        f"{MONITORING}:15:17: financial_year: expected a financial year such as 2007-08 (April 2007 to March 2008); got '2007-09'"
     ]
 
 
@@ -112,7 +127,7 @@ def test_the_summary_counts_each_status_per_group_and_overall(project):
 def test_an_unknown_status_lists_the_scale_and_suggests_one(project):
     root = leicestershire(project, monitoring="    status: Red\n=>    status: Rde\n")
     assert failures(root, MONITORING) == [
-        f"{MONITORING}:123:21: parts[0].groups[1].commitments[0].status: expected a status of the council's "
+        f"{MONITORING}:124:21: parts[0].groups[1].commitments[0].status: expected a status of the council's "
         "'trajectory' scale (Green, Amber, Red), got 'Rde' (did you mean 'Red'?)"
     ]
 
@@ -126,7 +141,7 @@ def test_an_unknown_labelled_status_is_found_inside_a_cell(project):
 def test_an_unknown_scale_names_the_themes_scales(project):
     root = leicestershire(project, monitoring="status_scale: trajectory=>status_scale: rag")
     assert failures(root, MONITORING) == [
-        f"{MONITORING}:11:15: status_scale: the theme 'leicestershire' has no status scale 'rag' (its scales: trajectory, laa-risk)"
+        f"{MONITORING}:12:15: status_scale: the theme 'leicestershire' has no status scale 'rag' (its scales: trajectory, laa-risk)"
     ]
 
 
@@ -245,14 +260,14 @@ def _structure(node):
 def test_last_quarter_must_be_the_quarter_before(project):
     root = leicestershire(project, q2="quarter: 2=>quarter: 1")
     assert failures(root, PARTNERSHIP) == [
-        f"{PARTNERSHIP}:212:21: appendices[0].risk_summary.last_quarter: expected the quarter before Q3 2006-07, got Q1 2006-07"
+        f"{PARTNERSHIP}:213:21: appendices[0].risk_summary.last_quarter: expected the quarter before Q3 2006-07, got Q1 2006-07"
     ]
 
 
 def test_an_unknown_status_in_a_data_file_is_reported_at_its_line(project):
     root = leicestershire(project, q3="Refresh: 3}=>Refrsh: 3}")
     assert failures(root, PARTNERSHIP) == [
-        "content/data/laa/2006-07-q3.yaml:19:52: blocks[2].outcomes.Refrsh: expected a status of the council's "
+        "content/data/laa/2006-07-q3.yaml:21:52: blocks[2].outcomes.Refrsh: expected a status of the council's "
         "'laa-risk' scale (Green, Amber, Red, N/A, Refresh), got 'Refrsh' (did you mean 'Refresh'?)"
     ]
 
@@ -260,7 +275,7 @@ def test_an_unknown_status_in_a_data_file_is_reported_at_its_line(project):
 def test_a_missing_data_file_is_named(project):
     root = leicestershire(project, partnership="2006-07-q2.yaml=>2006-07-q1.yaml")
     assert failures(root, PARTNERSHIP) == [
-        f"{PARTNERSHIP}:212:21: appendices[0].risk_summary.last_quarter: expected a data file, got "
+        f"{PARTNERSHIP}:213:21: appendices[0].risk_summary.last_quarter: expected a data file, got "
         "'../data/laa/2006-07-q1.yaml': there is no content/data/laa/2006-07-q1.yaml"
     ]
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from .commitments_monitoring import CommitmentsMonitoring
 from .committee_report import CommitteeReport
+from .common import Strict
 from .paper import PaperBase
-from .performance_report import PerformanceReport
+from .performance_report import PerformanceReport, QuarterCounts
 from .performance_statement import PerformanceStatement
 from .portfolio_plan import PortfolioPlan
 
@@ -18,3 +19,6 @@ KINDS: dict[str, type[PaperBase]] = {
     "commitments-monitoring": CommitmentsMonitoring,
     "performance-report": PerformanceReport,
 }
+
+DATA_KINDS: dict[str, type[Strict]] = {"quarter-counts": QuarterCounts}
+"""The kinds of data file in content/data/: papers name them, and read and check them."""

@@ -61,7 +61,10 @@ class ScoreSummaryBlock(Strict):
 
 
 class TotalsTableBlock(Strict):
+    """A table of amounts whose totals are worked out, written `- totals_table:`."""
+
     totals_table: TotalsTable
+    """Amounts by row and column, with a totals row the build adds up."""
 
 
 # A block written as a mapping is named by its one key: `- table: {...}`.

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
-from .common import Prose, Strict
+from .common import Prose, Strict, by_key
 from .paper import Located, PaperBase
 from .period import FinancialQuarter
 from .status import Rating, ratings
@@ -19,20 +20,22 @@ class Commitment(Strict):
     """A commitment of the plan, who answers for it, its status and progress."""
 
     commitment: Prose
-    """The commitment as the plan words it."""
-    officer: str
+    """The commitment as the plan words it (Markdown)."""
+    officer: str = Field(examples=["Andy Robinson"])
     """The responsible officer."""
     status: Rating
     """A status (Green), or labelled statuses for its parts (Nos in Treatment: Amber ...)."""
     comments: Prose
-    """Comments on progress."""
+    """Comments on progress (Markdown)."""
 
 
 class CommitmentGroup(Strict):
     """Commitments under a sub-heading that spans the table (Safer Communities ...)."""
 
-    group: str
+    group: str = Field(examples=["Leading and engaging communities"])
+    """The sub-heading, as the plan words it."""
     commitments: list[Commitment] = Field(min_length=1)
+    """The commitments under the sub-heading, in order."""
 
 
 class Priority(Strict):
@@ -41,34 +44,55 @@ class Priority(Strict):
     priority: str
     """The high priority, as the plan words it."""
     achieve: Prose
-    """What "we will achieve"."""
-    officer: str
+    """What "we will achieve" (Markdown)."""
+    officer: str = Field(examples=["Andy Robinson"])
+    """The responsible officer."""
     status: Rating
+    """A status (Green), or labelled statuses for its parts (Nos in Treatment: Amber ...)."""
     comments: Prose
+    """Comments on progress (Markdown)."""
 
 
-class MonitoringPart(Strict):
-    """A theme of the plan and its table: commitments in groups, or high priorities."""
+class _Part(Strict):
+    """A theme of the plan, headed, with one table."""
 
-    heading: str
+    heading: str = Field(examples=["B - Improved Quality of Life for Communities"])
     """The plan's theme: B - Improved Quality of Life for Communities."""
     subheading: str | None = None
     """A second heading line, such as the service area."""
-    groups: list[CommitmentGroup] = []
-    """Commitments under spanning sub-headings (the first table shape)."""
-    priorities: list[Priority] = []
-    """High priorities and what will be achieved (the second table shape)."""
 
-    @model_validator(mode="after")
-    def _one_shape(self) -> MonitoringPart:
-        if bool(self.groups) == bool(self.priorities):
-            raise ValueError("expected either groups (of commitments) or priorities, not both and not neither")
-        return self
+
+class CommitmentsPart(_Part):
+    """A theme of the plan whose table lists commitments under spanning sub-headings."""
+
+    groups: list[CommitmentGroup] = Field(min_length=1)
+    """Commitments under spanning sub-headings (the first table shape)."""
+    priorities: ClassVar[list[Priority]] = []
 
     @property
-    def items(self) -> list[Commitment | Priority]:
+    def items(self) -> list[Commitment]:
         """Return every rated line of the part in order."""
-        return [c for g in self.groups for c in g.commitments] + list(self.priorities)
+        return [c for g in self.groups for c in g.commitments]
+
+
+class PrioritiesPart(_Part):
+    """A theme of the plan whose table lists high priorities and what will be achieved."""
+
+    priorities: list[Priority] = Field(min_length=1)
+    """High priorities and what will be achieved (the second table shape)."""
+    groups: ClassVar[list[CommitmentGroup]] = []
+
+    @property
+    def items(self) -> list[Priority]:
+        """Return every rated line of the part in order."""
+        return list(self.priorities)
+
+
+MonitoringPart = by_key(
+    {"groups": CommitmentsPart, "priorities": PrioritiesPart},
+    "expected a mapping with either groups (of commitments) or priorities, not both",
+)
+"""A theme of the plan and its table: commitments in groups, or high priorities."""
 
 
 @dataclass
@@ -103,13 +127,19 @@ class CommitmentsMonitoring(FinancialQuarter, PaperBase):
     """A quarter's monitoring of a plan's commitments, with a status for each."""
 
     kind: Literal["commitments-monitoring"]
-    plan: str
+    """The kind of paper: commitments-monitoring."""
+    council: str = Field(examples=["leicestershire"])
+    """The council's theme: a folder in templates/ whose theme has status scales."""
+    status_scale: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$", examples=["trajectory"])
+    """The status scale the commitments are rated on (a name under `statuses:` in the theme); else the first."""
+    plan: str = Field(examples=["MTCS and Annual Plan Commitments Monitoring"])
     """The plan monitored, as the title starts: MTCS and Annual Plan Commitments Monitoring."""
-    department: str
+    department: str = Field(examples=["Chief Executives"])
     """The department reporting: Chief Executives."""
-    title: str = ""
+    title: SkipJsonSchema[str] = ""
     """Built from plan, quarter, financial year and department: do not type it."""
     parts: list[MonitoringPart] = Field(min_length=1)
+    """The plan's themes, each with one table: commitments under `groups:`, or high priorities under `priorities:`."""
 
     @model_validator(mode="after")
     def _build_title(self) -> CommitmentsMonitoring:

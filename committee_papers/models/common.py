@@ -5,20 +5,41 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, GetJsonSchemaHandler, Tag, model_validator
+from pydantic.json_schema import JsonSchemaValue
 
 # A tag in an error location is not a key in the YAML; this prefix lets the
 # validation stage drop it when it maps an error back to a line.
 TAG_PREFIX = "§"
 
-Prose = Annotated[
-    str,
-    Field(
-        description="Markdown: **bold**, *italic*, [links](https://...), bullet lists "
-        "with '- ', numbered lists with '1. ', and note markers such as [^iv].",
-        json_schema_extra={"format": "markdown"},
-    ),
+MARKDOWN = (
+    "Markdown: **bold**, *italic*, [links](https://...), bullet lists with '- ', "
+    "numbered lists with '1. ', and note markers such as [^iv]."
+)
+
+
+class TypeHelp:
+    """Describe a type in a schema (how to write it, examples) wherever no field says more.
+
+    A `Field(description=...)` on a shared type would beat the docstring of
+    every field of that type; set on the type's own schema, the field's
+    docstring wins and this shows only where the type stands alone (a list item).
+    """
+
+    def __init__(self, description: str, **extra: Any) -> None:
+        self.description = description
+        self.extra = extra
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {**handler(schema), **self.extra, "description": self.description}
+
+
+Prose = Annotated[str, TypeHelp(MARKDOWN, format="markdown")]
+
+DataFile = Annotated[
+    str, TypeHelp("A data file in content/data/, its path from this paper's folder: ../data/laa/2006-07-q3.yaml.")
 ]
+"""A reference to a data file; the paper's data_files() says which model reads it."""
 
 
 class Strict(BaseModel):
@@ -65,6 +86,23 @@ def by_shape(shapes: dict[type, Any], expected: str) -> Any:
 
     members = tuple(Annotated[member, Tag(TAG_PREFIX + shape.__name__)] for shape, member in shapes.items())
     return Annotated[Union[members], Discriminator(tag, custom_error_type="shape", custom_error_message=expected)]
+
+
+def by_key(members: dict[str, Any], expected: str) -> Any:
+    """Return a union whose member is chosen by which one of its keys a mapping has (`groups:` or `priorities:`).
+
+    A mapping with none of the keys is read as the first member, so a misspelt
+    key gets its did-you-mean; one with several, or a value that is no mapping, gets `expected`.
+    """
+
+    def tag(value: Any) -> str | None:
+        if not isinstance(value, dict):
+            return None
+        named = [key for key in members if key in value] or [next(iter(members))]
+        return TAG_PREFIX + named[0] if len(named) == 1 else None
+
+    tagged = tuple(Annotated[member, Tag(TAG_PREFIX + key)] for key, member in members.items())
+    return Annotated[Union[tagged], Discriminator(tag, custom_error_type="key", custom_error_message=expected)]
 
 
 CellValue = by_shape({str: Prose, dict: Cell}, "expected text or a mapping with text and span")
@@ -132,6 +170,7 @@ class Quote(Strict):
     """A quotation and where it comes from."""
 
     text: Prose
+    """The words quoted (Markdown)."""
     source: Prose | None = None
     """Who said it or where it was written (Markdown, so it may carry a note marker)."""
 
@@ -142,6 +181,7 @@ class Paragraph(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     """A short name, lower case with hyphens, used in paragraph references."""
     text: Prose
+    """The paragraph's text (Markdown)."""
 
 
 class DatedEvent(Strict):

@@ -14,19 +14,25 @@ from .paper import Located
 class Membership(Strict):
     """Who sits on the committee."""
 
-    chair: str
+    chair: str = Field(examples=["Councillor A. Leader"])
+    """The chair, as the agenda names them: Councillor A. Leader."""
     vice_chair: str | None = None
-    members: list[str] = []
+    """The vice-chair, if the committee has one."""
+    members: list[str] = Field(default=[], examples=[["Councillor C. Member"]])
     """The other members, as the council lists them (Councillor ...)."""
 
 
 class Clerk(Strict):
     """The democratic services officer to contact about the meeting."""
 
-    name: str
-    post: str | None = None
-    phone: str | None = None
-    email: str | None = None
+    name: str = Field(examples=["G. Clerk"])
+    """The clerk's name."""
+    post: str | None = Field(default=None, examples=["Democratic Services Officer"])
+    """The clerk's post."""
+    phone: str | None = Field(default=None, examples=["0116 252 6343"])
+    """A telephone number or extension."""
+    email: str | None = Field(default=None, examples=["committees@example.gov.uk"])
+    """An email address."""
 
 
 class Exemption(Strict):
@@ -41,7 +47,8 @@ class Exemption(Strict):
 class AgendaItem(Strict):
     """One item of the agenda, in order."""
 
-    title: str
+    title: str = Field(examples=["Apologies for absence"])
+    """The item's title as the agenda lists it."""
     paper: str | None = None
     """The report for this item: a path inside content/ (cabinet/report.yaml). None for procedural items."""
     text: Prose | None = None
@@ -53,23 +60,30 @@ class AgendaItem(Strict):
     urgency: Prose | None = None
     """The chair's reason for taking a late item as a matter of urgency; printed on the agenda."""
     exempt: Exemption | None = None
+    """Set when the item is taken in private (Schedule 12A); its paper must be exempt too."""
 
 
 class Meeting(Strict):
     """A meeting of a committee, Cabinet or panel, and its agenda."""
 
     kind: Literal["meeting"]
-    council: str
+    """The kind of source: meeting."""
+    council: str = Field(examples=["leicester-city"])
     """The council's theme (a folder in templates/)."""
     status: Status = "final"
     """draft or final; a draft agenda carries a DRAFT mark on every page."""
-    committee: str
+    committee: str = Field(examples=["Cabinet"])
+    """The committee, board or Cabinet, as the council names it."""
     date: datetime.date
+    """The meeting date, written 2007-11-10."""
     time: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     """The start time, 24-hour: 17:30."""
-    venue: str
+    venue: str = Field(examples=["Meeting Room 1, Town Hall"])
+    """Where the meeting is held."""
     membership: Membership
+    """Who sits on the committee."""
     clerk: Clerk
+    """The officer to contact about the meeting."""
     published: datetime.date
     """The day the agenda and reports are published."""
     items: list[AgendaItem] = Field(min_length=1)

@@ -40,7 +40,7 @@ class PaperBase(Strict):
     """The agenda item number, once the clerk has it; an agenda pack sets it for its own copy."""
     exempt: Exempt | None = None
     """Set when the paper is not for publication; its outputs then go under output/confidential/."""
-    status_scale: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
+    status_scale: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$", examples=["trajectory"])
     """The council's status scale this paper rates with (a name under `statuses:` in its theme); the first when not given."""
 
     _data: dict[tuple[Any, ...], tuple[Any, Any]] = PrivateAttr(default_factory=dict)

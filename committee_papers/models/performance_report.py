@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 from pydantic import Discriminator, Field, Tag
 
 from .blocks import Block
-from .common import TAG_PREFIX, Prose, Strict
+from .common import TAG_PREFIX, DataFile, Prose, Strict
 from .paper import Located, PaperBase
 from .period import FinancialQuarter
 from .status import Rating, StatusName
@@ -26,7 +26,7 @@ MEASURES = (("outcomes", "Outcomes"), ("delivery", "Delivery"))
 class Meeting(Strict):
     """The meeting the report goes to."""
 
-    name: str
+    name: str = Field(examples=["Leicestershire Strategic Senior Officers' Group"])
     """The group, as the council names it: Leicestershire Strategic Senior Officers' Group."""
     date: datetime.date
     """The meeting date (ISO: 2007-02-14)."""
@@ -36,6 +36,7 @@ class Point(Strict):
     """A sub-numbered point (4.1, 4.2 ...) with its status."""
 
     text: Prose
+    """What the point says (Markdown)."""
     status: Rating | None = None
     """A status, or labelled statuses (drug treatment: Amber; two further: N/A)."""
     remark: str | None = None
@@ -46,7 +47,9 @@ class PointsParagraph(Strict):
     """A numbered paragraph followed by sub-numbered points that carry a status each."""
 
     text: Prose
+    """The numbered paragraph that leads into the points (Markdown)."""
     points: list[Point] = Field(min_length=1)
+    """The points, numbered under the paragraph: 4.1, 4.2 ..."""
 
 
 def _item_tag(value: Any) -> str:
@@ -65,31 +68,40 @@ Item = Annotated[
 class Section(Strict):
     """A headed section; its paragraphs carry on the numbering of the one before."""
 
-    heading: str
+    heading: str = Field(examples=["Purpose"])
+    """The section heading."""
     content: list[Item] = Field(min_length=1)
+    """Paragraphs (numbered), paragraphs with points, and tables, in order."""
 
 
 class Recommendations(Strict):
     """The recommendations paragraph: its lead-in and the items (i), (ii), (iii)."""
 
     heading: str = "Recommendations"
+    """The heading over the recommendations."""
     lead: str = "It is RECOMMENDED:-"
-    items: list[Prose] = Field(min_length=1)
+    """The words that lead into the items."""
+    items: list[Prose] = Field(min_length=1, examples=[["that SSOG notes performance against the mandatory targets;"]])
+    """What the group is asked to decide, one item each; they are numbered (i), (ii), (iii)."""
 
 
 class Contact(Strict):
     """The officer to contact."""
 
-    name: str
-    post: str
-    phone: str | None = None
-    email: str | None = None
+    name: str = Field(examples=["John Wright"])
+    """The officer's name."""
+    post: str = Field(examples=["Senior Policy and Performance Officer (LAA)"])
+    """The officer's post."""
+    phone: str | None = Field(default=None, examples=["0116 265 8015"])
+    """A telephone number or extension."""
+    email: str | None = Field(default=None, examples=["officer@example.gov.uk"])
+    """An email address."""
 
 
 class BlockCounts(Strict):
     """One indicator block's counts of indicators at each status."""
 
-    block: str
+    block: str = Field(examples=["Children and Young People"])
     """The block: Children and Young People, Cleaner and Greener ..."""
     outcomes: dict[StatusName, int] = {}
     """Outcome risk: how many indicators at each status (a status left out was not reported)."""
@@ -100,7 +112,10 @@ class BlockCounts(Strict):
 class QuarterCounts(FinancialQuarter):
     """A data file: one quarter's counts per block, as the blocks reported them."""
 
+    kind: Literal["quarter-counts"] = "quarter-counts"
+    """The kind of data file: quarter-counts."""
     blocks: list[BlockCounts] = Field(min_length=1)
+    """Each block's counts, in the order the table lists the blocks."""
 
     def problems(self) -> list[Located]:
         names = [b.block for b in self.blocks]
@@ -114,31 +129,39 @@ class RiskSummary(Strict):
     """The risk summary table: this quarter's counts, last quarter's in brackets, totals worked out."""
 
     caption: str | None = None
-    this_quarter: str
-    """The data file of this quarter's counts, relative to this paper."""
-    last_quarter: str
-    """The data file of the quarter before, whose counts are shown in brackets."""
-    outcomes: list[StatusName] = Field(min_length=1)
+    """A short title read out by screen readers and shown above the table."""
+    this_quarter: DataFile = Field(examples=["../data/laa/2006-07-q3.yaml"])
+    """This quarter's counts: a quarter-counts data file, its path from this paper's folder."""
+    last_quarter: DataFile = Field(examples=["../data/laa/2006-07-q2.yaml"])
+    """The quarter before's counts, shown in brackets: a quarter-counts data file, its path from this paper's folder."""
+    outcomes: list[StatusName] = Field(min_length=1, examples=[["Green", "Amber", "Red", "N/A", "Refresh"]])
     """The outcome status columns, in order."""
-    delivery: list[StatusName] = []
+    delivery: list[StatusName] = Field(default=[], examples=[["Green", "Amber", "Red"]])
     """The delivery status columns, in order."""
 
 
 class RewardTarget(Strict):
     """A reward target, its block and its status (the band it is listed under)."""
 
-    target: str
-    block: str
+    target: str = Field(examples=["Waste lowest authority"])
+    """The reward target, as the plan names it."""
+    block: str = Field(examples=["Cleaner and Greener"])
+    """The block it belongs to."""
     status: StatusName
+    """Its status, which is the band it is listed under: Green."""
 
 
 class Appendix(Strict):
     """An appendix: a risk summary, reward targets by status band, or other blocks."""
 
-    title: str
+    title: str = Field(examples=["Overall Risk Summary table"])
+    """The appendix title; the build numbers it."""
     content: list[Block] = []
+    """Paragraphs, tables and other blocks, in order."""
     risk_summary: RiskSummary | None = None
+    """A risk summary table worked out from two quarters' data files."""
     reward_targets: list[RewardTarget] = []
+    """Reward targets, listed under the band of their status."""
 
 
 @dataclass
@@ -184,11 +207,21 @@ class PerformanceReport(PaperBase):
     """A quarterly performance report to a partnership's officers' group."""
 
     kind: Literal["performance-report"]
+    """The kind of paper: performance-report."""
+    council: str = Field(examples=["leicestershire"])
+    """The council's theme: a folder in templates/ whose theme has status scales."""
+    status_scale: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$", examples=["laa-risk"])
+    """The status scale the report rates on (a name under `statuses:` in the theme); the first when not given."""
     meeting: Meeting
+    """The meeting the report goes to."""
     sections: list[Section] = Field(min_length=1)
+    """The report's sections; paragraphs are numbered 1, 2 ... across them."""
     recommendations: Recommendations
+    """The recommendations, numbered after the last paragraph."""
     contact: Contact
+    """The officer to contact about the report."""
     appendices: list[Appendix] = []
+    """Appendices, numbered as the council's theme says."""
 
     def document_date(self) -> datetime.date:
         return self.meeting.date

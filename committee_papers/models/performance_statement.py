@@ -16,8 +16,11 @@ class CrossTabRow(Strict):
     """A row of counts, with its total if the paper states it (it is checked)."""
 
     label: str
+    """The row's label: the target group, say."""
     counts: list[Count]
+    """The row's counts, whole numbers in column order."""
     total: Count | None = None
+    """Only if the paper states the row's total: it is checked."""
 
 
 CrossTabRowValue = by_shape(
@@ -30,9 +33,11 @@ class CrossTab(Strict):
     """Counts by row and column (target groups by reach area); totals are worked out."""
 
     caption: str | None = None
+    """A short title read out by screen readers and shown above the table."""
     row_heading: str = ""
     """The heading over the row labels."""
     columns: list[str] = Field(min_length=1)
+    """The column headings, left to right: the reach areas, say."""
     rows: list[CrossTabRowValue] = Field(min_length=1)  # type: ignore[valid-type]
     """Each row: [label, count, count ...] in column order, or a mapping with label, counts and total."""
     total_label: str = "Total"
@@ -104,13 +109,17 @@ class AgainstTarget(Strict):
     actual_heading: str = "Actual"
     """The heading over the actual figure: Actual Patronage April."""
     target_heading: str = "Target"
+    """The heading over the target: Target Patronage."""
     actual: int
+    """The actual figure, a whole number."""
     target: int
+    """The target for the same period, a whole number."""
     better: Literal["higher", "lower"]
     """Whether a higher or a lower figure is better."""
     difference: int | None = None
     """Only if the paper states it: it is checked against actual less target."""
     full_year_target: int | None = None
+    """The target for the whole year, if the paper gives it."""
 
     @property
     def computed_difference(self) -> int:
@@ -136,8 +145,12 @@ class AgainstTarget(Strict):
 
 
 class BreakdownRow(Strict):
+    """A row of percentages, written as a mapping."""
+
     label: str
+    """The row's label: the leisure centre, say."""
     shares: list[Percent]
+    """The row's percentages in column order: 22.6% or 22.6."""
 
 
 BreakdownRowValue = by_shape(
@@ -149,8 +162,11 @@ class Breakdown(Strict):
     """Percentages by row (a satisfaction survey); each row must add up to 100 within rounding."""
 
     caption: str | None = None
+    """A short title read out by screen readers and shown above the table."""
     row_heading: str = ""
+    """The heading over the row labels."""
     columns: list[str] = Field(min_length=2)
+    """The column headings, left to right: Great, Good, Ok, Poor."""
     rows: list[BreakdownRowValue] = Field(min_length=1)  # type: ignore[valid-type]
     """Each row: [label, 22.6%, 54.1% ...] in column order."""
 
@@ -186,15 +202,24 @@ class Breakdown(Strict):
 
 
 class CrossTabBlock(Strict):
+    """A table of counts, written `- crosstab:`."""
+
     crosstab: CrossTab
+    """Counts by row and column; the totals are worked out."""
 
 
 class AgainstTargetBlock(Strict):
+    """A figure against its target, written `- against_target:`."""
+
     against_target: AgainstTarget
+    """An actual figure against its target; the difference is worked out."""
 
 
 class BreakdownBlock(Strict):
+    """A table of percentages, written `- breakdown:`."""
+
     breakdown: Breakdown
+    """Percentages by row; each row is checked to make 100%."""
 
 
 DATA_KEYS = {"crosstab": CrossTabBlock, "against_target": AgainstTargetBlock, "breakdown": BreakdownBlock}
@@ -227,9 +252,10 @@ StatementBlock = Annotated[
 class ActionReport(Strict):
     """What happened on one action of the portfolio plan, by its code."""
 
-    code: str
+    code: str = Field(examples=["CEC 01"])
     """The action code: CEC 01, CEC CON. 01."""
-    title: str
+    title: str = Field(examples=["Deliver Children's Centre services to at least full core offer standard"])
+    """The action, as the plan words it."""
     content: list[StatementBlock] = []  # type: ignore[valid-type]
     """Narrative (Markdown) and data blocks, in order: crosstab, against_target, breakdown."""
 
@@ -237,37 +263,50 @@ class ActionReport(Strict):
 class ThemedSection(Strict):
     """A themed narrative section: Equalities, Health and Wellbeing."""
 
-    heading: str
+    heading: str = Field(examples=["Equalities"])
+    """The theme's heading."""
     content: list[StatementBlock] = Field(min_length=1)  # type: ignore[valid-type]
+    """Narrative (Markdown) and data blocks, in order: crosstab, against_target, breakdown."""
 
 
 class WorkInProgress(Strict):
     """Current work in progress: narrative, then themed sections."""
 
     content: list[StatementBlock] = []  # type: ignore[valid-type]
+    """Narrative (Markdown) and data blocks, in order, before the themed sections."""
     themes: list[ThemedSection] = []
+    """Themed sections of the work in progress."""
 
 
 class PerformanceStatement(PaperBase):
     """A portfolio holder's performance management statement to scrutiny."""
 
     kind: Literal["performance-statement"]
+    """The kind of paper: performance-statement."""
+    council: str = Field(examples=["harborough"])
+    """The council's theme: a folder in templates/."""
     title: str = "Performance Management Statement to Scrutiny"
+    """The title, as the first page heads it."""
     appendix: str | None = None
     """The appendix letter it is published as (A)."""
-    panel: str
+    panel: str = Field(examples=["Scrutiny People"])
     """The scrutiny panel, as the running header names it: Scrutiny People."""
-    portfolio: str
-    portfolio_holder: str
-    year: str = Field(pattern=r"^\d{4}/\d{4}$")
-    """The year reported on: 2011/2012."""
+    portfolio: str = Field(examples=["Community Engagement, Cohesion and Wellbeing"])
+    """The portfolio, as the council names it."""
+    portfolio_holder: str = Field(examples=["Cllr Pain"])
+    """The councillor who holds the portfolio."""
+    year: str = Field(pattern=r"^\d{4}/\d{4}$", examples=["2011/2012"])
+    """The year reported on, written 2011/2012."""
     achievements: list[ActionReport] = Field(min_length=1)
     """One section per action code."""
     themes: list[ThemedSection] = []
     """Themed narrative after the action codes."""
     work_in_progress: WorkInProgress | None = None
+    """Current work in progress: narrative, then themed sections."""
     future_plans: list[StatementBlock] = []  # type: ignore[valid-type]
+    """Future plans: narrative (Markdown) and data blocks, in order."""
     areas_of_concern: list[StatementBlock] = []  # type: ignore[valid-type]
+    """Areas of concern: narrative (Markdown) and data blocks, in order."""
 
     def problems(self) -> list[Located]:
         """Return totals, differences and percentages that do not add up."""

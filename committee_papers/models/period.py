@@ -15,9 +15,9 @@ _LAST_DAY = ((6, 30), (9, 30), (12, 31), (3, 31))
 class FinancialQuarter(Strict):
     """A quarter of a financial year: `quarter: 3` and `financial_year: 2007-08`."""
 
-    quarter: int = Field(ge=1, le=4)
-    """1 is April to June, 2 July to September, 3 October to December, 4 January to March."""
-    financial_year: str = Field(pattern=r"^\d{4}-\d{2}$")
+    quarter: int = Field(ge=1, le=4, examples=[3])
+    """The quarter, 1 to 4: 1 is April to June, 2 July to September, 3 October to December, 4 January to March."""
+    financial_year: str = Field(pattern=r"^\d{4}-\d{2}$", examples=["2007-08"])
     """The financial year as councils write it: 2007-08 (April 2007 to March 2008)."""
 
     @field_validator("financial_year")

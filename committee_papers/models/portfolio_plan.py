@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -16,15 +16,12 @@ if TYPE_CHECKING:
     from ..figures import GridChart
     from ..theme import Theme
 
-Id = Field(pattern=r"^[a-z][a-z0-9-]*$")
-
-
 class Priority(Strict):
     """A corporate priority; actions and measures link to it by id."""
 
-    id: str = Id
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$", examples=["places"])
     """A short name, lower case with hyphens, that actions and measures use."""
-    name: str
+    name: str = Field(examples=["Live and be happy"])
     """The priority's short name, shown where the council's style links by name (Live and be happy)."""
     text: Prose
     """The priority as the plan states it."""
@@ -36,24 +33,30 @@ class Priorities(Strict):
     intro: Prose | None = None
     """The line that leads into them (Work with communities;)."""
     items: list[Priority] = Field(min_length=1)
+    """The priorities, in the order the plan numbers them."""
 
 
-PriorityLink = by_shape(
-    {list: list[str], str: Prose}, "expected a list of priority ids, or text such as 'Dependent on the outcome of the review'"
-)
+PriorityLink = Annotated[
+    by_shape(
+        {list: list[str], str: Prose},
+        "expected a list of priority ids, or text such as 'Dependent on the outcome of the review'",
+    ),
+    Field(examples=[["places"]]),
+]
 
 
 class BudgetYear(Strict):
     """One year's approved budget; leave a figure out when it is not known (it shows blank, not 0)."""
 
-    year: str = Field(pattern=r"^\d{4}/\d{2}$")
-    """The financial year, 2012/13."""
+    year: str = Field(pattern=r"^\d{4}/\d{2}$", examples=["2012/13"])
+    """The financial year, written 2012/13."""
     heading: str | None = None
     """The column heading; 'Approved Budget <year> £' when not given."""
-    direct_expenditure: Money | None = None
-    direct_income: Money | None = None
+    direct_expenditure: Money | None = Field(default=None, examples=[125000])
+    """Direct expenditure in pounds (125000); leave it out while it is not known."""
+    direct_income: Money | None = Field(default=None, examples=[25000])
     """Income as a positive amount; net expenditure is expenditure less income."""
-    net_direct_expenditure: Money | None = None
+    net_direct_expenditure: Money | None = Field(default=None, examples=[100000])
     """Only if the paper states it: it is checked against expenditure less income."""
 
     @property
@@ -73,6 +76,7 @@ class Action(Strict):
     """A row of the planned portfolio actions table. Only the action itself is required."""
 
     action: Prose
+    """The action, as the plan words it (Markdown)."""
     priority: PriorityLink | None = None
     """Priority ids ([places, vulnerable]), or text where there is no link yet."""
     lead: str | None = None
@@ -84,6 +88,7 @@ class Action(Strict):
     outcome: Prose | None = None
     """The outcome, including how performance is measured."""
     major_project: YesNoValue | None = None
+    """Yes or No: whether the action is a major project."""
     eia: EiaValue | None = None
     """New, Review, Yes or No; details go in the planned equality impact assessments."""
     consultation: YesNoValue | None = None
@@ -95,11 +100,14 @@ class Action(Strict):
 class Measure(Strict):
     """A performance measurement (KPI)."""
 
-    ref: str
+    ref: str = Field(examples=["NI 8"])
     """The KPI reference: NI 8, LPI200."""
     measure: Prose
+    """What is measured, as the plan words it (Markdown)."""
     purpose: Prose | None = None
+    """Why it is measured (Markdown)."""
     priority: PriorityLink | None = None
+    """Priority ids ([places, vulnerable]), or text where there is no link yet."""
     last_actual: str | None = None
     """Last year's actual outturn, as reported; New where there is no history."""
     predicted: str | None = None
@@ -122,6 +130,7 @@ class Risk(Strict):
     lead: str | None = None
     """Lead responsibility."""
     mitigation: Prose | None = None
+    """What is done to reduce the risk (Markdown)."""
 
     @property
     def computed_rating(self) -> int:
@@ -137,14 +146,16 @@ class Eia(Strict):
     lead: str
     """Service area or lead head of service."""
     start: MonthOrDate | None = None
-    """A month (2012-03) or a date (2012-03-31)."""
-    finish: MonthOrDate | None = None
+    """When the assessment starts: a month (2012-03) or a date (2012-03-31)."""
+    finish: MonthOrDate | None = Field(default=None, examples=["2013-03"])
+    """When it finishes: a month (2013-03) or a date (2013-03-31)."""
 
 
 class EqualityDuty(Strict):
     """The general equality duty: what the portfolio is doing to meet it."""
 
     question: str = "What are you doing"
+    """The heading over the portfolio's response."""
     duties: list[Prose] = Field(min_length=1)
     """The duty's aims, as the plan lists them."""
     response: list[Prose] = []
@@ -155,36 +166,54 @@ class Communication(Strict):
     """A planned communication or consultation exercise."""
 
     exercise: Prose
+    """The communication or consultation exercise (Markdown)."""
     purpose: Prose | None = None
+    """What it is for (Markdown)."""
     date: str | None = None
     """When, as the plan writes it: April 2012 to September 2012."""
     method: Prose | None = None
+    """How it is done: survey, public meeting, newsletter (Markdown)."""
 
 
 class PortfolioPlan(PaperBase):
     """A portfolio development plan for one year."""
 
     kind: Literal["portfolio-plan"]
+    """The kind of paper: portfolio-plan."""
+    council: str = Field(examples=["harborough"])
+    """The council's theme: a folder in templates/ whose theme has risk scales."""
     title: str = "Portfolio Development Plan"
-    year: str = Field(pattern=r"^\d{4}-\d{2}$")
-    """The plan year, 2012-13."""
-    portfolio: str
-    portfolio_holder: str
-    lead_officers: list[str] = Field(min_length=1)
+    """The title; the cover adds the year."""
+    year: str = Field(pattern=r"^\d{4}-\d{2}$", examples=["2012-13"])
+    """The plan year, written 2012-13."""
+    portfolio: str = Field(examples=["Community Engagement, Cohesion & Wellbeing"])
+    """The portfolio, as the council names it."""
+    portfolio_holder: str = Field(examples=["Cllr Pain"])
+    """The councillor who holds the portfolio."""
+    lead_officers: list[str] = Field(min_length=1, examples=[["Matthew Bradford"]])
+    """The lead officers, one name a line."""
     vision: list[Prose] = Field(min_length=1)
     """The corporate vision, a paragraph each."""
     priorities: Priorities
-    remit: list[str] = Field(min_length=1)
+    """The council's priorities, which actions and measures link to by id."""
+    remit: list[str] = Field(min_length=1, examples=[["Leisure Centres"]])
     """The portfolio remit: one service or responsibility a line."""
     budget: list[BudgetYear] = Field(min_length=1)
+    """The approved budget, one financial year each, earliest first."""
     actions: list[Action] = Field(min_length=1)
+    """The planned portfolio actions, one row each."""
     measures: list[Measure] = []
+    """The performance measurements (KPIs), one row each."""
     risks: list[Risk] = []
+    """The risk analysis: each risk scored on the council's impact and likelihood scales."""
     eias: list[Eia] = []
+    """The planned equality impact assessments, one each."""
     eia_note: Prose | None = None
     """Where the planned assessments come from, shown under the heading."""
     equality_duty: EqualityDuty | None = None
+    """What the portfolio is doing to meet the general equality duty."""
     communications: list[Communication] = []
+    """The planned communication and consultation exercises, one each."""
 
     def document_title(self) -> str:
         """Return the title as the cover shows it: Portfolio Development Plan 2012-13."""

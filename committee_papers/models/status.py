@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
-from .common import Strict, by_shape
+from .common import Strict, TypeHelp, by_shape
 
 
 class _StatusMarker:
@@ -28,7 +28,9 @@ class _StatusMarker:
 
 STATUS = _StatusMarker()
 
-StatusName = Annotated[str, STATUS, Field(description="A status of the council's scale, as its theme labels it.")]
+StatusName = Annotated[
+    str, STATUS, TypeHelp("A status of the council's scale, as its theme labels it: Green."), Field(examples=["Green"])
+]
 
 
 class LabelledStatus(Strict):
@@ -37,6 +39,7 @@ class LabelledStatus(Strict):
     label: str
     """What this part of the status is about."""
     status: StatusName
+    """The status of this part, as the council's scale labels it: Amber."""
 
 
 Rating = by_shape(

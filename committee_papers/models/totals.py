@@ -17,17 +17,18 @@ class TotalsTable(Strict):
     """Amounts by row and column, with a computed totals row; `25000*` marks a figure with the note `*`."""
 
     caption: str | None = None
-    label: str
+    """A short title read out by screen readers and shown above the table."""
+    label: str = Field(examples=["District"])
     """The heading of the first column (District)."""
     group: str | None = None
     """A heading spanning the amount columns (Estimated Funding gap)."""
-    columns: list[str] = Field(min_length=1)
+    columns: list[str] = Field(min_length=1, examples=[["2007/8"]])
     """The headings of the amount columns (2007/8, 2008/9)."""
     unit: str = "£"
     """Written before each amount."""
     total: str = "TOTAL"
     """The label of the totals row."""
-    rows: list[list[str]] = Field(min_length=1)
+    rows: list[list[str]] = Field(min_length=1, examples=[[["Blaby", "25000"]]])
     """Each row: its label, then one amount per column (25000, 12,500 or 24000* with a note marker)."""
     notes: dict[str, Prose] = {}
     """Footnotes by marker, defined once and shown under the table: {"*": Rough initial estimate}."""

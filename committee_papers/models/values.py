@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, PlainSerializer
+from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
 from .common import Prose, Strict, by_shape
 
@@ -21,6 +21,7 @@ class YesNoNote(Strict):
     """An answer with words beside it, or words alone where the answer is not a plain Yes or No."""
 
     answer: YesNo | None = None
+    """Yes or No, if the cell gives one; leave it out where the words stand alone."""
     note: Prose
     """What the cell says besides the answer (Markdown)."""
 
@@ -29,7 +30,9 @@ class EiaNote(Strict):
     """An EIA answer with words beside it, or words alone."""
 
     answer: EiaNeed | None = None
+    """New, Review, Yes or No, if the cell gives one; leave it out where the words stand alone."""
     note: Prose
+    """What the cell says besides the answer (Markdown)."""
 
 
 YesNoValue = by_shape({str: YesNo, dict: YesNoNote}, "expected Yes, No or a mapping with answer and note")
@@ -55,7 +58,12 @@ def _money(value: object) -> object:
     return value
 
 
-Money = Annotated[Decimal, BeforeValidator(_money)]
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_money),
+    WithJsonSchema({"type": ["number", "string"], "description": "An amount in pounds: 125000, 125,000 or -4500.50."}),
+    Field(examples=[125000]),
+]
 """An amount in pounds: 125000, 125,000 or -4500.50."""
 
 
@@ -68,7 +76,18 @@ def _percent(value: object) -> object:
     return value
 
 
-Percent = Annotated[Decimal, BeforeValidator(_percent)]
+Percent = Annotated[
+    Decimal,
+    BeforeValidator(_percent),
+    WithJsonSchema(
+        {
+            "type": ["number", "string"],
+            "pattern": r"^\s*-?\d+(\.\d+)?\s*%?\s*$",
+            "description": "A percentage: 22.6 or 22.6%.",
+        }
+    ),
+    Field(examples=["22.6%"]),
+]
 """A percentage as typed: 22.6 or 22.6%; its decimal places say how it was rounded."""
 
 Count = Annotated[int, Field(ge=0)]
@@ -98,7 +117,19 @@ class Month:
         return f"{self.date.day} {self.date:%B %Y}" if self.has_day else f"{self.date:%B %Y}"
 
 
-MonthOrDate = Annotated[Month, BeforeValidator(_month), PlainSerializer(str)]
+MonthOrDate = Annotated[
+    Month,
+    BeforeValidator(_month),
+    PlainSerializer(str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\s*\d{4}-\d{2}(-\d{2})?\s*$",
+            "description": "A month (2012-03) or a date (2012-03-31).",
+        }
+    ),
+    Field(examples=["2012-03"]),
+]
 
 
 def money_text(value: Decimal | None) -> str:
