@@ -38,6 +38,7 @@ MINI_REPORT = textwrap.dedent(
             text: The rules are below.
           - scoring_rules:
               id: cpa
+              caption: Rules for the overall score
               columns: [Scores on themes, Overall score]
               rules:
                 - when: Two or more themes with a score of 4 and none below 3
@@ -49,6 +50,7 @@ MINI_REPORT = textwrap.dedent(
                   overall: 1
           - score_table:
               id: scores
+              caption: Scores by theme
               rules: cpa
               themes:
                 - theme: Ambition
@@ -90,7 +92,7 @@ MINI_REPORT = textwrap.dedent(
               - facts:
                   title: Demographics - Facts and figures
                   items: [288,000 residents, 39.46% are BME]
-              - score_summary: {of: scores}
+              - score_summary: {of: scores, caption: Scores by theme}
         notes:
           y: Why.
           x: Ex.

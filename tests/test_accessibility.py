@@ -201,6 +201,9 @@ def test_every_web_page_has_a_language_landmarks_a_skip_link_and_ordered_heading
         assert not heading_skips(levels), f"{path}: {heading_skips(levels)}"
         for th in page.iter("th"):
             assert th.get("scope") in ("col", "row", "colgroup", "rowgroup"), path
+        for table in page.iter("table"):  # content tables must have one (the models require it); so must the templates' own
+            caption = table.find("caption")
+            assert caption is not None and caption.text_content().strip(), f"{path}: a table without a caption"
 
 
 def test_every_pack_has_a_web_page_linking_to_its_papers(output):

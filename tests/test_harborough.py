@@ -115,6 +115,7 @@ def test_stated_crosstab_totals_are_checked(project) -> None:
             - {label: Two, counts: [3, 4], total: 8}
           column_totals: [4, 7]
           total: 11
+          caption: Counts by area
 """
     found = problems(project, "content/s.yaml", text)
     assert any(re.search(r"content/s\.yaml:15:\d+: .*total: the row 'Two' adds up to 7 but the paper states 8", p) for p in found), found
@@ -129,6 +130,7 @@ def test_stated_difference_is_checked(project) -> None:
           target: 429988
           difference: 9000
           better: higher
+          caption: Patronage against target
 """
     found = problems(project, "content/s.yaml", text)
     assert any(re.search(r"content/s\.yaml:14:\d+: .*difference: actual 439097 less target 429988 is 9109 but the paper states 9000", p) for p in found), found
@@ -141,6 +143,7 @@ def test_percentages_must_make_100_within_rounding(project) -> None:
           rows:
             - [Fine, 22.6%, 54.1%, 22%, 1.3%]
             - [Off, 25.2%, 56.1%, 17.8%, 1.9%]
+          caption: Satisfaction
 """
     found = problems(project, "content/s.yaml", text)
     assert len(found) == 1

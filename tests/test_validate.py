@@ -80,7 +80,7 @@ def test_a_stated_overall_score_that_disagrees_names_both():
 
 def test_a_row_with_the_wrong_number_of_cells():
     text = MINI_REPORT.replace(
-        "      - id: rules\n", "      - table:\n          columns: [A, B]\n          rows:\n            - [one, two, three]\n      - id: rules\n"
+        "      - id: rules\n", "      - table:\n          columns: [A, B]\n          rows:\n            - [one, two, three]\n          caption: Two columns\n      - id: rules\n"
     )
     found = problems(text)
     assert found == [f"{NAME}:{line_of(text, '[one, two, three]')}:15: sections[1].content[1].table.rows[0]: expected 2 cells to match the columns, got 3"]

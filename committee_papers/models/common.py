@@ -113,8 +113,8 @@ Row = by_shape({list: list[CellValue], dict: GroupRow}, "expected a list of cell
 class Table(Strict):
     """A table with a header row that repeats on every page."""
 
-    caption: str | None = None
-    """A short title read out by screen readers and shown above the table."""
+    caption: str = Field(min_length=1, examples=["Scoring guidance"])
+    """The table's title, shown above it and read out by screen readers first: every table needs one."""
     columns: list[ColumnValue] = Field(min_length=1)
     """Column headings, left to right: a heading, or a mapping with title and width."""
     rows: list[Row] = Field(min_length=1)

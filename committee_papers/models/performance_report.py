@@ -128,8 +128,8 @@ class QuarterCounts(FinancialQuarter):
 class RiskSummary(Strict):
     """The risk summary table: this quarter's counts, last quarter's in brackets, totals worked out."""
 
-    caption: str | None = None
-    """A short title read out by screen readers and shown above the table."""
+    caption: str = Field(min_length=1, examples=["Scoring guidance"])
+    """The table's title, shown above it and read out by screen readers first: every table needs one."""
     this_quarter: DataFile = Field(examples=["../data/laa/2006-07-q3.yaml"])
     """This quarter's counts: a quarter-counts data file, its path from this paper's folder."""
     last_quarter: DataFile = Field(examples=["../data/laa/2006-07-q2.yaml"])

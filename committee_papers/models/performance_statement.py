@@ -32,8 +32,8 @@ CrossTabRowValue = by_shape(
 class CrossTab(Strict):
     """Counts by row and column (target groups by reach area); totals are worked out."""
 
-    caption: str | None = None
-    """A short title read out by screen readers and shown above the table."""
+    caption: str = Field(min_length=1, examples=["Scoring guidance"])
+    """The table's title, shown above it and read out by screen readers first: every table needs one."""
     row_heading: str = ""
     """The heading over the row labels."""
     columns: list[str] = Field(min_length=1)
@@ -106,6 +106,8 @@ def _count(value: str) -> int | None:
 class AgainstTarget(Strict):
     """An actual figure against its target; the difference and whether it is better or worse are worked out."""
 
+    caption: str = Field(min_length=1, examples=["Scoring guidance"])
+    """The table's title, shown above it and read out by screen readers first: every table needs one."""
     actual_heading: str = "Actual"
     """The heading over the actual figure: Actual Patronage April."""
     target_heading: str = "Target"
@@ -161,8 +163,8 @@ BreakdownRowValue = by_shape(
 class Breakdown(Strict):
     """Percentages by row (a satisfaction survey); each row must add up to 100 within rounding."""
 
-    caption: str | None = None
-    """A short title read out by screen readers and shown above the table."""
+    caption: str = Field(min_length=1, examples=["Scoring guidance"])
+    """The table's title, shown above it and read out by screen readers first: every table needs one."""
     row_heading: str = ""
     """The heading over the row labels."""
     columns: list[str] = Field(min_length=2)

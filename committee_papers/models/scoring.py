@@ -36,8 +36,8 @@ class ScoringRules(Strict):
 
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     """A short name that score tables refer to."""
-    caption: str | None = None
-    """A short title shown above the table."""
+    caption: str = Field(min_length=1, examples=["Scoring guidance"])
+    """The table's title, shown above it and read out by screen readers first: every table needs one."""
     columns: tuple[str, str] = ("Scores on themes", "Overall score")
     """The two column headings of the rules table."""
     rules: list[ScoringRule] = Field(min_length=1)
@@ -71,8 +71,8 @@ class ScoreTable(Strict):
     """A short name that score summaries refer to."""
     rules: str
     """The id of the scoring rules that give the overall score."""
-    caption: str | None = None
-    """A short title shown above the table."""
+    caption: str = Field(min_length=1, examples=["Scoring guidance"])
+    """The table's title, shown above it and read out by screen readers first: every table needs one."""
     columns: tuple[str, str, str, str] = ("Theme", "Key areas of risk", "Key actions/comments", "Score")
     """The four column headings."""
     themes: list[ScoredTheme] = Field(min_length=1)
@@ -90,8 +90,8 @@ class ScoreSummary(Strict):
 
     of: str
     """The id of the score table summarised."""
-    caption: str | None = None
-    """A short title shown above the table."""
+    caption: str = Field(min_length=1, examples=["Scoring guidance"])
+    """The table's title, shown above it and read out by screen readers first: every table needs one."""
     columns: tuple[str, str] = ("Theme", "Score")
     """The two column headings."""
 

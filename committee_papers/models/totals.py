@@ -16,8 +16,8 @@ _AMOUNT = re.compile(r"^(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d\d))?
 class TotalsTable(Strict):
     """Amounts by row and column, with a computed totals row; `25000*` marks a figure with the note `*`."""
 
-    caption: str | None = None
-    """A short title read out by screen readers and shown above the table."""
+    caption: str = Field(min_length=1, examples=["Scoring guidance"])
+    """The table's title, shown above it and read out by screen readers first: every table needs one."""
     label: str = Field(examples=["District"])
     """The heading of the first column (District)."""
     group: str | None = None

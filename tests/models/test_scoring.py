@@ -7,6 +7,7 @@ from committee_papers.models.scoring import ScoringRule, ScoringRules
 # The Audit Commission's rules for the corporate assessment score (the seed's 2.3).
 CPA = ScoringRules(
     id="cpa",
+    caption="Rules for the corporate assessment score",
     rules=[
         ScoringRule(when="Two or more themes with a score of 4 and none less than a score of 3", at_least=2, score=4, none_below=3, overall=4),
         ScoringRule(when="Three or more themes with a score of 3 and none less than a score of 2", at_least=3, score=3, none_below=2, overall=3),
