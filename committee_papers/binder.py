@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from html import escape
 from typing import Any
 
 import pikepdf
@@ -89,22 +90,39 @@ def bind(pack: Pack, front: bytes, papers: list[tuple[PackItem, bytes | None]], 
         language=pack.theme.language,
     )
     binder.append(front, "Agenda", nested=False)
+    items = [""] * len(binder.page_sizes())
     for entry, pdf in papers:
         if pdf is not None:
             binder.append(pdf, f"{entry.number}. {entry.item.title}")
-    binder.stamp(page_numbers(binder.page_sizes()))
+            items += [f"Item {entry.number}"] * (len(binder.page_sizes()) - len(items))
+    binder.stamp(page_numbers(binder.page_sizes(), items))
     return binder.write()
 
 
-def page_numbers(sizes: list[tuple[float, float]]) -> bytes:
-    """Return transparent pages of these sizes carrying "Page N" of the pack at the foot."""
-    pages = "".join(f'<div style="page: {"landscape" if w > h else "portrait"}"></div>' for w, h in sizes)
+def page_numbers(sizes: list[tuple[float, float]], items: list[str]) -> bytes:
+    """Return transparent pages of these sizes: "Page N" of the pack at the foot, the agenda item at the head.
+
+    The item number is stamped rather than laid out with the paper, so a paper
+    is laid out once and the same PDF serves alone and in every pack.
+    """
+    pages = "".join(
+        f'<div style="page: {"landscape" if w > h else "portrait"}; string-set: item &quot;{escape(item)}&quot;"></div>'
+        for (w, h), item in zip(sizes, items)
+    )
     return HTML(string=_OVERLAY.format(pages=pages)).write_pdf()
 
 
-# The pack's own page numbers, drawn on transparent pages of each paper page's size.
-_OVERLAY = """<!DOCTYPE html><html><head><style>
-@page portrait {{ size: A4; margin: 0 12mm 8mm 0; @bottom-right {{ content: "Page " counter(page); font: bold 9pt "Liberation Sans", sans-serif; }} }}
-@page landscape {{ size: A4 landscape; margin: 0 12mm 8mm 0; @bottom-right {{ content: "Page " counter(page); font: bold 9pt "Liberation Sans", sans-serif; }} }}
+# The pack's own page numbers and item numbers, drawn on transparent pages of each paper page's size.
+_MARGIN_BOXES = """@bottom-right {{ content: "Page " counter(page); font: bold 9pt "Liberation Sans", sans-serif; }}
+  @top-right {{ content: string(item); font: bold 9pt "Liberation Sans", sans-serif; vertical-align: bottom; }}"""
+_OVERLAY = (
+    """<!DOCTYPE html><html><head><style>
+@page portrait {{ size: A4; margin: 22mm 20mm 8mm 0; """
+    + _MARGIN_BOXES
+    + """ }}
+@page landscape {{ size: A4 landscape; margin: 22mm 20mm 8mm 0; """
+    + _MARGIN_BOXES
+    + """ }}
 div {{ break-after: page; }} div:last-child {{ break-after: auto; }}
 </style></head><body>{pages}</body></html>"""
+)

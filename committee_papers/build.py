@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import Fingerprints, Manifest, PdfCache
+from .cache import Fingerprints, Manifest
 from .errors import ContentError, PaperError, Problem, ThemeError
 from .loader import Source, load
 from .models import PaperBase
@@ -237,33 +237,31 @@ def build(config: Config, progress: Progress | None = None) -> Report:
     checked = check(config)
     plan = Plan(config, checked)
     checked.report.up_to_date = plan.up_to_date(checked)
-    if plan.papers or plan.copies or plan.packs:  # a build with nothing to do imports no renderer
+    if plan.papers or plan.packs:  # a build with nothing to do imports no renderer
         plan.carry_out(checked.report, progress or (lambda name, done, total: None))
         plan.manifest.save()
     return checked.report
 
 
 class Plan:
-    """What a build must lay out: papers, pack copies and packs whose inputs changed since the last build."""
+    """What a build must lay out and bind: papers and packs whose inputs changed since the last build."""
 
     def __init__(self, config: Config, checked: Checked) -> None:
         self.config = config
         self.manifest = Manifest(config.output, forget=config.force)
-        self.cache = PdfCache(config.output)
         self.prints = Fingerprints(config.templates)
         self.papers = [j for j in checked.jobs if not self.manifest.fresh(j.source.name, self.digest(j), self.targets(j))]
-        self.copies = [e for p in checked.packs for e in p.items if e.job and (config.force or self.cache.get(self.digest(e.job, e.number)) is None)]
         self.packs = [p for p in checked.packs if config.force or not self.manifest.fresh(p.source.name, self.pack_digest(p), self.pack_targets(p))]
 
-    def digest(self, job: Job, agenda_item: str = "") -> str:
-        """Return the hash of what a paper's outputs (or its copy for an agenda item) are made from."""
+    def digest(self, job: Job) -> str:
+        """Return the hash of what a paper's outputs are made from."""
         data = [source.digest for source, _ in job.paper.data_sources()]
-        return self.prints.source(job.source.digest, job.theme.slug, agenda_item, job.stamp or "", *data)
+        return self.prints.source(job.source.digest, job.theme.slug, job.stamp or "", *data)
 
     def pack_digest(self, pack: Pack) -> str:
-        """Return the hash of what a pack is made from: its meeting, its papers' copies, its templates."""
-        copies = [self.digest(e.job, e.number) for e in pack.items if e.job]
-        return self.prints.source(pack.source.digest, pack.theme.slug, *copies)
+        """Return the hash of what a pack is made from: its meeting, its papers, its templates."""
+        papers = [self.digest(e.job) for e in pack.items if e.job]
+        return self.prints.source(pack.source.digest, pack.theme.slug, *papers)
 
     def targets(self, job: Job) -> list[Path]:
         """Return a paper's output files."""
@@ -293,21 +291,15 @@ class Plan:
         return papers + [p.source.name for p in checked.packs if p not in self.packs]
 
     def carry_out(self, report: Report, progress: Progress) -> None:
-        """Lay out the papers and copies on the workers, then bind the packs here."""
-        from .workers import Workers, lay_out_copy, lay_out_paper
+        """Lay out the papers on the workers, then bind the packs here from the papers' own PDFs."""
+        from .workers import Workers, lay_out_paper
 
-        total = len(self.papers) + len(self.copies) + len(self.packs)
+        total = len(self.papers) + len(self.packs)
         with Workers(self.config.content, self.config.templates, self.config.jobs) as workers:
             for done, (job, outcome) in enumerate(zip(self.papers, workers.map(lay_out_paper, [_task(j) for j in self.papers]))):
                 progress(outcome.name, done, total)
                 report.rendered += outcome.rendered
                 self._write_paper(job, outcome, report)
-            copies = workers.map(lay_out_copy, [_task(e.job, e.number) for e in self.copies])
-            for done, (entry, outcome) in enumerate(zip(self.copies, copies), len(self.papers)):
-                progress(outcome.name, done, total)
-                report.rendered += outcome.rendered
-                if outcome.error is None:
-                    self.cache.put(self.digest(entry.job, entry.number), outcome.files["pdf"])
         if self.packs:
             self._bind_packs(report, progress, total)
 
@@ -335,14 +327,15 @@ class Plan:
 
     def _bind(self, pack: Pack, assembler: Any, report: Report) -> None:
         name = pack.source.name
-        copies = {e.number: self.cache.get(self.digest(e.job, e.number)) for e in pack.items if e.job}
-        failed = [e.job.source.name for e in pack.items if e.job and (copies[e.number] is None or e.job.source.name in report.failed)]
+        # A pack binds each paper's own PDF, as built (now or before): a paper is laid out once, however many packs bind it.
+        failed = [e.job.source.name for e in pack.items if e.job and (e.job.source.name in report.failed or not e.job.target(self.config, "pdf").is_file())]
         if failed:
             report.failed[name] = [f"{name}: its papers failed to build: {', '.join(dict.fromkeys(failed))}"]
             self.manifest.record(name, None)
             return
         try:
-            files = assembler.build(pack, copies, self.paper_links(pack))
+            papers = {e.number: e.job.target(self.config, "pdf").read_bytes() for e in pack.items if e.job}
+            files = assembler.build(pack, papers, self.paper_links(pack))
         except PaperError as err:
             report.failed[name] = [f"{name}: {err}"]
             self.manifest.record(name, None)
@@ -354,15 +347,13 @@ class Plan:
         logger.info("bound %s", name)
 
 
-def _task(job: Job | None, agenda_item: str | None = None) -> Any:
-    """Return what a worker needs to lay out a paper, or its copy for an agenda item."""
+def _task(job: Job) -> Any:
+    """Return what a worker needs to lay out a paper."""
     from .provenance import Origin
     from .workers import Task
 
-    assert job is not None
-    paper = job.paper if agenda_item is None else job.paper.model_copy(update={"agenda_item": agenda_item})
-    origin = Origin.of(job.source, [source for source, _ in job.paper.data_sources()]) if agenda_item is None else None
-    return Task(job.source.name, paper, job.theme, job.source.path.parent, job.stamp, origin)
+    origin = Origin.of(job.source, [source for source, _ in job.paper.data_sources()])
+    return Task(job.source.name, job.paper, job.theme, job.source.path.parent, job.stamp, origin)
 
 
 def _count(n: int, noun: str) -> str:

@@ -36,22 +36,6 @@ def inputs_digest(*parts: bytes | str) -> str:
     return digest.hexdigest()
 
 
-class PdfCache:
-    """Laid-out PDFs under output/.cache, named by the hash of their inputs."""
-
-    def __init__(self, output: Path) -> None:
-        self.folder = output / ".cache" / "pdf"
-
-    def get(self, key: str) -> bytes | None:
-        """Return the PDF made from these inputs before, if there is one."""
-        path = self.folder / f"{key}.pdf"
-        return path.read_bytes() if path.is_file() else None
-
-    def put(self, key: str, pdf: bytes) -> None:
-        """Keep a PDF for the next build."""
-        write_atomic(self.folder / f"{key}.pdf", pdf)
-
-
 class Manifest:
     """What each paper's and pack's outputs were last made from, kept in output/.cache/manifest.json.
 

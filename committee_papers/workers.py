@@ -72,12 +72,6 @@ def lay_out_paper(task: Task) -> Outcome:
     return _attempt(task.name, lambda r: r.outputs(task.paper, task.theme, task.folder, task.name, origin=task.origin, stamp=task.stamp))
 
 
-def lay_out_copy(task: Task) -> Outcome:
-    """Return the PDF of a paper's copy for an agenda pack (its item number in the running header)."""
-    name = f"{task.name} (item {task.paper.agenda_item})"
-    return _attempt(name, lambda r: {"pdf": r.pdf(r.dialect(task.paper, task.theme, stamp=task.stamp), task.theme, task.folder, name)})
-
-
 def _attempt(name: str, make: Callable[[Any], dict[str, bytes]]) -> Outcome:
     renderer = _here()
     before = len(renderer.rendered)

@@ -89,7 +89,8 @@ def test_the_pack_binds_the_front_sheet_and_each_paper_with_pack_page_numbers(me
     for number, text in enumerate(pages, 1):
         assert f"Page {number}\n" in text + "\n"  # the pack's own number on every page
     assert "Page 1 of" in pages[1]  # beside the paper's own numbering
-    assert "Item 2 · Leicester City Council · Cabinet" in pages[1]  # the item number in the paper's running header
+    assert "Leicester City Council · Cabinet" in pages[1] and "\nItem 2\n" in pages[1]  # the item number stamped in the header band
+    assert "Item 2" not in "".join(paper)  # the paper's own PDF serves, stamped only in the pack
 
 
 def test_the_contents_gives_the_page_each_paper_starts_on(meeting):
@@ -186,15 +187,16 @@ def test_a_key_decision_late_on_the_forward_plan_is_warned_about(project):
     assert "warning: content/cabinet/mini.yaml: item 2 is a key decision first on the forward plan on Saturday, 20th October 2007, less than 28 clear days before the meeting" in notices
 
 
-def test_rebuilding_after_one_paper_changes_lays_out_only_that_paper_again(project):
+def test_rebuilding_after_one_paper_changes_lays_out_only_that_paper_again_once(project):
     other = MINI_REPORT.replace("title: A small report", "title: Another report")
     meeting = MEETING + "  - title: Another report\n    paper: cabinet/other.yaml\n"
     root = project({"content/cabinet/mini.yaml": MINI_REPORT, "content/cabinet/other.yaml": other, "content/meetings/cabinet.yaml": meeting})
     first = build(Config(root))
-    assert [r for r in first.rendered if "(item" in r] == ["content/cabinet/mini.yaml (item 2)", "content/cabinet/other.yaml (item 3)"]
+    assert [r for r in first.rendered if r.startswith("content/cabinet/")] == ["content/cabinet/mini.yaml", "content/cabinet/other.yaml"]
     (root / "content/cabinet/other.yaml").write_text(other.replace("Cabinet is recommended to approve", "Cabinet is asked to approve"))
     second = build(Config(root))
-    assert [r for r in second.rendered if "(item" in r] == ["content/cabinet/other.yaml (item 3)"]
+    assert [r for r in second.rendered if r.startswith("content/cabinet/")] == ["content/cabinet/other.yaml"]  # laid out once, alone and for the pack
+    assert second.packs == ["content/meetings/cabinet.yaml"]
     assert "Cabinet is asked to approve" in "".join(pdf_text(root / PACK / "public-pack.pdf"))
 
 
