@@ -60,6 +60,8 @@ def check_meeting(source: Source, meeting: Meeting, theme: Theme, content: Path,
             job, problem = _paper_of(source, ("items", i, "paper"), item.paper, content, papers, meeting)
             problems += [problem] if problem else []
             problems += _exemption_problems(source, i, item, job)
+            if job and job.paper.agenda_item not in (None, number):
+                problems.append(source.problem(("items", i, "paper"), f"the paper {item.paper} says it is item {job.paper.agenda_item}, but it is item {number} here"))
         items.append(PackItem(number, item, job))
     deadline = publication_deadline(meeting.date, theme.access_to_information)
     problems += _late_items(source, meeting, items, deadline)

@@ -227,3 +227,10 @@ def test_a_supplementary_item_is_marked_and_dated_on_its_own(project):
     assert build(Config(root)).ok
     agenda = (root / PACK / "agenda.html").read_text()
     assert "A late addition</strong> (supplementary)" in agenda
+
+
+def test_a_paper_that_states_its_item_number_must_agree_with_the_agenda(project):
+    paper = MINI_REPORT.replace("title: A small report", "title: A small report\nagenda_item: '5'")
+    root = project({"content/cabinet/mini.yaml": paper, "content/meetings/cabinet.yaml": MEETING})
+    failed = check(Config(root)).report.failed["content/meetings/cabinet.yaml"]
+    assert failed == [f"content/meetings/cabinet.yaml:{line_of(MEETING, 'cabinet/mini.yaml')}:12: items[1].paper: the paper cabinet/mini.yaml says it is item 5, but it is item 2 here"]
