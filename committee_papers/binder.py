@@ -1,4 +1,4 @@
-"""Bind an agenda pack: lay out its papers (reusing unchanged ones), then the front sheet, then one PDF."""
+"""Bind an agenda pack: the front sheet, then each paper's own PDF, stamped with its item and the pack's page numbers."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from .tagging import TaggedBinder
 
 
 class Assembler:
-    """Binds each pack from its papers' laid-out copies, laying out only the front sheets itself."""
+    """Binds each pack from its papers' own PDFs, laying out only the front sheets itself."""
 
     def __init__(self, renderer: Renderer) -> None:
         self.renderer = renderer
@@ -25,7 +25,7 @@ class Assembler:
     def build(self, pack: Pack, papers: dict[str, bytes], links: dict[str, dict[str, str]]) -> dict[str, bytes]:
         """Return the agenda in three formats, the pack's web page and the public (and, if needed, confidential) pack PDFs.
 
-        papers holds each item's laid-out copy by item number; links each public
+        papers holds each item's PDF by item number; links each public
         item's paper outputs (html, pdf, docx) relative to the pack's folder.
         """
         public = [e for e in pack.items if not e.item.exempt]

@@ -1,4 +1,4 @@
-"""The build: load and validate every paper first, then render and write each one."""
+"""The build: load and validate every paper and meeting first, then lay out what changed and bind the packs."""
 
 from __future__ import annotations
 
