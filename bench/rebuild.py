@@ -4,7 +4,7 @@
 
 After one cold build, each round times (alternating) a build with nothing to
 do, a build after one paper of the first meeting's 20-item pack is edited
-(the paper, its pack copy and the pack are made again), and that paper's own
+(the paper is laid out again and the pack bound again), and that paper's own
 render (PDF, DOCX and HTML, in a warm process). Targets: no-op under 0.5 s;
 one-paper rebuild under 1.5 times the paper's own render.
 """

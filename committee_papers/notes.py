@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lxml import html as lxml_html
 
 from .prose import NOTE_MARKER
+
+NOTE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 Located = tuple[tuple[Any, ...], str]
 
@@ -31,6 +34,9 @@ def note_problems(texts: list[tuple[tuple[Any, ...], str]], scopes: dict[tuple[A
                 found.append((path, f"note marker [^{key}] has no note in {'.'.join(map(str, (*scope, 'notes')))} (notes written: {known})"))
     for scope, keys in scopes.items():
         for key in sorted(keys - used[scope]):
+            if not NOTE_KEY.fullmatch(key):  # no marker could name it
+                found.append(((*scope, "notes", key), f"expected a note name of letters, digits, - or _ (as in [^iv]), got {key!r}"))
+                continue
             found.append(((*scope, "notes", key), "note is never referred to: write [^" + key + "] in the text where it belongs"))
     return found
 

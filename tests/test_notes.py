@@ -27,3 +27,12 @@ def test_notes_are_numbered_in_reading_order_not_the_order_written():
     assert notes == ["iWritten later.", "iiFirst written."]
     assert document.find(".//ol/li").get("id") == "note-a1-i"
     assert document.find(".//sup/a").get("href") == "#note-a1-i"
+
+
+def test_a_note_whose_name_no_marker_could_use_is_refused_on_one_line():
+    from committee_papers.notes import note_problems
+
+    assert note_problems([], {(): {"\n", "iv"}}) == [
+        (("notes", "\n"), "expected a note name of letters, digits, - or _ (as in [^iv]), got '\\n'"),
+        (("notes", "iv"), "note is never referred to: write [^iv] in the text where it belongs"),
+    ]
