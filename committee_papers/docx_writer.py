@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import datetime
 import io
-import logging
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -37,8 +36,6 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from .errors import RenderError, ThemeError
-
-log = logging.getLogger(__name__)
 
 Node = Union[str, etree._Element]
 Container = Union[WordDocument, _Cell]

@@ -142,46 +142,6 @@ class GridChart:
 
 
 @dataclass(frozen=True)
-class BarChart:
-    """Horizontal bars, one per category, each with its own colour: counts by status, scores by area."""
-
-    title: str
-    value_title: str
-    categories: tuple[str, ...]
-    values: tuple[float, ...]
-    colours: tuple[str, ...]
-    size: tuple[float, float] = (6.3, 3.0)
-    notes: tuple[str, ...] = field(default=())
-    """Optional words per bar for the alt text and table (such as 'worse than target')."""
-
-    def alt_text(self) -> str:
-        parts = [f"{self.title}: a bar chart of {self.value_title} by category."]
-        for i, (category, value) in enumerate(zip(self.categories, self.values)):
-            note = self.notes[i] if i < len(self.notes) and self.notes[i] else ""
-            parts.append(f"{category}: {_number(value)}{'; ' + note if note else ''}.")
-        return " ".join(parts)
-
-    def table(self) -> DataTable:
-        notes = [self.notes[i] if i < len(self.notes) else "" for i in range(len(self.categories))]
-        return DataTable(
-            ("Category", self.value_title, ""),
-            tuple((c, _number(v), n) for c, v, n in zip(self.categories, self.values, notes)),
-        )
-
-    def draw(self, figure: Any) -> None:
-        ax = figure.add_axes((0.3, 0.18, 0.65, 0.7))
-        positions = list(range(len(self.categories)))[::-1]
-        ax.barh(positions, self.values, color=self.colours, edgecolor="#1A1A1A", linewidth=0.6)
-        ax.set_yticks(positions, self.categories, fontsize=8)
-        ax.set_xlabel(self.value_title, fontsize=9)
-        ax.set_title(self.title, fontsize=10, fontweight="bold")
-        for p, v in zip(positions, self.values):
-            ax.text(v, p, f" {_number(v)}", va="center", fontsize=8)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-
-
-@dataclass(frozen=True)
 class Segment:
     """One kind of segment in stacked bars (a status): its name, fill, text colour on the fill and mark."""
 
