@@ -213,11 +213,7 @@ def _check_paper(path: Path, name: str, config: Config, themes: Themes) -> Job:
         raise ContentError([Problem(name, 1, 1, "", f"papers live in {_name(config.content, config.root)}/; this file is outside it")])
     source = load(path, name)
     paper = validate(source, theme_of=themes.get, content=config.content)
-    theme = themes.of(source, paper.council)
-    problems = [source.problem(path, message) for path, message in paper.theme_problems(theme)]
-    if problems:
-        raise ContentError(problems)
-    return Job(source, paper, theme, _stamp(source, paper))
+    return Job(source, paper, themes.of(source, paper.council), _stamp(source, paper))
 
 
 def _stamp(source: Source, paper: PaperBase) -> str | None:

@@ -45,8 +45,9 @@ def validate(
         raise ContentError(problems_of(source, model, err)) from None
     problems = _attach_data(source, paper, content or source.path.parent) if isinstance(paper, Paper) else []
     theme = theme_of(paper.council) if theme_of and not problems else None
-    if theme is not None:
+    if theme is not None:  # every check that needs the council's theme, before the paper's own checks
         problems = check_statuses(source, paper, theme)
+        problems += [source.problem(path, message) for path, message in paper.theme_problems(theme)]
     if problems:
         raise ContentError(problems)
     problems = [source.problem(path, message) for path, message in paper.problems()]
