@@ -67,8 +67,9 @@ def page_count(pdf: Path) -> int:
 
 
 def papers_of(root: Path) -> list[Any]:
-    """Return the checked papers of a project (committee_papers.build.Job), in content order."""
-    from committee_papers.build import Config, check
+    """Return the checked papers of a project (committee_papers.checking.Job), in content order."""
+    from committee_papers.checking import check
+    from committee_papers.project import Config
 
     return check(Config(root=root)).jobs
 

@@ -9,6 +9,7 @@ from typing import Any
 import pikepdf
 from weasyprint import HTML
 
+from .cache import Layouts
 from .errors import ContentError
 from .dates import long_date
 from .packs import Pack, PackItem
@@ -17,10 +18,11 @@ from .tagging import TaggedBinder
 
 
 class Assembler:
-    """Binds each pack from its papers' own PDFs, laying out only the front sheets itself."""
+    """Binds each pack from its papers' own PDFs, laying out only the front sheets and page stamps itself."""
 
-    def __init__(self, renderer: Renderer) -> None:
+    def __init__(self, renderer: Renderer, layouts: Layouts) -> None:
         self.renderer = renderer
+        self.layouts = layouts
 
     def build(self, pack: Pack, papers: dict[str, bytes], links: dict[str, dict[str, str]]) -> dict[str, bytes]:
         """Return the agenda in three formats, the pack's web page and the public (and, if needed, confidential) pack PDFs.
@@ -31,14 +33,15 @@ class Assembler:
         public = [e for e in pack.items if not e.item.exempt]
         files: dict[str, bytes] = {}
         front, pages = self._front_sheet(pack, papers, public)
-        files["public-pack.pdf"] = bind(pack, front, [(e, papers.get(e.number)) for e in public], pages)
-        agenda = self.renderer.outputs(pack.meeting, pack.theme, pack.source.path.parent, pack.source.name, **self._context(pack, pages, public))
+        files["public-pack.pdf"] = self._bind(pack, front, [(e, papers.get(e.number)) for e in public], pages)
+        # The agenda is the public pack's front sheet: the same dialect, so the same PDF, laid out once.
+        agenda = self.renderer.outputs(pack.meeting, pack.theme, pack.source.path.parent, pack.source.name, pdf=front, **self._context(pack, pages, public))
         files |= {f"agenda.{ext}": data for ext, data in agenda.items()}
         index = self.renderer.templates(pack.theme).pack_index(pack.meeting, pack.items, links)
         files["index.html"] = index.encode("utf-8")
         if len(public) < len(pack.items):
             front, pages = self._front_sheet(pack, papers, pack.items)
-            files["confidential-pack.pdf"] = bind(pack, front, [(e, papers.get(e.number)) for e in pack.items], pages)
+            files["confidential-pack.pdf"] = self._bind(pack, front, [(e, papers.get(e.number)) for e in pack.items], pages)
         return files
 
     def _front_sheet(self, pack: Pack, papers: dict[str, bytes], included: list[PackItem]) -> tuple[bytes, list[int | None]]:
@@ -49,11 +52,29 @@ class Assembler:
         for _ in range(4):  # a longer contents list can push the papers on by a page; it settles at once
             pages = start_pages(pack, included, lengths, front_length)
             dialect = self.renderer.dialect(pack.meeting, pack.theme, **self._context(pack, pages, included))
-            front = self.renderer.pdf(dialect, pack.theme, pack.source.path.parent, f"{pack.source.name} (front sheet)")
+            base = pack.source.path.parent
+            front = self.layouts.get("front", f"{base}\n{dialect}", lambda: self.renderer.pdf(dialect, pack.theme, base, f"{pack.source.name} (front sheet)"))
             if page_count(front) == front_length:
                 return front, pages
             front_length = page_count(front)
         raise ContentError([pack.source.problem((), "the front sheet's length would not settle")])
+
+    def _bind(self, pack: Pack, front: bytes, papers: list[tuple[PackItem, bytes | None]], pages: list[int | None]) -> bytes:
+        """Return one tagged PDF: the front sheet then each paper, bookmarked, with a pack page number on every page."""
+        binder = TaggedBinder(
+            title=f"Agenda pack: {pack.meeting.committee}, {long_date(pack.meeting.date)}",
+            author=pack.theme.name,
+            language=pack.theme.language,
+        )
+        binder.append(front, "Agenda", nested=False)
+        items = [""] * len(binder.page_sizes())
+        for entry, pdf in papers:
+            if pdf is not None:
+                binder.append(pdf, f"{entry.number}. {entry.item.title}")
+                items += [f"Item {entry.number}"] * (len(binder.page_sizes()) - len(items))
+        stamps = page_numbers(binder.page_sizes(), items)
+        binder.stamp(self.layouts.get("stamps", stamps, lambda: HTML(string=stamps).write_pdf()))
+        return binder.write()
 
     @staticmethod
     def _context(pack: Pack, pages: list[int | None], included: list[PackItem]) -> dict[str, Any]:
@@ -82,25 +103,8 @@ def page_count(pdf: bytes) -> int:
         return len(document.pages)
 
 
-def bind(pack: Pack, front: bytes, papers: list[tuple[PackItem, bytes | None]], pages: list[int | None]) -> bytes:
-    """Return one tagged PDF: the front sheet then each paper, bookmarked, with a pack page number on every page."""
-    binder = TaggedBinder(
-        title=f"Agenda pack: {pack.meeting.committee}, {long_date(pack.meeting.date)}",
-        author=pack.theme.name,
-        language=pack.theme.language,
-    )
-    binder.append(front, "Agenda", nested=False)
-    items = [""] * len(binder.page_sizes())
-    for entry, pdf in papers:
-        if pdf is not None:
-            binder.append(pdf, f"{entry.number}. {entry.item.title}")
-            items += [f"Item {entry.number}"] * (len(binder.page_sizes()) - len(items))
-    binder.stamp(page_numbers(binder.page_sizes(), items))
-    return binder.write()
-
-
-def page_numbers(sizes: list[tuple[float, float]], items: list[str]) -> bytes:
-    """Return transparent pages of these sizes: "Page N" of the pack at the foot, the agenda item at the head.
+def page_numbers(sizes: list[tuple[float, float]], items: list[str]) -> str:
+    """Return the HTML of transparent pages of these sizes: "Page N" of the pack at the foot, the agenda item at the head.
 
     The item number is stamped rather than laid out with the paper, so a paper
     is laid out once and the same PDF serves alone and in every pack.
@@ -109,7 +113,7 @@ def page_numbers(sizes: list[tuple[float, float]], items: list[str]) -> bytes:
         f'<div style="page: {"landscape" if w > h else "portrait"}; string-set: item &quot;{escape(item)}&quot;"></div>'
         for (w, h), item in zip(sizes, items)
     )
-    return HTML(string=_OVERLAY.format(pages=pages)).write_pdf()
+    return _OVERLAY.format(pages=pages)
 
 
 # The pack's own page numbers and item numbers, drawn on transparent pages of each paper page's size.

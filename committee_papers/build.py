@@ -1,242 +1,54 @@
-"""The build: load and validate every paper and meeting first, then lay out what changed and bind the packs."""
+"""The build: check every paper and meeting first, then lay out what changed and bind the packs.
+
+A build whose inputs all hash as they did after the last good build stops
+there, before importing the models: a clerk's second run costs next to
+nothing.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .cache import Fingerprints, Manifest
-from .errors import ContentError, PaperError, Problem, ThemeError
-from .loader import Source, load
-from .models import PaperBase
-from .models.meeting import Meeting
+from .cache import Checks, Fingerprints, Manifest, Snapshot
 from .output import write_all
-from .packs import Pack, check_meeting
-from .theme import Theme, load_theme
-from .revision import version_stamp
-from .validate import validate
+from .project import Config, Progress, Report
+
+if TYPE_CHECKING:
+    from .checking import Checked, Job
+    from .packs import Pack
+    from .workers import Outcome
+
+__all__ = ["Config", "Progress", "Report", "build"]
 
 logger = logging.getLogger(__name__)
 
 FORMATS = ("pdf", "docx", "html")
 
 
-@dataclass
-class Config:
-    """Where the sources are and what to do with them."""
-
-    root: Path
-    papers: list[Path] = field(default_factory=list)
-    """Only these papers (or meetings); every one in content/ when empty."""
-    force: bool = False
-    """Lay out everything again, whatever the manifest says is up to date."""
-    jobs: int = 1
-    """How many processes lay papers out at once."""
-
-    @property
-    def content(self) -> Path:
-        return self.root / "content"
-
-    @property
-    def templates(self) -> Path:
-        return self.root / "templates"
-
-    @property
-    def output(self) -> Path:
-        return self.root / "output"
-
-    @property
-    def meetings(self) -> Path:
-        return self.content / "meetings"
-
-
-@dataclass
-class Job:
-    """A paper that passed validation, ready to render."""
-
-    source: Source
-    paper: PaperBase
-    theme: Theme
-    stamp: str | None = None
-    """A draft's version stamp (revision and date); None for a final paper."""
-
-    def target(self, config: Config, extension: str) -> Path:
-        """Return where one output of the paper goes: output/<council>/<path in content>.
-
-        An exempt paper goes under output/confidential/ instead, so that
-        publishing output/<council>/ can never publish it.
-        """
-        relative = self.source.path.resolve().relative_to(config.content.resolve())
-        folder = config.output / "confidential" if self.paper.exempt else config.output
-        return (folder / self.theme.slug / relative).with_suffix(f".{extension}")
-
-
-@dataclass
-class Report:
-    """What a build did: papers and packs checked or built, what failed with why, what the clerk should know."""
-
-    built: list[str] = field(default_factory=list)
-    packs: list[str] = field(default_factory=list)
-    checked: list[str] = field(default_factory=list)
-    failed: dict[str, list[str]] = field(default_factory=dict)
-    notices: list[str] = field(default_factory=list)
-    rendered: list[str] = field(default_factory=list)
-    """Every layout the build made, in order: what a rebuild could not reuse."""
-    up_to_date: list[str] = field(default_factory=list)
-    """Papers and packs whose outputs were already made from the same inputs."""
-    outputs: dict[str, list[str]] = field(default_factory=dict)
-    """The files each built paper was written to, as paths from the project root."""
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
-
-    def summary(self, verb: str) -> str:
-        """Return the one-line summary the command line ends with."""
-        done = self.built if verb == "built" else self.checked
-        line = _count(len(done), "paper") + f" {verb}"
-        if self.packs:
-            line += f", {_count(len(self.packs), 'agenda pack')} built"
-        if self.up_to_date and verb == "built":
-            line += f", {len(self.up_to_date)} up to date"
-        if self.failed:
-            line += f", {len(self.failed)} failed: {', '.join(self.failed)}"
-        return line
-
-
-@dataclass
-class Checked:
-    """Phase one's result: the papers and packs ready to render, and the report so far."""
-
-    jobs: list[Job]
-    packs: list[Pack]
-    report: Report
-
-
-class Themes:
-    """Each council's theme, loaded once however many papers name it."""
-
-    def __init__(self, config: Config) -> None:
-        self.config = config
-        self._loaded: dict[str, Theme | PaperError] = {}
-
-    def get(self, council: str) -> Theme | None:
-        """Return a council's theme, or None if it cannot be loaded (of() says why)."""
-        if council not in self._loaded:
-            try:
-                self._loaded[council] = load_theme(self.config.templates, council, self.config.root)
-            except (ThemeError, ContentError) as err:
-                self._loaded[council] = err
-        theme = self._loaded[council]
-        return theme if isinstance(theme, Theme) else None
-
-    def of(self, source: Source, council: str) -> Theme:
-        """Return the theme a source names, or raise ContentError at its council field."""
-        self.get(council)
-        theme = self._loaded[council]
-        if isinstance(theme, ContentError):
-            raise ContentError([*theme.problems, source.problem(("council",), "the council's theme has problems (above)")])
-        if isinstance(theme, PaperError):
-            raise ContentError([source.problem(("council",), str(theme))])
-        return theme
-
-
-def check(config: Config) -> Checked:
-    """Load and validate every paper and meeting, with their themes; render nothing."""
-    report = Report()
-    themes = Themes(config)
-    meetings = _load_meetings(config, _selected(config, meeting=True), report)
-    wanted = _selected(config, meeting=False)
-    if config.papers:  # a named meeting brings the papers it binds
-        wanted += [(config.content / item.paper).resolve() for _, m in meetings for item in m.items if item.paper]
-    papers: dict[Path, Job | ContentError] = {}
-    for path in dict.fromkeys(wanted):
-        name = _name(path, config.root)
-        try:
-            papers[path] = _check_paper(path, name, config, themes)
-        except ContentError as err:
-            papers[path] = err
-            report.failed[name] = [str(p) for p in err.problems]
-            continue
-        report.checked.append(name)
-    packs = [p for p in (_check_pack(s, m, config, themes, papers, report) for s, m in meetings) if p]
-    jobs = [job for job in papers.values() if isinstance(job, Job)]
-    return Checked(jobs, packs, report)
-
-
-def sources(config: Config) -> list[Path]:
-    """Return every paper and meeting to build (or just those named), in a stable order."""
-    return _selected(config, meeting=False) + _selected(config, meeting=True)
-
-
-def _selected(config: Config, *, meeting: bool) -> list[Path]:
-    """Return the named sources (or all of content/) that are meetings, or that are papers.
-
-    content/data holds the data files papers name; they are read with their papers, never built alone.
-    """
-    folder, data = config.meetings.resolve(), (config.content / "data").resolve()
-    paths = [p.resolve() for p in config.papers] if config.papers else sorted(config.content.resolve().rglob("*.yaml"))
-    return [p for p in paths if p.is_relative_to(folder) == meeting and not p.is_relative_to(data)]
-
-
-def _load_meetings(config: Config, paths: list[Path], report: Report) -> list[tuple[Source, Meeting]]:
-    loaded = []
-    for path in paths:
-        name = _name(path, config.root)
-        try:
-            source = load(path, name)
-            loaded.append((source, validate(source, {"meeting": Meeting})))
-        except ContentError as err:
-            report.failed[name] = [str(p) for p in err.problems]
-    return loaded
-
-
-def _check_pack(source: Source, meeting: Meeting, config: Config, themes: Themes, papers: dict[Path, Job | ContentError], report: Report) -> Pack | None:
-    try:
-        pack = check_meeting(source, meeting, themes.of(source, meeting.council), config.content, papers)
-    except ContentError as err:
-        report.failed[source.name] = [str(p) for p in err.problems]
-        return None
-    report.checked.append(source.name)
-    report.notices += pack.notices
-    return pack
-
-
-def _check_paper(path: Path, name: str, config: Config, themes: Themes) -> Job:
-    if not path.is_file():
-        raise ContentError([Problem(name, 1, 1, "", "no such file")])
-    if not path.is_relative_to(config.content.resolve()):
-        raise ContentError([Problem(name, 1, 1, "", f"papers live in {_name(config.content, config.root)}/; this file is outside it")])
-    source = load(path, name)
-    paper = validate(source, theme_of=themes.get, content=config.content)
-    return Job(source, paper, themes.of(source, paper.council), _stamp(source, paper))
-
-
-def _stamp(source: Source, paper: PaperBase) -> str | None:
-    """Return a draft's version stamp, from git and the paper's own date; None for a final paper."""
-    if paper.status != "draft":
-        return None
-    files = [source.path, *(data.path for data, _ in paper.data_sources())]
-    return version_stamp(paper, files)
-
-
-Progress = Callable[[str, int, int], None]
-"""Told the paper just laid out, how many are done and how many there are."""
-
-
 def build(config: Config, progress: Progress | None = None) -> Report:
     """Check every paper and meeting, then lay out what changed and bind each pack."""
-    checked = check(config)
+    snapshot = Snapshot(config)
+    unchanged = snapshot.unchanged()
+    if unchanged is not None:
+        return unchanged
+    from .checking import check  # imports the models: only a build with something to look at pays for them
+
+    checks = Checks(config.output, forget=config.force)
+    checked = check(config, checks)
     plan = Plan(config, checked)
-    checked.report.up_to_date = plan.up_to_date(checked)
+    report = checked.report
+    report.up_to_date = plan.up_to_date(checked)
     if plan.papers or plan.packs:  # a build with nothing to do imports no renderer
-        plan.carry_out(checked.report, progress or (lambda name, done, total: None))
+        plan.carry_out(report, progress or (lambda name, done, total: None))
         plan.manifest.save()
-    return checked.report
+    checks.save()
+    snapshot.record(report, plan.drafts(checked), plan.everything(checked))
+    return report
 
 
 class Plan:
@@ -286,61 +98,101 @@ class Plan:
         papers = [j.source.name for j in checked.jobs if j not in self.papers]
         return papers + [p.source.name for p in checked.packs if p not in self.packs]
 
+    def everything(self, checked: Checked) -> dict[str, list[Path]]:
+        """Return every checked paper and pack with its output files."""
+        return {j.source.name: self.targets(j) for j in checked.jobs} | {p.source.name: self.pack_targets(p) for p in checked.packs}
+
+    def drafts(self, checked: Checked) -> list[Path]:
+        """Return the sources of every draft: git's view of them is part of their stamp."""
+        return [path for j in checked.jobs if j.stamp is not None for path in (j.source.path, *(s.path for s, _ in j.paper.data_sources()))]
+
     def carry_out(self, report: Report, progress: Progress) -> None:
-        """Lay out the papers on the workers, then bind the packs here from the papers' own PDFs."""
-        from .workers import Workers, lay_out_paper
+        """Lay out the papers on the workers, longest first, and bind each pack there as soon as its papers are written."""
+        from .workers import Workers, bind_pack, lay_out_paper
 
-        total = len(self.papers) + len(self.packs)
-        with Workers(self.config.content, self.config.templates, self.config.jobs) as workers:
-            for done, (job, outcome) in enumerate(zip(self.papers, workers.map(lay_out_paper, [_task(j) for j in self.papers]))):
-                progress(outcome.name, done, total)
-                report.rendered += outcome.rendered
-                self._write_paper(job, outcome, report)
-        if self.packs:
-            self._bind_packs(report, progress, total)
+        # One paper and the packs that bind it are a chain: a pool could only add its start-up to it.
+        jobs = min(self.config.jobs, max(len(self.papers), 1))
+        queue: deque[tuple[Any, Any, Any]] = deque((lay_out_paper, _task(j), j) for j in _longest_first(self.papers))
+        waiting = list(self.packs)
+        running: dict[Future[Outcome], Any] = {}
+        outcomes: dict[str, Outcome] = {}
+        with Workers(self.config.content, self.config.templates, jobs) as workers:
+            while queue or running or waiting:
+                for pack in self._ready(waiting, outcomes):
+                    waiting.remove(pack)
+                    task = self._pack_task(pack, report)
+                    if task is not None:
+                        queue.appendleft((bind_pack, task, pack))
+                while queue and len(running) <= jobs:  # one task in hand beyond the workers, so none waits for this loop
+                    work, task, subject = queue.popleft()
+                    running[workers.submit(work, task)] = subject
+                if not running:
+                    continue
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in sorted(finished, key=lambda f: _name_of(running[f])):
+                    subject, outcome = running.pop(future), future.result()
+                    outcomes[outcome.name] = outcome
+                    progress(outcome.name, len(outcomes), len(self.papers) + len(self.packs))
+                    self._write(subject, outcome, report)
+        self._in_plan_order(report, outcomes)
 
-    def _write_paper(self, job: Job, outcome: Any, report: Report) -> None:
-        name = job.source.name
+    def _ready(self, waiting: list[Pack], outcomes: dict[str, Any]) -> list[Pack]:
+        """Return the packs none of whose papers is still to be laid out."""
+        planned = {j.source.name for j in self.papers}
+        return [p for p in waiting if all(e.job.source.name in outcomes for e in p.items if e.job and e.job.source.name in planned)]
+
+    def _in_plan_order(self, report: Report, outcomes: dict[str, Outcome]) -> None:
+        """Put what was built and laid out in the order of the sources, whichever worker finished first."""
+        order = [j.source.name for j in self.papers] + [p.source.name for p in self.packs]
+        report.built.sort(key=order.index)
+        report.packs.sort(key=order.index)
+        report.rendered += [name for source in order if source in outcomes for name in outcomes[source].rendered]
+
+    def _write(self, subject: Any, outcome: Outcome, report: Report) -> None:
+        """Write what a worker made of a paper or pack, or record why it could not."""
+        name = outcome.name
         if outcome.error is not None:
             report.failed[name] = [f"{name}: {outcome.error}"]
             self.manifest.record(name, None)
             return
-        write_all({job.target(self.config, ext): data for ext, data in outcome.files.items()})
-        self.manifest.record(name, self.digest(job))
-        report.built.append(name)
-        report.outputs[name] = [_name(path, self.config.root) for path in self.targets(job)]
+        from .checking import Job
+
+        if isinstance(subject, Job):
+            files, digest, made = {subject.target(self.config, ext): data for ext, data in outcome.files.items()}, self.digest(subject), report.built
+        else:
+            files, digest, made = {self.pack_folder(subject) / file: data for file, data in outcome.files.items()}, self.pack_digest(subject), report.packs
+        write_all(files)
+        report.outputs[name] = [_name(path, self.config.root) for path in files]
+        self.manifest.record(name, digest)
+        made.append(name)
         logger.info("built %s", name)
 
-    def _bind_packs(self, report: Report, progress: Progress, total: int) -> None:
-        from .binder import Assembler
-        from .render import Renderer
+    def _pack_task(self, pack: Pack, report: Report) -> Any:
+        """Return what a worker needs to bind a pack, or None (the failure recorded) if a paper of it failed.
 
-        renderer = Renderer(self.config.content, self.config.templates)
-        for done, pack in enumerate(self.packs, total - len(self.packs)):
-            progress(pack.source.name, done, total)
-            self._bind(pack, Assembler(renderer), report)
-        report.rendered += renderer.rendered
+        A pack binds each paper's own PDF, as built now or before: a paper is
+        laid out once, however many packs bind it.
+        """
+        from .workers import PackTask
 
-    def _bind(self, pack: Pack, assembler: Any, report: Report) -> None:
         name = pack.source.name
-        # A pack binds each paper's own PDF, as built (now or before): a paper is laid out once, however many packs bind it.
-        failed = [e.job.source.name for e in pack.items if e.job and (e.job.source.name in report.failed or not e.job.target(self.config, "pdf").is_file())]
+        pdfs = {e.number: e.job.target(self.config, "pdf") for e in pack.items if e.job}
+        failed = [e.job.source.name for e in pack.items if e.job and (e.job.source.name in report.failed or not pdfs[e.number].is_file())]
         if failed:
             report.failed[name] = [f"{name}: its papers failed to build: {', '.join(dict.fromkeys(failed))}"]
             self.manifest.record(name, None)
-            return
-        try:
-            papers = {e.number: e.job.target(self.config, "pdf").read_bytes() for e in pack.items if e.job}
-            files = assembler.build(pack, papers, self.paper_links(pack))
-        except PaperError as err:
-            report.failed[name] = [f"{name}: {err}"]
-            self.manifest.record(name, None)
-            return
-        write_all({self.pack_folder(pack) / file: data for file, data in files.items()})
-        report.outputs[name] = [_name(self.pack_folder(pack) / file, self.config.root) for file in files]
-        self.manifest.record(name, self.pack_digest(pack))
-        report.packs.append(name)
-        logger.info("bound %s", name)
+            return None
+        layouts = self.config.output / ".cache" / "packs" / pack.slug
+        return PackTask(name, pack.for_binding(), pdfs, self.paper_links(pack), self.prints.council(pack.theme.slug), layouts)
+
+
+def _longest_first(jobs: list[Job]) -> list[Job]:
+    """Return the papers longest first, so that no core is left laying out a long paper alone at the end."""
+    return sorted(jobs, key=lambda j: -j.source.path.stat().st_size)
+
+
+def _name_of(subject: Any) -> str:
+    return subject.source.name
 
 
 def _task(job: Job) -> Any:
@@ -348,12 +200,8 @@ def _task(job: Job) -> Any:
     from .provenance import Origin
     from .workers import Task
 
-    origin = Origin.of(job.source, [source for source, _ in job.paper.data_sources()])
+    origin = Origin.of(job.loaded(), [source for source, _ in job.paper.data_sources()])
     return Task(job.source.name, job.paper, job.theme, job.source.path.parent, job.stamp, origin)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 def _name(path: Path, root: Path) -> str:

@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from .build import Config, build, check
+from .project import Config
 from .console import Console
 from .errors import PaperError
 
@@ -94,8 +94,12 @@ def _run(args: argparse.Namespace, config: Config, show: Console) -> int:
 
         return watch(config, show=show)
     if args.command == "check":
+        from .checking import check
+
         report, verb = check(config).report, "checked"
     else:
+        from .build import build  # imports no models: a build with nothing to do never needs them
+
         with show.progress() as progress:
             report, verb = build(config, progress), "built"
     show.report(report, verb)

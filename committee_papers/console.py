@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-from .build import Progress, Report
+from .project import Progress, Report
 
 
 class Console:

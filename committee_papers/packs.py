@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +15,7 @@ from .models.meeting import AgendaItem, Meeting
 from .theme import Theme
 
 if TYPE_CHECKING:
-    from .build import Job
+    from .checking import Job
 
 
 @dataclass
@@ -25,12 +25,8 @@ class PackItem:
     number: str
     item: AgendaItem
     job: Job | None
-
-    @property
-    def report_of(self) -> str:
-        """Return the line that says whose report it is, for the agenda."""
-        officer = getattr(self.job.paper, "report_of", None) if self.job else None
-        return f"Report of the {officer.post}" if officer else ""
+    report_of: str = ""
+    """The line that says whose report it is, for the agenda."""
 
 
 @dataclass
@@ -43,6 +39,10 @@ class Pack:
     items: list[PackItem]
     notices: list[str] = field(default_factory=list)
     """What the clerk should know: the publication deadline, late notice of key decisions."""
+
+    def for_binding(self) -> Pack:
+        """Return the pack without its papers' models: a worker binds their PDFs and needs no more of them."""
+        return replace(self, items=[replace(e, job=None) for e in self.items], notices=[])
 
     @property
     def slug(self) -> str:
@@ -62,7 +62,7 @@ def check_meeting(source: Source, meeting: Meeting, theme: Theme, content: Path,
             problems += _exemption_problems(source, i, item, job)
             if job and job.paper.agenda_item not in (None, number):
                 problems.append(source.problem(("items", i, "paper"), f"the paper {item.paper} says it is item {job.paper.agenda_item}, but it is item {number} here"))
-        items.append(PackItem(number, item, job))
+        items.append(PackItem(number, item, job, _report_of(job)))
     deadline = publication_deadline(meeting.date, theme.access_to_information)
     problems += _late_items(source, meeting, items, deadline)
     if problems:
@@ -75,6 +75,11 @@ def check_meeting(source: Source, meeting: Meeting, theme: Theme, content: Path,
     )
     pack.notices += _key_decision_warnings(pack)
     return pack
+
+
+def _report_of(job: Job | None) -> str:
+    officer = getattr(job.paper, "report_of", None) if job else None
+    return f"Report of the {officer.post}" if officer else ""
 
 
 def _paper_of(

@@ -25,7 +25,8 @@ from typing import Any
 
 from lxml import etree
 
-from .build import Config, Job, Themes, check
+from .checking import Job, Themes, check
+from .project import Config
 from .dates import created
 from .errors import PaperError
 from .loader import loads

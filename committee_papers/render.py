@@ -54,14 +54,18 @@ class Renderer:
         css = self.templates(theme).stylesheet()
         return self.pdf_writer.write(dialect, base_url=base.resolve().as_uri() + "/", council=theme.slug, css=css)
 
-    def outputs(self, document: Any, theme: Theme, base: Path, name: str, origin: Origin | None = None, **extra: Any) -> dict[str, bytes]:
+    def outputs(
+        self, document: Any, theme: Theme, base: Path, name: str, origin: Origin | None = None, pdf: bytes | None = None, **extra: Any
+    ) -> dict[str, bytes]:
         """Return the PDF, DOCX and HTML of a paper or agenda, all made before any is written.
 
-        With the `origin` of its sources, the DOCX is anchored back to them (provenance.py).
+        With the `origin` of its sources, the DOCX is anchored back to them
+        (provenance.py); with a `pdf` already laid out from the same dialect,
+        that PDF is used rather than laid out again.
         """
         dialect = self.dialect(document, theme, **extra)
         return {
-            "pdf": self.pdf(dialect, theme, base, name),
+            "pdf": pdf if pdf is not None else self.pdf(dialect, theme, base, name),
             "docx": self.docx(dialect, document, theme, base, origin),
             "html": web_page(dialect, self.templates(theme).stylesheet()).encode("utf-8"),
         }

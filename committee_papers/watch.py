@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from .build import Config, build, sources
+from .build import Config, build
+from .checking import sources
 from .console import Console
 from .errors import PaperError
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .errors import PaperError
 from .models import PaperBase
+from .packs import Pack
 from .provenance import Origin
 from .theme import Theme
 
@@ -34,6 +35,23 @@ class Task:
     """A draft's version stamp, printed on every page."""
     origin: Origin | None = None
     """The values of the paper's sources and where each was written, for the DOCX's anchors."""
+
+
+@dataclass(frozen=True)
+class PackTask:
+    """What a worker needs to bind one pack: the checked meeting and where its papers' PDFs are."""
+
+    name: str
+    pack: Pack
+    """The pack without its papers' models (see Pack.for_binding)."""
+    pdfs: dict[str, Path]
+    """Each item's paper PDF, by item number."""
+    links: dict[str, dict[str, str]]
+    """Each public item's paper outputs, relative to the pack's folder, for its web page."""
+    templates: tuple[str, str]
+    """The hashes of the default templates and the council's theme: part of every remembered layout's key."""
+    layouts: Path
+    """Where the pack's front sheets and page stamps from the last build are kept."""
 
 
 @dataclass
@@ -72,6 +90,21 @@ def lay_out_paper(task: Task) -> Outcome:
     return _attempt(task.name, lambda r: r.outputs(task.paper, task.theme, task.folder, task.name, origin=task.origin, stamp=task.stamp))
 
 
+def bind_pack(task: PackTask) -> Outcome:
+    """Return a pack's agenda (PDF, DOCX, HTML), web page and bound packs."""
+    from .binder import Assembler
+    from .cache import Layouts
+
+    def bind(renderer: Any) -> dict[str, bytes]:
+        papers = {number: path.read_bytes() for number, path in task.pdfs.items()}
+        layouts = Layouts(task.layouts, task.templates)
+        files = Assembler(renderer, layouts).build(task.pack, papers, task.links)
+        layouts.forget_the_rest()
+        return files
+
+    return _attempt(task.name, bind)
+
+
 def _attempt(name: str, make: Callable[[Any], dict[str, bytes]]) -> Outcome:
     renderer = _here()
     before = len(renderer.rendered)
@@ -97,11 +130,13 @@ class Workers:
         else:
             _start(content, templates)
 
-    def map(self, work: Callable[[Task], Outcome], tasks: Iterable[Task]) -> Iterator[Outcome]:
-        """Yield each task's outcome in the order of the tasks, whatever order they finish in."""
-        if self.pool is None:
-            return map(work, tasks)
-        return self.pool.map(work, tasks)
+    def submit(self, work: Callable[[T], Outcome], task: T) -> Future[Outcome]:
+        """Start a task on a worker; with one job, do it here and now."""
+        if self.pool is not None:
+            return self.pool.submit(work, task)
+        done: Future[Outcome] = Future()
+        done.set_result(work(task))
+        return done
 
     def close(self) -> None:
         """Stop the workers."""

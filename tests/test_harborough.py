@@ -16,7 +16,8 @@ from docx.oxml.ns import qn
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
-from committee_papers.build import Config, build, check
+from committee_papers.build import Config, build
+from committee_papers.checking import check
 from committee_papers.errors import ContentError
 from committee_papers.loader import load
 from committee_papers.validate import validate
@@ -202,7 +203,7 @@ def test_risk_level_beyond_the_theme_scale_is_an_error(project) -> None:
 
 def test_check_imports_no_renderer() -> None:
     code = (
-        "import sys; from pathlib import Path; from committee_papers.build import Config, check;"
+        "import sys; from pathlib import Path; from committee_papers.checking import Config, check;"
         f"report = check(Config(Path({str(ROOT)!r}))).report;"
         "assert report.ok, report.failed; print(sorted({'matplotlib', 'weasyprint', 'docx', 'pypdf'} & set(sys.modules)))"
     )

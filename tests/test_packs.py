@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from committee_papers.build import Config, build, check
+from committee_papers.build import Config, build
+from committee_papers.checking import check
 from committee_papers.cli import main
 
 from .conftest import MINI_REPORT, ROOT

@@ -17,7 +17,8 @@ from lxml import etree
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
-from committee_papers.build import Config, build, check
+from committee_papers.build import Config, build
+from committee_papers.checking import check
 from committee_papers.models.period import FinancialQuarter
 
 from .conftest import ROOT

@@ -1,0 +1,188 @@
+"""Phase one of a build: load and validate every paper and meeting, with their themes; lay nothing out.
+
+It imports the models, so the build imports it only once it knows there is
+work to do: a build with nothing to do never pays for pydantic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cache import Checks, Fingerprints
+from .errors import ContentError, PaperError, Problem, ThemeError
+from .loader import Source, load
+from .models import PaperBase
+from .models.meeting import Meeting
+from .packs import Pack, check_meeting
+from .project import Config, Report
+from .revision import version_stamp
+from .theme import Theme, load_theme
+from .validate import validate
+
+
+@dataclass
+class Job:
+    """A paper that passed validation, ready to render."""
+
+    source: Source
+    paper: PaperBase
+    theme: Theme
+    stamp: str | None = None
+    """A draft's version stamp (revision and date); None for a final paper."""
+
+    def loaded(self) -> Source:
+        """Return the paper's source with every value's mark, reading it again if the check was remembered.
+
+        A paper whose check is remembered carries its path, name and hash but
+        not its values; laying it out needs them, for the DOCX's anchors.
+        """
+        return self.source if self.source.data is not None else load(self.source.path, self.source.name)
+
+    def target(self, config: Config, extension: str) -> Path:
+        """Return where one output of the paper goes: output/<council>/<path in content>.
+
+        An exempt paper goes under output/confidential/ instead, so that
+        publishing output/<council>/ can never publish it.
+        """
+        relative = self.source.path.resolve().relative_to(config.content.resolve())
+        folder = config.output / "confidential" if self.paper.exempt else config.output
+        return (folder / self.theme.slug / relative).with_suffix(f".{extension}")
+
+
+@dataclass
+class Checked:
+    """Phase one's result: the papers and packs ready to render, and the report so far."""
+
+    jobs: list[Job]
+    packs: list[Pack]
+    report: Report
+
+
+class Themes:
+    """Each council's theme, loaded once however many papers name it."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._loaded: dict[str, Theme | PaperError] = {}
+        self._prints = Fingerprints(config.templates)
+
+    def digest(self, council: str) -> str:
+        """Return the hash of a council's theme folder: what validation reads of it."""
+        return self._prints.council(council)[1]
+
+    def get(self, council: str) -> Theme | None:
+        """Return a council's theme, or None if it cannot be loaded (of() says why)."""
+        if council not in self._loaded:
+            try:
+                self._loaded[council] = load_theme(self.config.templates, council, self.config.root)
+            except (ThemeError, ContentError) as err:
+                self._loaded[council] = err
+        theme = self._loaded[council]
+        return theme if isinstance(theme, Theme) else None
+
+    def of(self, source: Source, council: str) -> Theme:
+        """Return the theme a source names, or raise ContentError at its council field."""
+        self.get(council)
+        theme = self._loaded[council]
+        if isinstance(theme, ContentError):
+            raise ContentError([*theme.problems, source.problem(("council",), "the council's theme has problems (above)")])
+        if isinstance(theme, PaperError):
+            raise ContentError([source.problem(("council",), str(theme))])
+        return theme
+
+
+def check(config: Config, checks: Checks | None = None) -> Checked:
+    """Load and validate every paper and meeting, with their themes; render nothing.
+
+    With `checks`, a paper whose source, data files, theme and engine are as
+    they were when it last passed is not loaded or validated again.
+    """
+    report = Report()
+    themes = Themes(config)
+    checks = checks or Checks(config.output, forget=True)
+    meetings = _load_meetings(config, _selected(config, meeting=True), report)
+    wanted = _selected(config, meeting=False)
+    if config.papers:  # a named meeting brings the papers it binds
+        wanted += [(config.content / item.paper).resolve() for _, m in meetings for item in m.items if item.paper]
+    papers: dict[Path, Job | ContentError] = {}
+    for path in dict.fromkeys(wanted):
+        name = _name(path, config.root)
+        try:
+            papers[path] = _check_paper(path, name, config, themes, checks)
+        except ContentError as err:
+            papers[path] = err
+            report.failed[name] = [str(p) for p in err.problems]
+            continue
+        report.checked.append(name)
+    packs = [p for p in (_check_pack(s, m, config, themes, papers, report) for s, m in meetings) if p]
+    jobs = [job for job in papers.values() if isinstance(job, Job)]
+    return Checked(jobs, packs, report)
+
+
+def sources(config: Config) -> list[Path]:
+    """Return every paper and meeting to build (or just those named), in a stable order."""
+    return _selected(config, meeting=False) + _selected(config, meeting=True)
+
+
+def _selected(config: Config, *, meeting: bool) -> list[Path]:
+    """Return the named sources (or all of content/) that are meetings, or that are papers.
+
+    content/data holds the data files papers name; they are read with their papers, never built alone.
+    """
+    folder, data = config.meetings.resolve(), (config.content / "data").resolve()
+    paths = [p.resolve() for p in config.papers] if config.papers else sorted(config.content.resolve().rglob("*.yaml"))
+    return [p for p in paths if p.is_relative_to(folder) == meeting and not p.is_relative_to(data)]
+
+
+def _load_meetings(config: Config, paths: list[Path], report: Report) -> list[tuple[Source, Meeting]]:
+    loaded = []
+    for path in paths:
+        name = _name(path, config.root)
+        try:
+            source = load(path, name)
+            loaded.append((source, validate(source, {"meeting": Meeting})))
+        except ContentError as err:
+            report.failed[name] = [str(p) for p in err.problems]
+    return loaded
+
+
+def _check_pack(source: Source, meeting: Meeting, config: Config, themes: Themes, papers: dict[Path, Job | ContentError], report: Report) -> Pack | None:
+    try:
+        pack = check_meeting(source, meeting, themes.of(source, meeting.council), config.content, papers)
+    except ContentError as err:
+        report.failed[source.name] = [str(p) for p in err.problems]
+        return None
+    report.checked.append(source.name)
+    report.notices += pack.notices
+    return pack
+
+
+def _check_paper(path: Path, name: str, config: Config, themes: Themes, checks: Checks) -> Job:
+    if not path.is_file():
+        raise ContentError([Problem(name, 1, 1, "", "no such file")])
+    if not path.is_relative_to(config.content.resolve()):
+        raise ContentError([Problem(name, 1, 1, "", f"papers live in {_name(config.content, config.root)}/; this file is outside it")])
+    remembered = checks.get(name, path, themes.digest)
+    if remembered is not None:
+        source, paper = remembered
+    else:
+        source = load(path, name)
+        paper = validate(source, theme_of=themes.get, content=config.content)
+        checks.put(source, paper, themes.digest(paper.council))
+    return Job(source, paper, themes.of(source, paper.council), _stamp(source, paper))
+
+
+def _stamp(source: Source, paper: PaperBase) -> str | None:
+    """Return a draft's version stamp, from git and the paper's own date; None for a final paper."""
+    if paper.status != "draft":
+        return None
+    files = [source.path, *(data.path for data, _ in paper.data_sources())]
+    return version_stamp(paper, files)
+
+
+def _name(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
