@@ -166,11 +166,12 @@ def _check_paper(path: Path, name: str, config: Config, themes: Themes, checks: 
     remembered = checks.get(name, path, themes.digest)
     if remembered is not None:
         source, paper = remembered
-    else:
-        source = load(path, name)
-        paper = validate(source, theme_of=themes.get, content=config.content)
-        checks.put(source, paper, themes.digest(paper.council))
-    return Job(source, paper, themes.of(source, paper.council), _stamp(source, paper))
+        return Job(source, paper, themes.of(source, paper.council), _stamp(source, paper))
+    source = load(path, name)
+    paper = validate(source, theme_of=themes.get, content=config.content)
+    theme = themes.of(source, paper.council)
+    checks.put(source, paper, themes.digest(paper.council))  # only a paper that passed everything, its theme included
+    return Job(source, paper, theme, _stamp(source, paper))
 
 
 def _stamp(source: Source, paper: PaperBase) -> str | None:

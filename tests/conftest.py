@@ -100,6 +100,29 @@ MINI_REPORT = textwrap.dedent(
 )
 
 
+# A meeting of Leicester's Cabinet that takes MINI_REPORT as item 2.
+MEETING = """\
+kind: meeting
+council: leicester-city
+committee: Cabinet
+date: 2007-11-12
+time: "17:30"
+venue: Town Hall, Leicester
+membership:
+  chair: Councillor A
+  vice_chair: Councillor B
+  members: [Councillor C]
+clerk:
+  name: G. Clerk
+  email: clerk@example.gov.uk
+published: 2007-11-02
+items:
+  - title: Apologies for absence
+  - title: The small report
+    paper: cabinet/mini.yaml
+"""
+
+
 def make_project(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     """Return a project folder with the real templates and the given content files."""
     shutil.copytree(ROOT / "templates", tmp_path / "templates")

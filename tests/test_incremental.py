@@ -7,7 +7,7 @@ import sys
 
 from committee_papers.build import Config, build
 
-from .conftest import MINI_REPORT, ROOT
+from .conftest import MEETING, MINI_REPORT, ROOT
 
 PAPER = "content/cabinet/mini.yaml"
 OTHER = "content/cabinet/other.yaml"
@@ -45,16 +45,41 @@ def test_a_deleted_output_is_made_again(project):
     assert (root / "output/leicester-city/cabinet/mini.docx").exists()
 
 
-def test_a_build_with_nothing_to_do_imports_no_renderer(project):
+def test_a_build_with_nothing_to_do_imports_no_renderer_and_reads_no_paper(project):
     root = project({PAPER: MINI_REPORT})
     build(Config(root))
     code = (
         "import sys; from pathlib import Path; from committee_papers.build import Config, build;"
         f"report = build(Config(Path({str(root)!r})));"
-        "print(report.rendered, sorted({'weasyprint', 'docx', 'matplotlib', 'pypdf'} & set(sys.modules)))"
+        "print(report.summary('built'), sorted({'weasyprint', 'docx', 'matplotlib', 'pypdf', 'pydantic', 'yaml'} & set(sys.modules)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-    assert out.stdout.strip() == "[] []"
+    assert out.stdout.strip() == "0 papers built, 1 up to date []"
+
+
+def test_a_build_with_nothing_to_do_still_tells_the_clerk_the_deadline(project):
+    root = project({PAPER: MINI_REPORT, "content/meetings/cabinet.yaml": MEETING})
+    first = build(Config(root))
+    second = build(Config(root))
+    assert second.rendered == [] and second.up_to_date == [PAPER, "content/meetings/cabinet.yaml"]
+    assert second.notices == first.notices and "publish by" in second.notices[0]
+
+
+def test_a_paper_with_problems_is_reported_on_every_build(project):
+    root = project({PAPER: MINI_REPORT, OTHER: MINI_REPORT.replace("council: leicester-city", "council: leicester-cty")})
+    first = build(Config(root))
+    assert list(first.failed) == [OTHER]
+    second = build(Config(root))
+    assert second.failed == first.failed and second.up_to_date == [PAPER]
+
+
+def test_an_unchanged_paper_whose_theme_changed_is_checked_again(project):
+    root = project({PAPER: MINI_REPORT})
+    build(Config(root))
+    theme = root / "templates/leicester-city/theme.yaml"
+    theme.write_text(theme.read_text() + "\nnot_a_theme_field: 1\n")
+    report = build(Config(root))
+    assert not report.ok and "not_a_theme_field" in "".join(report.failed[PAPER])
 
 
 def test_outputs_do_not_depend_on_the_number_of_workers(project, tmp_path_factory):

@@ -15,28 +15,7 @@ from committee_papers.build import Config, build
 from committee_papers.checking import check
 from committee_papers.cli import main
 
-from .conftest import MINI_REPORT, ROOT
-
-MEETING = """\
-kind: meeting
-council: leicester-city
-committee: Cabinet
-date: 2007-11-12
-time: "17:30"
-venue: Town Hall, Leicester
-membership:
-  chair: Councillor A
-  vice_chair: Councillor B
-  members: [Councillor C]
-clerk:
-  name: G. Clerk
-  email: clerk@example.gov.uk
-published: 2007-11-02
-items:
-  - title: Apologies for absence
-  - title: The small report
-    paper: cabinet/mini.yaml
-"""
+from .conftest import MEETING, MINI_REPORT, ROOT
 
 SECRET = "MARKER-7f3a-exempt-body-text"
 EXEMPT_REPORT = MINI_REPORT.replace("title: A small report", "title: Disposal of land").replace(
@@ -199,6 +178,24 @@ def test_rebuilding_after_one_paper_changes_lays_out_only_that_paper_again_once(
     assert [r for r in second.rendered if r.startswith("content/cabinet/")] == ["content/cabinet/other.yaml"]  # laid out once, alone and for the pack
     assert second.packs == ["content/meetings/cabinet.yaml"]
     assert "Cabinet is asked to approve" in "".join(pdf_text(root / PACK / "public-pack.pdf"))
+
+
+def test_the_front_sheet_is_laid_out_once_and_again_only_when_its_page_numbers_change(project):
+    meeting = MEETING + "  - title: Another report\n    paper: cabinet/other.yaml\n"
+    other = MINI_REPORT.replace("title: A small report", "title: Another report")
+    root = project({"content/cabinet/mini.yaml": MINI_REPORT, "content/cabinet/other.yaml": other, "content/meetings/cabinet.yaml": meeting})
+    front = "content/meetings/cabinet.yaml (front sheet)"
+    assert [r for r in build(Config(root)).rendered if r.startswith("content/meetings/")] == [front]  # the agenda PDF is the front sheet
+    (root / "content/cabinet/mini.yaml").write_text(MINI_REPORT.replace("presents the thing", "presents the thing again"))
+    assert front not in build(Config(root)).rendered  # the same length: item 3 still starts on the same page
+    purpose = "      - This report presents the thing.[^a]\n"
+    longer = purpose + "".join(f"      - Paragraph {n} of a much longer purpose that runs on to more pages.\n" for n in range(80))
+    (root / "content/cabinet/mini.yaml").write_text(MINI_REPORT.replace(purpose, longer))
+    rebuilt = build(Config(root))
+    assert rebuilt.ok and front in rebuilt.rendered
+    starts = 1 + len(PdfReader(root / "output/leicester-city/cabinet/mini.pdf").pages) + 1
+    pages = pdf_text(root / PACK / "public-pack.pdf")
+    assert f"Page {starts}\n" in pages[starts - 1] + "\n" and "Item 3" in pages[starts - 1]  # where the agenda says it starts
 
 
 def test_the_example_meetings_build(tmp_path):
