@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import hashlib
 import io
 import re
 import zipfile
@@ -197,7 +198,7 @@ def write_docx(html: str, reference: bytes, *, created: datetime.datetime, langu
     document = docx.Document(io.BytesIO(reference))
     _check_styles(document)
     when = _utc_naive(created)
-    writer = _Writer(document, root, resolve_image)
+    writer = _Writer(document, root, resolve_image, hashlib.sha256(reference).hexdigest())
     writer.write()
     _set_core_properties(document, _head_meta(root), when, language)
     _set_language(document, language)
@@ -491,6 +492,12 @@ def _grid_cell(table: Table, row: int, column: int) -> _Cell:
 # ---------------------------------------------------------------- the writer
 
 
+# Style ids by reference document, style and type. python-docx finds an id by
+# walking every style of the reference, twice, on each look-up: most of the
+# time a long table took to write.
+_STYLE_IDS: dict[tuple[str, str, WD_STYLE_TYPE], str | None] = {}
+
+
 @dataclass
 class _Writer:
     """Walks the dialect tree once and writes it into the Word document."""
@@ -498,6 +505,8 @@ class _Writer:
     document: WordDocument
     root: etree._Element
     resolve_image: Callable[[str], bytes]
+    reference: str
+    """The hash of the reference document, whose style ids are the same for every paper made from it."""
     bookmarks: dict[str, str] = field(default_factory=dict)
     pending_marks: list[str] = field(default_factory=list)
     page_break_pending: bool = False
@@ -507,7 +516,6 @@ class _Writer:
     open_marks: dict[str, int] = field(default_factory=dict)
     after_table: Container | None = None
     styles: dict[str, BaseStyle] = field(default_factory=dict)
-    style_ids: dict[str, str | None] = field(default_factory=dict)
 
     def _style(self, name: str) -> BaseStyle:
         """Return a style of the reference by name; python-docx searches every style on each look-up."""
@@ -515,12 +523,17 @@ class _Writer:
             self.styles[name] = self.document.styles[name]
         return self.styles[name]
 
+    def _style_id(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
+        """Return the id a style is applied by (None for the default), looked up once per reference document."""
+        key = (self.reference, name, kind)
+        if key not in _STYLE_IDS:
+            _STYLE_IDS[key] = self.document.part.get_style_id(self._style(name), kind)
+        return _STYLE_IDS[key]
+
     def _add_paragraph(self, container: Container, style: str) -> Paragraph:
-        """Add a paragraph in a paragraph style, looking the style's id up once per document, not per paragraph."""
-        if style not in self.style_ids:
-            self.style_ids[style] = self.document.part.get_style_id(self._style(style), WD_STYLE_TYPE.PARAGRAPH)
+        """Add a paragraph in a paragraph style."""
         paragraph = container.add_paragraph()
-        paragraph._p.style = self.style_ids[style]
+        paragraph._p.style = self._style_id(style)
         return paragraph
 
     def write(self) -> None:
@@ -575,7 +588,7 @@ class _Writer:
         """Fill a header or footer with the element's inline content."""
         part.is_linked_to_previous = False
         paragraph = part.paragraphs[0]
-        paragraph.style = self._style(style)
+        paragraph._p.style = self._style_id(style)
         self._emit(paragraph, _collapse(self._inline_nodes(list(_child_nodes(element)), Fmt())))
 
     # ------------------------------------------------ blocks
@@ -812,7 +825,7 @@ class _Writer:
         widths = _column_widths(widths, columns, round(room * NARROW) if "narrow" in _classes(element) else room)
         self._before_block(ctx)
         table = ctx.container.add_table(len(rows), columns)
-        table.style = self._style("Table Grid")
+        table._tbl.tblStyle_val = self._style_id("Table Grid", WD_STYLE_TYPE.TABLE)
         self._size_table(table, widths, ctx)
         _look(table, header=any(header for _, header in rows))
         for index, (row, header) in enumerate(rows):
@@ -949,7 +962,7 @@ class _Writer:
         if written:
             cell._tc.remove(placeholder)
         else:
-            Paragraph(placeholder, cell).style = self._style(style)
+            placeholder.style = self._style_id(style)
         if cell._tc[-1].tag != qn("w:p"):
             self._add_paragraph(cell, style)  # Word needs a cell to end with one
 
