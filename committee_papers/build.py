@@ -116,7 +116,7 @@ class Plan:
         waiting = list(self.packs)
         running: dict[Future[Outcome], Any] = {}
         outcomes: dict[str, Outcome] = {}
-        with Workers(self.config.content, self.config.templates, jobs) as workers:
+        with Workers(self.config.content, self.config.templates, jobs, self.prints.templates()) as workers:
             while queue or running or waiting:
                 for pack in self._ready(waiting, outcomes):
                     waiting.remove(pack)

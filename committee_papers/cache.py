@@ -80,15 +80,21 @@ class Fingerprints:
     """The hashes of one build's inputs; each folder of templates is read once per build, not per paper."""
 
     def __init__(self, templates: Path) -> None:
-        self.templates = templates
+        self.templates_root = templates
         self._trees: dict[str, str] = {}
 
     def council(self, slug: str) -> tuple[str, str]:
         """Return the hashes of the default templates and of one council's theme folder."""
         for name in ("default", slug):
             if name not in self._trees:
-                self._trees[name] = tree_digest(self.templates / name)
+                self._trees[name] = tree_digest(self.templates_root / name)
         return self._trees["default"], self._trees[slug]
+
+    def templates(self) -> str:
+        """Return the hash of every template and theme."""
+        if "" not in self._trees:
+            self._trees[""] = tree_digest(self.templates_root)
+        return self._trees[""]
 
     def source(self, digest: str, council: str, *more: str) -> str:
         """Return the hash of a source, its council's templates and anything more it depends on."""

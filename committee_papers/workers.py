@@ -65,13 +65,19 @@ class Outcome:
 
 
 _roots: tuple[Path, Path] | None = None
+_version: str | None = None
 _renderer: Any = None
 
 
-def _start(content: Path, templates: Path) -> None:
-    """Remember where the project is; the renderer itself is made on the first task."""
-    global _roots, _renderer
-    _roots, _renderer = (content, templates), None
+def _start(content: Path, templates: Path, version: str) -> None:
+    """Remember where the project is and which version of its templates; the renderer itself is made on the first task.
+
+    A process that builds again (watch does) keeps its renderer, with its
+    fonts and stylesheets, for as long as the templates are unchanged.
+    """
+    global _roots, _version, _renderer
+    if (_roots, _version) != ((content, templates), version):
+        _roots, _version, _renderer = (content, templates), version, None
 
 
 def _here() -> Any:
@@ -118,17 +124,17 @@ def _attempt(name: str, make: Callable[[Any], dict[str, bytes]]) -> Outcome:
 class Workers:
     """A pool of worker processes, or this process alone when one is asked for."""
 
-    def __init__(self, content: Path, templates: Path, jobs: int) -> None:
+    def __init__(self, content: Path, templates: Path, jobs: int, version: str) -> None:
         self.jobs = jobs
         self.pool: ProcessPoolExecutor | None = None
         if jobs > 1:
             # forkserver: workers start clean (no copy of this process's state) and can be recycled.
             context = multiprocessing.get_context("forkserver")
             self.pool = ProcessPoolExecutor(
-                jobs, mp_context=context, initializer=_start, initargs=(content, templates), max_tasks_per_child=PAPERS_PER_WORKER
+                jobs, mp_context=context, initializer=_start, initargs=(content, templates, version), max_tasks_per_child=PAPERS_PER_WORKER
             )
         else:
-            _start(content, templates)
+            _start(content, templates, version)
 
     def submit(self, work: Callable[[T], Outcome], task: T) -> Future[Outcome]:
         """Start a task on a worker; with one job, do it here and now."""

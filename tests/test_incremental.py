@@ -105,3 +105,13 @@ def test_force_and_jobs_work_before_or_after_build_on_the_command_line(project, 
     assert main(["--root", str(root), "--jobs", "1", "build", "--force"]) == 0
     assert main(["--root", str(root), "build"]) == 0
     assert capsys.readouterr().out.splitlines()[-3:] == ["1 paper built", "1 paper built", "0 papers built, 1 up to date"]
+
+
+def test_a_process_that_builds_again_lays_out_with_the_changed_stylesheet(project):
+    root = project({PAPER: MINI_REPORT})
+    build(Config(root))  # this process keeps its renderer, as watch does
+    (root / "templates/leicester-city/theme.css").write_text('h1::after { content: " restyled"; }')
+    assert build(Config(root)).rendered == [PAPER]
+    from pypdf import PdfReader
+
+    assert "restyled" in PdfReader(root / "output/leicester-city/cabinet/mini.pdf").pages[0].extract_text()
