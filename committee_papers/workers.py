@@ -13,11 +13,17 @@ from .errors import PaperError
 from .models import PaperBase
 from .packs import Pack
 from .provenance import Origin
+from .system import check_libraries
 from .theme import Theme
 
 # A worker is replaced after this many papers, so that what WeasyPrint and
 # fontconfig keep between documents cannot grow without limit over a long build.
 PAPERS_PER_WORKER = 25
+
+# What the fork server imports once, so that every worker, a recycled one
+# too, starts with it loaded instead of importing it again (about a second).
+PRELOAD = ["committee_papers.workers", "committee_papers.pdf", "committee_papers.binder", "matplotlib.figure",
+           "matplotlib.backends.backend_agg", "matplotlib.backends.backend_svg"]
 
 T = TypeVar("T")
 
@@ -130,6 +136,8 @@ class Workers:
         if jobs > 1:
             # forkserver: workers start clean (no copy of this process's state) and can be recycled.
             context = multiprocessing.get_context("forkserver")
+            check_libraries()  # before the server imports WeasyPrint: a missing library is a message, not a broken pool
+            context.set_forkserver_preload(PRELOAD)
             self.pool = ProcessPoolExecutor(
                 jobs, mp_context=context, initializer=_start, initargs=(content, templates, version), max_tasks_per_child=PAPERS_PER_WORKER
             )
