@@ -146,7 +146,7 @@ class _Tree:
             if piece is not None and piece["S"] == "/THead" and piece.number in self.keys:
                 first = heads.setdefault(self.keys[piece.number], piece)
                 if first is not piece:
-                    headers.update(zip(self._header_ids(piece), self._header_ids(first)))
+                    headers.update((r.string, f) for r, f in zip(self._header_ids(piece), self._header_ids(first)))
                     continue
             last = self.element(merged[-1]) if merged else None
             if piece is not None and last is not None and self._same(last, piece):
@@ -175,9 +175,9 @@ class _Tree:
             into["K"].append(kid)
         self.replaced[piece.number] = into.number
 
-    def _header_ids(self, head: pydyf.Dictionary) -> list[str]:
+    def _header_ids(self, head: pydyf.Dictionary) -> list[pydyf.String]:
         """Return the ids of a header row's cells, in reading order."""
-        return [e["ID"].string for e in self.walk(head) if e["S"] == "/TH" and "ID" in e]
+        return [e["ID"] for e in self.walk(head) if e["S"] == "/TH" and "ID" in e]
 
     def _redirect_headers(self, table: pydyf.Dictionary, first_of: dict[str, pydyf.String]) -> None:
         """Point data cells at the first header row's cells instead of a repeated row's."""

@@ -168,6 +168,7 @@ def test_every_marked_content_is_in_the_tree_and_the_parent_tree_names_its_eleme
 
 
 def test_nothing_left_out_of_the_tree_reaches_the_file(data, pdf):
+    assert pdf.check_pdf_syntax() == []  # qpdf reads every object without a warning
     reachable = {e.objgen for e in elements(pdf)}
     strays = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == Name.StructElem
               and o.objgen not in reachable]
