@@ -1,4 +1,4 @@
-"""Lay dialect HTML out as a tagged PDF/UA-1 document with WeasyPrint."""
+"""Lay dialect HTML out as a tagged PDF/UA-1 document with WeasyPrint, its structure tree mended as it is made."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 from .assets import Assets
 from .errors import RenderError
 from .tagging import install as install_tagging
-from .tagging import mend
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +46,7 @@ class PdfWriter:
         self.assets = assets
         self.font_config = FontConfiguration()
         self._stylesheets: dict[str, CSS] = {}
-        install_tagging()
+        install_tagging()  # from now on WeasyPrint's structure tree is mended before each PDF is written
 
     def _stylesheet(self, council: str, css: str) -> CSS:
         if council not in self._stylesheets:
@@ -70,4 +69,4 @@ class PdfWriter:
             raise RenderError("; ".join(fetcher.refused) or "an asset could not be fetched") from None
         if fetcher.refused:
             raise RenderError("; ".join(fetcher.refused))
-        return mend(out.getvalue())
+        return out.getvalue()

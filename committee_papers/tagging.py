@@ -3,10 +3,16 @@
 WeasyPrint 70 builds the tag tree page by page: an element that crosses a
 page break becomes one structure element per page (Kozea/WeasyPrint#2902,
 #2903), a table's repeated header row is tagged again on every page, and
-header cells carry no /Scope (#2508). `mend` puts the pieces back together:
-while WeasyPrint tags, each structure element is keyed by the HTML element
-it comes from; afterwards adjacent pieces with the same key are merged,
-repeated header rows become artifacts, and the keys are removed.
+header cells carry no /Scope (#2508). `install` wraps WeasyPrint's tagging
+so that the tree is mended in memory, on pydyf's objects, before the file
+is written: while WeasyPrint tags, a side table keys each structure element
+by the HTML element it comes from; once the tree is built, `mend` merges
+adjacent pieces with the same key, takes repeated header rows out of the
+tree, and turns content whose element is not in the tree (repeated header
+rows, the running header and footer) into artifacts in the pages' operator
+lists. The keys never reach the file.
+
+The binder works on finished files, with pikepdf.
 """
 
 from __future__ import annotations
@@ -15,74 +21,238 @@ import io
 import logging
 import warnings
 from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 import pikepdf
+import pydyf
 from pikepdf import Array, Dictionary, Name, Pdf
 
 logger = logging.getLogger(__name__)
 
-KEY = Name("/CPKey")
-"""Where a structure element keeps the HTML element it comes from, until `mend` removes it."""
+Key = tuple[int, str]
+"""What names the HTML element a structure element comes from: the same on every page it is laid out on."""
+
+_keys: ContextVar[dict[int, Key] | None] = ContextVar("structure_keys", default=None)
+"""The side table of the document being tagged: structure element's object number -> key."""
 
 SCOPES = {"col": "/Column", "colgroup": "/Column", "row": "/Row", "rowgroup": "/Row"}
 
 
 def install() -> None:
-    """Wrap WeasyPrint's tag builder so that every structure element names its HTML element."""
+    """Wrap WeasyPrint's tagging so that the tree it builds is mended before the PDF is written."""
+    import weasyprint.pdf
     from weasyprint.pdf import tags
 
-    if getattr(tags._build_box_tree, "keyed", False):
+    if getattr(weasyprint.pdf.add_tags, "mended", False):
         return
-    original = tags._build_box_tree
+    build_box_tree, add_tags = tags._build_box_tree, weasyprint.pdf.add_tags
 
     def keyed(box: Any, *args: Any) -> Iterator[Any]:
-        for element in original(box, *args):
-            if "CPKey" not in element:
-                element["CPKey"] = _key_of(box)
+        keys = _keys.get()
+        for element in build_box_tree(box, *args):
+            # an element is yielded again by each box it is passed up through: the first names it
+            if keys is not None and element.number not in keys:
+                keys[element.number] = _key_of(box)
                 _scope(box, element)
             yield element
 
-    keyed.keyed = True  # type: ignore[attr-defined]
+    def mended(pdf: pydyf.PDF, document: Any, pdf_version: Any, page_streams: list[Any]) -> None:
+        keys: dict[int, Key] = {}
+        token = _keys.set(keys)
+        try:
+            add_tags(pdf, document, pdf_version, page_streams)
+        finally:
+            _keys.reset(token)
+        mend(pdf, page_streams, keys)
+
+    mended.mended = True  # type: ignore[attr-defined]
     tags._build_box_tree = keyed
+    weasyprint.pdf.add_tags = mended  # looked up as a module global when generate_pdf calls it
 
 
-def _key_of(box: Any) -> Any:
-    """Return a key naming a box's HTML element: the same on every page it is laid out on.
+def _key_of(box: Any) -> Key:
+    """Return the key naming a box's HTML element.
 
-    The HTML tree lives as long as the layout, so its elements' ids are stable
-    keys; they never reach the file.
+    The HTML tree lives as long as the layout, so its elements' ids are
+    stable keys while the document is tagged; they never reach the file.
     """
-    import pydyf
-
     box = getattr(box, "_box", box)  # an absolutely placed box's placeholder
     element = getattr(box, "element", None)
-    return pydyf.String(f"{id(element) if element is not None else id(box)}|{box.element_tag}")
+    return (id(element) if element is not None else id(box), box.element_tag)
 
 
-def _scope(box: Any, element: Any) -> None:
+def _scope(box: Any, element: pydyf.Dictionary) -> None:
     """Give a header cell the /Scope its HTML scope attribute says (WeasyPrint leaves it out)."""
     html = getattr(box, "element", None)
     if getattr(box, "element_tag", None) == "th" and html is not None and "A" in element:
-        scope = SCOPES.get(html.get("scope", "col"), "/Column")
-        element["A"]["Scope"] = scope
+        element["A"]["Scope"] = SCOPES.get(html.get("scope", "col"), "/Column")
 
 
-def mend(data: bytes) -> bytes:
-    """Return a WeasyPrint PDF whose structure tree has one element per HTML element."""
-    with Pdf.open(io.BytesIO(data)) as pdf:
-        document = pdf.Root.StructTreeRoot.K[0]
-        replaced: dict[tuple[int, int], Dictionary] = {}
-        _merge_pieces(document, replaced)
-        in_tree = {element.objgen for element in _walk(document)}
-        for index, mcids in _update_parent_tree(pdf, replaced, in_tree).items():
-            _artifact_content(pdf, pdf.pages[index], mcids)
-        for element in _walk(document):
-            if KEY in element:
-                del element[KEY]
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True)
-        return out.getvalue()
+def mend(pdf: pydyf.PDF, page_streams: list[Any], keys: dict[int, Key]) -> None:
+    """Give a PDF WeasyPrint has just tagged one structure element per HTML element, in place."""
+    tree = _Tree(pdf.objects, keys)
+    root = tree.objects[_number(pdf.catalog["StructTreeRoot"])]
+    document = tree.objects[_number(root["K"][0])]
+    tree.merge_pieces(document)
+    in_tree = {element.number for element in tree.walk(document)}
+    parent_tree = tree.objects[_number(root["ParentTree"])]
+    artifacts = tree.update_parent_tree(parent_tree["Nums"], in_tree)
+    tree.clear_orphans(parent_tree.number, in_tree, parent_tree["Nums"])
+    _artifact_content(pdf, page_streams, artifacts)
+
+
+def _number(reference: bytes) -> int:
+    """Return the object number of a pydyf reference (b"12 0 R")."""
+    return int(reference.split(b" ", 1)[0])
+
+
+class _Tree:
+    """A pydyf PDF's structure elements, reached by object number, and the keys of their HTML elements."""
+
+    def __init__(self, objects: list[Any], keys: dict[int, Key]) -> None:
+        self.objects = objects
+        self.keys = keys
+        self.replaced: dict[int, int] = {}
+        """Each merged piece's object number -> that of the element it continues."""
+
+    def element(self, kid: Any) -> pydyf.Dictionary | None:
+        """Return the structure element a kid refers to; None for marked content or an annotation's reference."""
+        if isinstance(kid, bytes):
+            target = self.objects[_number(kid)]
+            if isinstance(target, dict) and target.get("Type") == "/StructElem":
+                return target
+        return None
+
+    def walk(self, element: pydyf.Dictionary) -> Iterator[pydyf.Dictionary]:
+        """Yield a structure element and every element under it, in reading order."""
+        stack = [element]
+        while stack:
+            element = stack.pop()
+            yield element
+            stack.extend(e for kid in reversed(element["K"]) if (e := self.element(kid)) is not None)
+
+    def merge_pieces(self, element: pydyf.Dictionary) -> None:
+        """Merge adjacent kids that are pieces of one HTML element, at every level.
+
+        A table's header row repeated on a later page is taken out of the tree
+        (its content becomes an artifact), so the body rows around it join up.
+        """
+        merged: list[Any] = []
+        heads: dict[Key, pydyf.Dictionary] = {}
+        headers: dict[str, pydyf.String] = {}
+        for kid in element["K"]:
+            piece = self.element(kid)
+            if piece is not None and piece["S"] == "/THead" and piece.number in self.keys:
+                first = heads.setdefault(self.keys[piece.number], piece)
+                if first is not piece:
+                    headers.update((r.string, f) for r, f in zip(self._header_ids(piece), self._header_ids(first)))
+                    continue
+            last = self.element(merged[-1]) if merged else None
+            if piece is not None and last is not None and self._same(last, piece):
+                self._absorb(last, piece)
+            else:
+                merged.append(kid)
+        element["K"] = pydyf.Array(merged)
+        if headers:
+            self._redirect_headers(element, headers)
+        for kid in merged:
+            if (child := self.element(kid)) is not None:
+                self.merge_pieces(child)
+
+    def _same(self, a: pydyf.Dictionary, b: pydyf.Dictionary) -> bool:
+        """Tell whether two elements are pieces of one HTML element."""
+        key = self.keys.get(a.number)
+        return key is not None and key == self.keys.get(b.number) and a["S"] == b["S"]
+
+    def _absorb(self, into: pydyf.Dictionary, piece: pydyf.Dictionary) -> None:
+        """Move a piece's kids into the element it continues; marked content keeps its page."""
+        for kid in piece["K"]:
+            if (child := self.element(kid)) is not None:
+                child["P"] = into.reference
+            elif isinstance(kid, int) and piece["Pg"] != into["Pg"]:
+                kid = pydyf.Dictionary({"Type": "/MCR", "Pg": piece["Pg"], "MCID": kid})
+            into["K"].append(kid)
+        self.replaced[piece.number] = into.number
+
+    def _header_ids(self, head: pydyf.Dictionary) -> list[pydyf.String]:
+        """Return the ids of a header row's cells, in reading order."""
+        return [e["ID"] for e in self.walk(head) if e["S"] == "/TH" and "ID" in e]
+
+    def _redirect_headers(self, table: pydyf.Dictionary, first_of: dict[str, pydyf.String]) -> None:
+        """Point data cells at the first header row's cells instead of a repeated row's."""
+        for cell in self.walk(table):
+            attributes = cell.get("A")
+            if attributes is not None and "Headers" in attributes:
+                attributes["Headers"] = pydyf.Array([first_of.get(h.string, h) for h in attributes["Headers"]])
+
+    def update_parent_tree(self, nums: list[Any], in_tree: set[int]) -> dict[int, set[int]]:
+        """Point the ParentTree at merged elements; return the MCIDs, by page, now artifacts.
+
+        Content whose element is not in the tree is an artifact: the running
+        header and footer (WeasyPrint tags them but links them nowhere) and
+        repeated header rows.
+        """
+        artifacts: dict[int, set[int]] = {}
+        for i in range(0, len(nums), 2):
+            entries = nums[i + 1]
+            if isinstance(entries, bytes):  # an annotation's element
+                number = _number(entries)
+                if number in self.replaced:
+                    nums[i + 1] = self.objects[self.replaced[number]].reference
+                continue
+            for mcid, owner in enumerate(entries):
+                number = _number(owner)
+                number = self.replaced.get(number, number)
+                if number in in_tree:
+                    entries[mcid] = self.objects[number].reference
+                else:
+                    entries[mcid] = b"null"
+                    artifacts.setdefault(nums[i], set()).add(mcid)
+        return artifacts
+
+    def clear_orphans(self, first: int, in_tree: set[int], nums: list[Any]) -> None:
+        """Empty the structure elements left out of the tree, so that no stray element reaches the file.
+
+        An annotation's element stays whole, with its ancestors, wherever it
+        is: the ParentTree still names it. Elements are emptied, not freed:
+        pydyf's compressed writer numbers its cross-reference stream wrongly
+        when an object is marked free.
+        """
+        kept = set(in_tree)
+        for entries in nums[1::2]:
+            element = self.element(entries) if isinstance(entries, bytes) else None
+            while element is not None and element.number not in kept:
+                kept.add(element.number)
+                element = self.element(element.get("P"))
+        for target in self.objects[first:]:
+            if isinstance(target, dict) and target.get("Type") == "/StructElem" and target.number not in kept:
+                target.clear()
+
+
+def _artifact_content(pdf: pydyf.PDF, page_streams: list[Any], artifacts: dict[int, set[int]]) -> None:
+    """Turn the marked content with these MCIDs, by page, into artifacts in the operator lists.
+
+    A page's content may also be drawn in form XObjects (a group for an
+    element with opacity, for one): they share the page's tags, and so its MCIDs.
+    """
+    page_of = {id(stream._tags): i for i, stream in enumerate(page_streams)}
+    for stream in pdf.objects:
+        tags = getattr(stream, "_tags", None)
+        page = page_of.get(id(tags)) if tags is not None else None
+        if page is not None and page in artifacts:
+            _artifact_operators(stream.stream, artifacts[page])
+
+
+def _artifact_operators(operators: list[Any], mcids: set[int]) -> None:
+    """Rewrite `/Tag <</MCID n>> BDC` as `/Artifact <</Type /Pagination>> BDC` for these MCIDs."""
+    for i, operand in enumerate(operators):
+        # pydyf appends a marked-content sequence's tag, property list and BDC one after another
+        if isinstance(operand, pydyf.Dictionary) and operand.get("MCID") in mcids:
+            operators[i - 1:i + 1] = ["/Artifact", pydyf.Dictionary({"Type": "/Pagination"})]
+
+
+# The binder: finished, tagged PDFs read with pikepdf.
 
 
 def _kids(element: Dictionary) -> list[Any]:
@@ -102,104 +272,6 @@ def _walk(element: Dictionary) -> Iterator[Dictionary]:
     for kid in _kids(element):
         if _is_element(kid):
             yield from _walk(kid)
-
-
-def _merge_pieces(element: Dictionary, replaced: dict[tuple[int, int], Dictionary]) -> None:
-    """Merge adjacent kids that are pieces of one HTML element, at every level.
-
-    A table's header row repeated on a later page is taken out of the tree
-    (its content becomes an artifact), so the body rows around it join up.
-    """
-    merged: list[Any] = []
-    heads: dict[str, Dictionary] = {}
-    repeats: list[tuple[Dictionary, Dictionary]] = []
-    for kid in _kids(element):
-        if _is_element(kid) and kid.S == Name.THead and KEY in kid:
-            first = heads.setdefault(str(kid[KEY]), kid)
-            if first.objgen != kid.objgen:
-                repeats.append((kid, first))
-                continue
-        last = merged[-1] if merged else None
-        if _is_element(kid) and _is_element(last) and _same(last, kid):
-            _absorb(last, kid)
-            replaced[kid.objgen] = last
-        else:
-            merged.append(kid)
-    if "/K" in element:
-        element.K = Array(merged)
-    for repeat, first in repeats:
-        _redirect_headers(element, _header_ids(repeat), _header_ids(first))
-    for kid in merged:
-        if _is_element(kid):
-            _merge_pieces(kid, replaced)
-
-
-def _same(a: Dictionary, b: Dictionary) -> bool:
-    """Tell whether two elements are pieces of one HTML element."""
-    return KEY in a and a.get(KEY) == b.get(KEY) and a.S == b.S
-
-
-def _absorb(into: Dictionary, piece: Dictionary) -> None:
-    """Move a piece's kids into the element it continues; marked content keeps its page."""
-    kids = _kids(into)
-    for kid in _kids(piece):
-        if _is_element(kid):
-            kid.P = into
-        elif isinstance(kid, int) and piece.Pg.objgen != into.Pg.objgen:
-            kid = Dictionary(Type=Name.MCR, Pg=piece.Pg, MCID=int(kid))
-        kids.append(kid)
-    into.K = Array(kids)
-
-
-def _header_ids(head: Dictionary) -> list[Any]:
-    return [e.ID for e in _walk(head) if e.S == Name.TH and "/ID" in e]
-
-
-def _redirect_headers(table: Dictionary, repeated: list[Any], first: list[Any]) -> None:
-    """Point data cells at the first header row's cells instead of a repeated row's."""
-    mapping = {bytes(r): f for r, f in zip(repeated, first)}
-    for cell in _walk(table):
-        attributes = cell.get("/A")
-        if isinstance(attributes, Dictionary) and "/Headers" in attributes:
-            attributes.Headers = Array([mapping.get(bytes(h), h) for h in attributes.Headers])
-
-
-def _update_parent_tree(pdf: Pdf, replaced: dict[tuple[int, int], Dictionary],
-                        in_tree: set[tuple[int, int]]) -> dict[int, set[int]]:
-    """Point the ParentTree at merged elements; return the MCIDs, by page, now artifacts.
-
-    Content whose element is not in the tree is an artifact: the running
-    header and footer (WeasyPrint tags them but links them nowhere) and
-    repeated header rows.
-    """
-    nums = pdf.Root.StructTreeRoot.ParentTree.Nums
-    artifacts: dict[int, set[int]] = {}
-    for i in range(0, len(nums), 2):
-        entries = nums[i + 1]
-        if not isinstance(entries, Array):
-            if entries.objgen in replaced:
-                nums[i + 1] = replaced[entries.objgen]
-            continue
-        for mcid, owner in enumerate(list(entries)):
-            if not isinstance(owner, Dictionary):
-                continue
-            owner = replaced.get(owner.objgen, owner)
-            if owner.objgen in in_tree:
-                entries[mcid] = owner
-            else:
-                entries[mcid] = None
-                artifacts.setdefault(int(nums[i]), set()).add(mcid)
-    return artifacts
-
-
-def _artifact_content(pdf: Pdf, page: pikepdf.Page, mcids: set[int]) -> None:
-    """Turn the marked content with these MCIDs into artifacts on one page."""
-    instructions = []
-    for operands, operator in pikepdf.parse_content_stream(page):
-        if str(operator) == "BDC" and isinstance(operands[1], Dictionary) and int(operands[1].get("/MCID", -1)) in mcids:
-            operands = [Name.Artifact, Dictionary(Type=Name.Pagination)]
-        instructions.append((operands, operator))
-    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
 
 
 class TaggedBinder:

@@ -102,6 +102,12 @@ def test_every_pdf_is_pdf_ua_with_title_shown_language_and_marks(output):
                 assert list(outline.root), f"{path}: no bookmarks"
 
 
+def test_every_pdf_reads_without_a_syntax_warning(output):
+    for path in outputs(output, ".pdf"):
+        with pikepdf.open(path) as pdf:
+            assert pdf.check_pdf_syntax() == [], path
+
+
 def test_every_page_is_tagged_content_or_an_artifact(output):
     for path in outputs(output, ".pdf"):
         with pikepdf.open(path) as pdf:
