@@ -38,6 +38,10 @@ def build(config: Config, progress: Progress | None = None) -> Report:
         return unchanged
     from .checking import check  # imports the models: only a build with something to look at pays for them
 
+    if config.jobs > 1:
+        from .workers import start_server
+
+        start_server()  # its imports take a second, on the other core, while this one checks the papers
     checks = Checks(config.output, forget=config.force)
     checked = check(config, checks)
     plan = Plan(config, checked)

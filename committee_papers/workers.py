@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .errors import PaperError
+from .errors import PaperError, SystemLibraryError
 from .models import PaperBase
 from .packs import Pack
 from .provenance import Origin
@@ -127,6 +128,20 @@ def _attempt(name: str, make: Callable[[Any], dict[str, bytes]]) -> Outcome:
     return Outcome(name, files, rendered=renderer.rendered[before:])
 
 
+# forkserver: workers start clean (no copy of the build's state) and can be recycled.
+_CONTEXT = multiprocessing.get_context("forkserver")
+
+
+def start_server() -> None:
+    """Start the fork server, which imports what every worker needs while this process goes on checking papers."""
+    try:
+        check_libraries()
+    except SystemLibraryError:
+        return  # said when the workers are started
+    _CONTEXT.set_forkserver_preload(PRELOAD)
+    multiprocessing.forkserver.ensure_running()
+
+
 class Workers:
     """A pool of worker processes, or this process alone when one is asked for."""
 
@@ -134,12 +149,10 @@ class Workers:
         self.jobs = jobs
         self.pool: ProcessPoolExecutor | None = None
         if jobs > 1:
-            # forkserver: workers start clean (no copy of this process's state) and can be recycled.
-            context = multiprocessing.get_context("forkserver")
             check_libraries()  # before the server imports WeasyPrint: a missing library is a message, not a broken pool
-            context.set_forkserver_preload(PRELOAD)
+            start_server()
             self.pool = ProcessPoolExecutor(
-                jobs, mp_context=context, initializer=_start, initargs=(content, templates, version), max_tasks_per_child=PAPERS_PER_WORKER
+                jobs, mp_context=_CONTEXT, initializer=_start, initargs=(content, templates, version), max_tasks_per_child=PAPERS_PER_WORKER
             )
         else:
             _start(content, templates, version)
