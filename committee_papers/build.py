@@ -116,7 +116,7 @@ class Plan:
 
         # One paper and the packs that bind it are a chain: a pool could only add its start-up to it.
         jobs = min(self.config.jobs, max(len(self.papers), 1))
-        queue: deque[tuple[Any, Any, Any]] = deque((lay_out_paper, _task(j), j) for j in _longest_first(self.papers))
+        queue: deque[tuple[Any, Any, Any]] = deque((lay_out_paper, _task(j), j) for j in self._in_order_of_need())
         waiting = list(self.packs)
         running: dict[Future[Outcome], Any] = {}
         outcomes: dict[str, Outcome] = {}
@@ -139,6 +139,21 @@ class Plan:
                     progress(outcome.name, len(outcomes), len(self.papers) + len(self.packs))
                     self._write(subject, outcome, report)
         self._in_plan_order(report, outcomes)
+
+    def _in_order_of_need(self) -> list[Job]:
+        """Return the papers to lay out, those of the biggest packs first, each pack's and the rest longest first.
+
+        A pack can then be bound while other papers are laid out, and no core
+        is left at the end binding a pack or laying out a long paper alone.
+        The length of a source stands in for the length of its layout.
+        """
+        size = {j.source.name: j.source.path.stat().st_size for j in self.papers}
+        pack_of: dict[str, int] = {}
+        for pack in self.packs:
+            names = [e.job.source.name for e in pack.items if e.job and e.job.source.name in size]
+            for name in names:
+                pack_of[name] = max(pack_of.get(name, 0), sum(size[n] for n in names))
+        return sorted(self.papers, key=lambda j: (-pack_of.get(j.source.name, 0), -size[j.source.name]))
 
     def _ready(self, waiting: list[Pack], outcomes: dict[str, Any]) -> list[Pack]:
         """Return the packs none of whose papers is still to be laid out."""
@@ -188,11 +203,6 @@ class Plan:
             return None
         layouts = self.config.output / ".cache" / "packs" / pack.slug
         return PackTask(name, pack.for_binding(), pdfs, self.paper_links(pack), self.prints.council(pack.theme.slug), layouts)
-
-
-def _longest_first(jobs: list[Job]) -> list[Job]:
-    """Return the papers longest first, so that no core is left laying out a long paper alone at the end."""
-    return sorted(jobs, key=lambda j: -j.source.path.stat().st_size)
 
 
 def _name_of(subject: Any) -> str:
