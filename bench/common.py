@@ -17,7 +17,9 @@ sys.path.insert(0, str(REPO / "bench"))
 
 import corpus  # noqa: E402  (bench/ is not a package: run as python bench/<script>.py)
 
-ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1320000000"}
+# Builds run here and in subprocesses must agree on the date they stamp, or each would find the other's outputs stale.
+os.environ["SOURCE_DATE_EPOCH"] = "1320000000"
+ENV = dict(os.environ)
 
 
 def make_corpus(folder: Path, papers: int) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 from typing import Any
@@ -12,6 +13,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from .assets import Assets
 from .errors import RenderError
+from .tagging import ids_prefixed
 from .tagging import install as install_tagging
 
 logger = logging.getLogger(__name__)
@@ -59,12 +61,13 @@ class PdfWriter:
         fetcher = _AssetFetcher(self.assets)
         out = io.BytesIO()
         try:
-            HTML(string=dialect, base_url=base_url, url_fetcher=fetcher).write_pdf(
-                out,
-                stylesheets=[self._stylesheet(council, css)],
-                font_config=self.font_config,
-                pdf_variant="pdf/ua-1",
-            )
+            with ids_prefixed(hashlib.sha256(dialect.encode("utf-8")).hexdigest()[:8] + "-"):
+                HTML(string=dialect, base_url=base_url, url_fetcher=fetcher).write_pdf(
+                    out,
+                    stylesheets=[self._stylesheet(council, css)],
+                    font_config=self.font_config,
+                    pdf_variant="pdf/ua-1",
+                )
         except FatalURLFetchingError:
             raise RenderError("; ".join(fetcher.refused) or "an asset could not be fetched") from None
         if fetcher.refused:

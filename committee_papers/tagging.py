@@ -21,6 +21,7 @@ import io
 import logging
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -35,6 +36,9 @@ Key = tuple[int, str]
 
 _keys: ContextVar[dict[int, Key] | None] = ContextVar("structure_keys", default=None)
 """The side table of the document being tagged: structure element's object number -> key."""
+
+_id_prefix: ContextVar[str] = ContextVar("id_prefix", default="")
+"""What the header cell ids of the document being tagged begin with (see `ids_prefixed`)."""
 
 SCOPES = {"col": "/Column", "colgroup": "/Column", "row": "/Row", "rowgroup": "/Row"}
 
@@ -64,11 +68,26 @@ def install() -> None:
             add_tags(pdf, document, pdf_version, page_streams)
         finally:
             _keys.reset(token)
-        mend(pdf, page_streams, keys)
+        mend(pdf, page_streams, keys, _id_prefix.get())
 
     mended.mended = True  # type: ignore[attr-defined]
     tags._build_box_tree = keyed
     weasyprint.pdf.add_tags = mended  # looked up as a module global when generate_pdf calls it
+
+
+@contextmanager
+def ids_prefixed(prefix: str) -> Iterator[None]:
+    """Begin the header cell ids of the PDFs written inside with this prefix.
+
+    WeasyPrint numbers them from each document's own object numbers, so two
+    papers bound in one pack would share ids; a prefix unique to the paper
+    spares the binder rewriting every id of every paper it binds.
+    """
+    token = _id_prefix.set(prefix)
+    try:
+        yield
+    finally:
+        _id_prefix.reset(token)
 
 
 def _key_of(box: Any) -> Key:
@@ -89,12 +108,14 @@ def _scope(box: Any, element: pydyf.Dictionary) -> None:
         element["A"]["Scope"] = SCOPES.get(html.get("scope", "col"), "/Column")
 
 
-def mend(pdf: pydyf.PDF, page_streams: list[Any], keys: dict[int, Key]) -> None:
-    """Give a PDF WeasyPrint has just tagged one structure element per HTML element, in place."""
+def mend(pdf: pydyf.PDF, page_streams: list[Any], keys: dict[int, Key], prefix: str = "") -> None:
+    """Give a PDF WeasyPrint has just tagged one structure element per HTML element, in place; prefix its header cell ids."""
     tree = _Tree(pdf.objects, keys)
     root = tree.objects[_number(pdf.catalog["StructTreeRoot"])]
     document = tree.objects[_number(root["K"][0])]
     tree.merge_pieces(document)
+    if prefix:
+        tree.prefix_ids(document, prefix)
     in_tree = {element.number for element in tree.walk(document)}
     parent_tree = tree.objects[_number(root["ParentTree"])]
     artifacts = tree.update_parent_tree(parent_tree["Nums"], in_tree)
@@ -185,6 +206,15 @@ class _Tree:
             attributes = cell.get("A")
             if attributes is not None and "Headers" in attributes:
                 attributes["Headers"] = pydyf.Array([first_of.get(h.string, h) for h in attributes["Headers"]])
+
+    def prefix_ids(self, document: pydyf.Dictionary, prefix: str) -> None:
+        """Begin every header cell id, and every data cell's reference to one, with the prefix."""
+        for element in self.walk(document):
+            if "ID" in element:
+                element["ID"] = pydyf.String(prefix + element["ID"].string)
+            attributes = element.get("A")
+            if attributes is not None and "Headers" in attributes:
+                attributes["Headers"] = pydyf.Array([pydyf.String(prefix + h.string) for h in attributes["Headers"]])
 
     def update_parent_tree(self, nums: list[Any], in_tree: set[int]) -> dict[int, set[int]]:
         """Point the ParentTree at merged elements; return the MCIDs, by page, now artifacts.
@@ -290,6 +320,7 @@ class TaggedBinder:
         self.dests: list[tuple[str, Any]] = []
         self.outline: list[pikepdf.OutlineItem] = []
         self.next_key = 0
+        self.bound: set[bytes] = set()
         self.title, self.author, self.language = title, author, language
 
     def append(self, data: bytes, bookmark: str, *, nested: bool = True) -> None:
@@ -306,12 +337,16 @@ class TaggedBinder:
         for page in self.pdf.pages[first:]:
             self._renumber(page, offset, f"p{part}-")
         src_root = src.Root.StructTreeRoot
+        # Each paper's header cell ids are its own (ids_prefixed); a paper bound twice needs a second set.
+        again = data in self.bound
+        self.bound.add(data)
         for kid in _kids(src_root.K[0]):
             del kid["/P"]
             copy = self.pdf.copy_foreign(kid)
             copy.P = self.document
             self.document.K.append(copy)
-            _prefix_ids(copy, f"p{part}-")
+            if again:
+                _prefix_ids(copy, f"p{part}-")
         src_nums = src_root.ParentTree.Nums
         for i in range(0, len(src_nums), 2):
             value = src_nums[i + 1]

@@ -153,6 +153,8 @@ def test_a_pack_keeps_each_papers_structure_and_links(output):
             assert len(kids(document)) >= 2, path  # the front sheet, then each paper
             ids = [bytes(e.ID) for e in walk(document) if "/ID" in e]
             assert len(ids) == len(set(ids)), f"{path}: header cell ids repeat across papers"
+            named = {bytes(h) for e in walk(document) if isinstance(e.get("/A"), pikepdf.Dictionary) and "/Headers" in e.A for h in e.A.Headers}
+            assert named and named <= set(ids), f"{path}: a data cell names a header cell that is not there"
             keys = [int(p.obj.StructParents) for p in pdf.pages]
             assert len(keys) == len(set(keys)), path
             names = dict(pikepdf.NameTree(pdf.Root.Names.Dests)) if "/Names" in pdf.Root else {}
