@@ -111,7 +111,7 @@ class Plan:
         return [path for j in checked.jobs if j.stamp is not None for path in (j.source.path, *(s.path for s, _ in j.paper.data_sources()))]
 
     def carry_out(self, report: Report, progress: Progress) -> None:
-        """Lay out the papers on the workers, longest first, and bind each pack there as soon as its papers are written."""
+        """Lay out the papers on the workers, in order of need, and bind each pack there as soon as its papers are written."""
         from .workers import Workers, bind_pack, lay_out_paper
 
         # One paper and the packs that bind it are a chain: a pool could only add its start-up to it.
@@ -130,8 +130,8 @@ class Plan:
                 while queue and len(running) <= jobs:  # one task in hand beyond the workers, so none waits for this loop
                     work, task, subject = queue.popleft()
                     running[workers.submit(work, task)] = subject
-                if not running:
-                    continue
+                if not running:  # nothing queued either: every pack was made ready when its last paper came back
+                    break
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in sorted(finished, key=lambda f: _name_of(running[f])):
                     subject, outcome = running.pop(future), future.result()
