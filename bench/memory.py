@@ -25,8 +25,12 @@ from common import ENV, REPO, machine, make_corpus, table
 
 def tree_rss(process: psutil.Process) -> int:
     """Return the resident bytes of a process and all its descendants."""
+    try:
+        tree = [process, *process.children(recursive=True)]
+    except psutil.Error:  # the build ended between two samples
+        return 0
     total = 0
-    for p in [process, *process.children(recursive=True)]:
+    for p in tree:
         try:
             total += p.memory_info().rss
         except psutil.Error:
