@@ -11,6 +11,7 @@ import logging
 import os
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -135,9 +136,9 @@ class Plan:
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in sorted(finished, key=lambda f: _name_of(running[f])):
                     subject, outcome = running.pop(future), future.result()
-                    outcomes[outcome.name] = outcome
-                    progress(outcome.name, len(outcomes), len(self.papers) + len(self.packs))
                     self._write(subject, outcome, report)
+                    outcomes[outcome.name] = replace(outcome, files={})  # written: keeping the bytes would grow with the corpus
+                    progress(outcome.name, len(outcomes), len(self.papers) + len(self.packs))
         self._in_plan_order(report, outcomes)
 
     def _in_order_of_need(self) -> list[Job]:
