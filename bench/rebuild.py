@@ -33,10 +33,12 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--folder", type=Path, default=Path("/tmp/committee-papers-bench/rebuild"))
+    parser.add_argument("--longest", action="store_true", help="edit the pack's longest paper rather than its first")
     args = parser.parse_args()
     root = make_corpus(args.folder / "project", args.papers)
     meeting = sorted((root / "content" / "meetings").glob("*-01.yaml"))[0]
-    paper = root / "content" / re.search(r"paper: (\S+)", meeting.read_text(encoding="utf-8")).group(1)
+    papers = [root / "content" / name for name in re.findall(r"paper: (\S+)", meeting.read_text(encoding="utf-8"))]
+    paper = max(papers, key=lambda p: p.stat().st_size) if args.longest else papers[0]
     run_build(root, "--jobs", str(args.jobs))
     from committee_papers.build import Config, build
     from committee_papers.render import Renderer

@@ -117,7 +117,8 @@ class Plan:
 
         # One paper and the packs that bind it are a chain: a pool could only add its start-up to it.
         jobs = min(self.config.jobs, max(len(self.papers), 1))
-        queue: deque[tuple[Any, Any, Any]] = deque((lay_out_paper, _task(j), j) for j in self._in_order_of_need())
+        # Papers wait as jobs, each made a task (its sources' values and marks) only when it is sent: all at once would grow with the corpus.
+        queue: deque[tuple[Any, Any, Any]] = deque((lay_out_paper, None, j) for j in self._in_order_of_need())
         waiting = list(self.packs)
         running: dict[Future[Outcome], Any] = {}
         outcomes: dict[str, Outcome] = {}
@@ -130,7 +131,7 @@ class Plan:
                         queue.appendleft((bind_pack, task, pack))
                 while queue and len(running) <= jobs:  # one task in hand beyond the workers, so none waits for this loop
                     work, task, subject = queue.popleft()
-                    running[workers.submit(work, task)] = subject
+                    running[workers.submit(work, task or _task(subject))] = subject
                 if not running:  # nothing queued either: every pack was made ready when its last paper came back
                     break
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)

@@ -32,10 +32,15 @@ class Job:
     """A draft's version stamp (revision and date); None for a final paper."""
 
     def loaded(self) -> Source:
-        """Return the paper's source with every value's mark, reading it again if the check was remembered.
+        """Return the paper's source with every value's mark, reading the file again.
 
-        A paper whose check is remembered carries its path, name and hash but
-        not its values; laying it out needs them, for the DOCX's anchors.
+        A checked paper keeps only its source's path, name and hash: the
+        marks of every value of every paper, held at once, would make the
+        build's memory grow with the corpus. Laying a paper out needs them
+        for the DOCX's anchors, so they are read again then. A file saved
+        since it was checked gives the new marks: its anchors may be a line
+        out in this build, and the next build, seeing the new hash, makes it
+        again.
         """
         return self.source if self.source.data is not None else load(self.source.path, self.source.name)
 
@@ -171,7 +176,7 @@ def _check_paper(path: Path, name: str, config: Config, themes: Themes, checks: 
     paper = validate(source, theme_of=themes.get, content=config.content)
     theme = themes.of(source, paper.council)
     checks.put(source, paper, themes.digest(paper.council))  # only a paper that passed everything, its theme included
-    return Job(source, paper, theme, _stamp(source, paper))
+    return Job(Source(path, name, None, source.digest), paper, theme, _stamp(source, paper))
 
 
 def _stamp(source: Source, paper: PaperBase) -> str | None:
