@@ -16,6 +16,8 @@ from pikepdf import Name
 
 from committee_papers.tagging import install
 
+from .test_accessibility import kids, walk
+
 ROWS = "".join(f"<tr><td>Row {i} name</td><td>{i}</td></tr>" for i in range(40))
 DOCUMENT = f"""<!DOCTYPE html>
 <html lang="en-GB"><head><title>Mended</title><style>
@@ -50,18 +52,6 @@ def data() -> bytes:
 def pdf(data: bytes) -> Iterator[pikepdf.Pdf]:
     with pikepdf.open(io.BytesIO(data)) as document:
         yield document
-
-
-def kids(element: pikepdf.Dictionary) -> list:
-    k = element.get("/K")
-    return [] if k is None else (list(k) if isinstance(k, pikepdf.Array) else [k])
-
-
-def walk(element: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:
-    yield element
-    for kid in kids(element):
-        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == Name.StructElem:
-            yield from walk(kid)
 
 
 def elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
