@@ -115,3 +115,15 @@ def test_a_process_that_builds_again_lays_out_with_the_changed_stylesheet(projec
     from pypdf import PdfReader
 
     assert "restyled" in PdfReader(root / "output/leicester-city/cabinet/mini.pdf").pages[0].extract_text()
+
+
+def test_a_changed_data_file_has_its_paper_checked_again(project):
+    from .test_statuses import DATA, PARTNERSHIP, leicestershire
+
+    root = leicestershire(project)
+    assert build(Config(root)).ok
+    data = root / DATA[1]
+    data.write_text(data.read_text().replace("Refresh: 3}", "Refrsh: 3}", 1))
+    report = build(Config(root))
+    assert list(report.failed) == [PARTNERSHIP]
+    assert "content/data/laa/2006-07-q3.yaml:21:52: blocks[2].outcomes.Refrsh: expected a status" in report.failed[PARTNERSHIP][0]
