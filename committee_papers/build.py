@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 import os
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +35,8 @@ FORMATS = ("pdf", "docx", "html")
 
 def build(config: Config, progress: Progress | None = None) -> Report:
     """Check every paper and meeting, then lay out what changed and bind each pack."""
-    snapshot = Snapshot(config)
+    prints = Fingerprints(config)
+    snapshot = Snapshot(config, prints)
     unchanged = snapshot.unchanged()
     if unchanged is not None:
         return unchanged
@@ -44,8 +47,8 @@ def build(config: Config, progress: Progress | None = None) -> Report:
 
         start_server()  # its imports take a second, on the other core, while this one checks the papers
     checks = Checks(config.output, forget=config.force)
-    checked = check(config, checks)
-    plan = Plan(config, checked)
+    checked = check(config, checks, prints)
+    plan = Plan(config, checked, prints)
     report = checked.report
     report.up_to_date = plan.up_to_date(checked)
     if plan.papers or plan.packs:  # a build with nothing to do imports no renderer
@@ -59,10 +62,10 @@ def build(config: Config, progress: Progress | None = None) -> Report:
 class Plan:
     """What a build must lay out and bind: papers and packs whose inputs changed since the last build."""
 
-    def __init__(self, config: Config, checked: Checked) -> None:
+    def __init__(self, config: Config, checked: Checked, prints: Fingerprints) -> None:
         self.config = config
         self.manifest = Manifest(config.output, forget=config.force)
-        self.prints = Fingerprints(config.templates)
+        self.prints = prints
         self.papers = [j for j in checked.jobs if not self.manifest.fresh(j.source.name, self.digest(j), self.targets(j))]
         self.packs = [p for p in checked.packs if config.force or not self.manifest.fresh(p.source.name, self.pack_digest(p), self.pack_targets(p))]
 
@@ -117,25 +120,23 @@ class Plan:
 
         # One paper and the packs that bind it are a chain: a pool could only add its start-up to it.
         jobs = min(self.config.jobs, max(len(self.papers), 1))
-        # Papers wait as jobs, each made a task (its sources' values and marks) only when it is sent: all at once would grow with the corpus.
-        queue: deque[tuple[Any, Any, Any]] = deque((lay_out_paper, None, j) for j in self._in_order_of_need())
+        # Each task (a paper's sources, values and marks) is made only when it is sent: all at once would grow with the corpus.
+        queue: deque[tuple[Callable[..., Outcome], Callable[[], Any], Any]] = deque(
+            (lay_out_paper, partial(_task, j), j) for j in self._in_order_of_need()
+        )
         waiting = list(self.packs)
         running: dict[Future[Outcome], Any] = {}
         outcomes: dict[str, Outcome] = {}
         with Workers(self.config.content, self.config.templates, jobs, self.prints.templates()) as workers:
-            while queue or running or waiting:
-                for pack in self._ready(waiting, outcomes):
-                    waiting.remove(pack)
-                    task = self._pack_task(pack, report)
-                    if task is not None:
-                        queue.appendleft((bind_pack, task, pack))
+            while True:
+                queue.extendleft((bind_pack, partial(self._pack_task, p), p) for p in self._ready(waiting, outcomes, report))
                 while queue and len(running) <= jobs:  # one task in hand beyond the workers, so none waits for this loop
-                    work, task, subject = queue.popleft()
-                    running[workers.submit(work, task or _task(subject))] = subject
-                if not running:  # nothing queued either: every pack was made ready when its last paper came back
+                    work, make_task, subject = queue.popleft()
+                    running[workers.submit(work, make_task())] = subject
+                if not running:
                     break
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in sorted(finished, key=lambda f: _name_of(running[f])):
+                for future in sorted(finished, key=lambda f: running[f].source.name):
                     subject, outcome = running.pop(future), future.result()
                     self._write(subject, outcome, report)
                     outcomes[outcome.name] = replace(outcome, files={})  # written: keeping the bytes would grow with the corpus
@@ -157,16 +158,31 @@ class Plan:
                 pack_of[name] = max(pack_of.get(name, 0), sum(size[n] for n in names))
         return sorted(self.papers, key=lambda j: (-pack_of.get(j.source.name, 0), -size[j.source.name]))
 
-    def _ready(self, waiting: list[Pack], outcomes: dict[str, Any]) -> list[Pack]:
-        """Return the packs none of whose papers is still to be laid out."""
+    def _ready(self, waiting: list[Pack], outcomes: dict[str, Any], report: Report) -> list[Pack]:
+        """Take from `waiting` the packs none of whose papers is still to be laid out; return those whose papers all built.
+
+        A pack with a paper that failed is recorded as failed here.
+        """
         planned = {j.source.name for j in self.papers}
-        return [p for p in waiting if all(e.job.source.name in outcomes for e in p.items if e.job and e.job.source.name in planned)]
+        ready = [p for p in waiting if all(e.job.source.name in outcomes for e in p.items if e.job and e.job.source.name in planned)]
+        for pack in ready:
+            waiting.remove(pack)
+        return [pack for pack in ready if self._papers_built(pack, report)]
+
+    def _papers_built(self, pack: Pack, report: Report) -> bool:
+        """Tell whether every paper of a pack has its PDF, now or from before; record the pack as failed if not."""
+        failed = [e.job.source.name for e in pack.items if e.job and (e.job.source.name in report.failed or not e.job.target(self.config, "pdf").is_file())]
+        if failed:
+            name = pack.source.name
+            report.failed[name] = [f"{name}: its papers failed to build: {', '.join(dict.fromkeys(failed))}"]
+            self.manifest.record(name, None)
+        return not failed
 
     def _in_plan_order(self, report: Report, outcomes: dict[str, Outcome]) -> None:
         """Put what was built and laid out in the order of the sources, whichever worker finished first."""
-        order = [j.source.name for j in self.papers] + [p.source.name for p in self.packs]
-        report.built.sort(key=order.index)
-        report.packs.sort(key=order.index)
+        order = {name: i for i, name in enumerate([j.source.name for j in self.papers] + [p.source.name for p in self.packs])}
+        report.built.sort(key=order.__getitem__)
+        report.packs.sort(key=order.__getitem__)
         report.rendered += [name for source in order if source in outcomes for name in outcomes[source].rendered]
 
     def _write(self, subject: Any, outcome: Outcome, report: Report) -> None:
@@ -188,27 +204,17 @@ class Plan:
         made.append(name)
         logger.info("built %s", name)
 
-    def _pack_task(self, pack: Pack, report: Report) -> Any:
-        """Return what a worker needs to bind a pack, or None (the failure recorded) if a paper of it failed.
+    def _pack_task(self, pack: Pack) -> Any:
+        """Return what a worker needs to bind a pack.
 
         A pack binds each paper's own PDF, as built now or before: a paper is
         laid out once, however many packs bind it.
         """
         from .workers import PackTask
 
-        name = pack.source.name
         pdfs = {e.number: e.job.target(self.config, "pdf") for e in pack.items if e.job}
-        failed = [e.job.source.name for e in pack.items if e.job and (e.job.source.name in report.failed or not pdfs[e.number].is_file())]
-        if failed:
-            report.failed[name] = [f"{name}: its papers failed to build: {', '.join(dict.fromkeys(failed))}"]
-            self.manifest.record(name, None)
-            return None
         layouts = self.config.output / ".cache" / "packs" / pack.slug
-        return PackTask(name, pack.for_binding(), pdfs, self.paper_links(pack), self.prints.council(pack.theme.slug), layouts)
-
-
-def _name_of(subject: Any) -> str:
-    return subject.source.name
+        return PackTask(pack.source.name, pack.for_binding(), pdfs, self.paper_links(pack), self.prints.council(pack.theme.slug), layouts)
 
 
 def _task(job: Job) -> Any:

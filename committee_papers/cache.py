@@ -24,11 +24,26 @@ from .project import Config, Report
 ENGINE = Path(__file__).resolve().parent
 
 
-def tree_digest(root: Path) -> str:
-    """Return a hash of every file under a folder: its relative path and its bytes."""
+def file_digest(path: Path) -> str | None:
+    """Return the hash of a file's bytes, or None if it is gone."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def file_digests(root: Path) -> dict[Path, str]:
+    """Return the hash of every file under a folder, by path, in path order."""
+    paths = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return {path: digest for path in paths if (digest := file_digest(path)) is not None}
+
+
+def tree_digest(root: Path, files: dict[Path, str] | None = None) -> str:
+    """Return a hash of every file under a folder, its relative path and its bytes' hash; `files` spares reading them again."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for path, file in (file_digests(root) if files is None else files).items():
+        if path.is_relative_to(root):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + file.encode() + b"\0")
     return digest.hexdigest()
 
 
@@ -48,11 +63,7 @@ def inputs_digest(*parts: bytes | str) -> str:
 
 
 class Manifest:
-    """What each paper's and pack's outputs were last made from, kept in output/.cache/manifest.json.
-
-    Hashes, not timestamps: a checkout, a copy or a clock change must not make
-    an unchanged paper look new, nor a changed one look old.
-    """
+    """What each paper's and pack's outputs were last made from, kept in output/.cache/manifest.json."""
 
     def __init__(self, output: Path, *, forget: bool = False) -> None:
         self.path = output / ".cache" / "manifest.json"
@@ -77,36 +88,50 @@ class Manifest:
 
 
 class Fingerprints:
-    """The hashes of one build's inputs; each folder of templates is read once per build, not per paper."""
+    """The hashes of one build's inputs, each file read once however many papers, packs and checks ask.
 
-    def __init__(self, templates: Path) -> None:
-        self.templates_root = templates
-        self._trees: dict[str, str] = {}
+    The snapshot, the remembered checks and the plan all ask for the same
+    hashes: of content/ and its files, of templates/ and each council's
+    theme folder in it.
+    """
 
-    def council(self, slug: str) -> tuple[str, str]:
-        """Return the hashes of the default templates and of one council's theme folder."""
-        for name in ("default", slug):
-            if name not in self._trees:
-                self._trees[name] = tree_digest(self.templates_root / name)
-        return self._trees["default"], self._trees[slug]
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._files: dict[Path, dict[Path, str]] = {}
+        self._folders: dict[Path, str] = {}
+
+    def _under(self, root: Path) -> dict[Path, str]:
+        root = root.resolve()
+        if root not in self._files:
+            self._files[root] = file_digests(root)
+        return self._files[root]
+
+    def _folder(self, folder: Path, root: Path) -> str:
+        folder = folder.resolve()
+        if folder not in self._folders:
+            self._folders[folder] = tree_digest(folder, self._under(root))
+        return self._folders[folder]
+
+    def file(self, path: Path) -> str | None:
+        """Return the hash of a file in content/ as this build first read it (any other file, as it is now)."""
+        return self._under(self.config.content).get(path.resolve()) or file_digest(path)
+
+    def content(self) -> str:
+        """Return the hash of every source and data file."""
+        return self._folder(self.config.content, self.config.content)
 
     def templates(self) -> str:
         """Return the hash of every template and theme."""
-        if "" not in self._trees:
-            self._trees[""] = tree_digest(self.templates_root)
-        return self._trees[""]
+        return self._folder(self.config.templates, self.config.templates)
+
+    def council(self, slug: str) -> tuple[str, str]:
+        """Return the hashes of the default templates and of one council's theme folder."""
+        templates = self.config.templates
+        return self._folder(templates / "default", templates), self._folder(templates / slug, templates)
 
     def source(self, digest: str, council: str, *more: str) -> str:
         """Return the hash of a source, its council's templates and anything more it depends on."""
         return inputs_digest(digest, *self.council(council), *more, os.environ.get("SOURCE_DATE_EPOCH", ""))
-
-
-def file_digest(path: Path) -> str | None:
-    """Return the hash of a file's bytes, or None if it is gone."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 @dataclass
@@ -142,14 +167,14 @@ class Checks:
             if engine == engine_digest():
                 self.passed = passed
 
-    def get(self, name: str, path: Path, theme_digest: Callable[[str], str]) -> tuple[Any, Any] | None:
+    def get(self, name: str, path: Path, prints: Fingerprints) -> tuple[Any, Any] | None:
         """Return a paper's source (path, name and hash, without its values) and model, if its check still holds."""
         from .loader import Source
 
-        passed, digest = self.passed.get(name), file_digest(path)
-        if passed is None or passed.source != digest or passed.theme != theme_digest(passed.council):
+        passed = self.passed.get(name)
+        if passed is None or passed.source != prints.file(path) or passed.theme != prints.council(passed.council)[1]:
             return None
-        if any(file_digest(Path(data)) != known for data, known in passed.data):
+        if any(prints.file(Path(data)) != known for data, known in passed.data):
             return None
         return Source(path, name, None, passed.source), passed.paper
 
@@ -202,11 +227,11 @@ class Snapshot:
     build is seen by the next one.
     """
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, prints: Fingerprints) -> None:
         self.config = config
         self.path = config.output / ".cache" / "snapshot.json"
         self.inputs = inputs_digest(
-            tree_digest(config.content), tree_digest(config.templates), str(config.root.resolve()),
+            prints.content(), prints.templates(), str(config.root.resolve()),
             os.environ.get("SOURCE_DATE_EPOCH", ""), *sorted(p.as_posix() for p in config.papers),
         )
 

@@ -70,11 +70,6 @@ class Themes:
     def __init__(self, config: Config) -> None:
         self.config = config
         self._loaded: dict[str, Theme | PaperError] = {}
-        self._prints = Fingerprints(config.templates)
-
-    def digest(self, council: str) -> str:
-        """Return the hash of a council's theme folder: what validation reads of it."""
-        return self._prints.council(council)[1]
 
     def get(self, council: str) -> Theme | None:
         """Return a council's theme, or None if it cannot be loaded (of() says why)."""
@@ -97,15 +92,17 @@ class Themes:
         return theme
 
 
-def check(config: Config, checks: Checks | None = None) -> Checked:
+def check(config: Config, checks: Checks | None = None, prints: Fingerprints | None = None) -> Checked:
     """Load and validate every paper and meeting, with their themes; render nothing.
 
     With `checks`, a paper whose source, data files, theme and engine are as
-    they were when it last passed is not loaded or validated again.
+    they were when it last passed is not loaded or validated again; `prints`
+    are the build's hashes of them, so each file is read for them once.
     """
     report = Report()
     themes = Themes(config)
     checks = checks or Checks(config.output, forget=True)
+    prints = prints or Fingerprints(config)
     meetings = _load_meetings(config, _selected(config, meeting=True), report)
     wanted = _selected(config, meeting=False)
     if config.papers:  # a named meeting brings the papers it binds
@@ -114,7 +111,7 @@ def check(config: Config, checks: Checks | None = None) -> Checked:
     for path in dict.fromkeys(wanted):
         name = _name(path, config.root)
         try:
-            papers[path] = _check_paper(path, name, config, themes, checks)
+            papers[path] = _check_paper(path, name, config, themes, checks, prints)
         except ContentError as err:
             papers[path] = err
             report.failed[name] = [str(p) for p in err.problems]
@@ -163,19 +160,19 @@ def _check_pack(source: Source, meeting: Meeting, config: Config, themes: Themes
     return pack
 
 
-def _check_paper(path: Path, name: str, config: Config, themes: Themes, checks: Checks) -> Job:
+def _check_paper(path: Path, name: str, config: Config, themes: Themes, checks: Checks, prints: Fingerprints) -> Job:
     if not path.is_file():
         raise ContentError([Problem(name, 1, 1, "", "no such file")])
     if not path.is_relative_to(config.content.resolve()):
         raise ContentError([Problem(name, 1, 1, "", f"papers live in {_name(config.content, config.root)}/; this file is outside it")])
-    remembered = checks.get(name, path, themes.digest)
+    remembered = checks.get(name, path, prints)
     if remembered is not None:
         source, paper = remembered
         return Job(source, paper, themes.of(source, paper.council), _stamp(source, paper))
     source = load(path, name)
     paper = validate(source, theme_of=themes.get, content=config.content)
     theme = themes.of(source, paper.council)
-    checks.put(source, paper, themes.digest(paper.council))  # only a paper that passed everything, its theme included
+    checks.put(source, paper, prints.council(paper.council)[1])  # only a paper that passed everything, its theme included
     return Job(Source(path, name, None, source.digest), paper, theme, _stamp(source, paper))
 
 
