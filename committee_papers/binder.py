@@ -54,9 +54,10 @@ class Assembler:
             dialect = self.renderer.dialect(pack.meeting, pack.theme, **self._context(pack, pages, included))
             base = pack.source.path.parent
             front = self.layouts.get("front", f"{base}\n{dialect}", lambda: self.renderer.pdf(dialect, pack.theme, base, f"{pack.source.name} (front sheet)"))
-            if page_count(front) == front_length:
+            laid_out = page_count(front)
+            if laid_out == front_length:
                 return front, pages
-            front_length = page_count(front)
+            front_length = laid_out
         raise ContentError([pack.source.problem((), "the front sheet's length would not settle")])
 
     def _bind(self, pack: Pack, front: bytes, papers: list[tuple[PackItem, bytes | None]], pages: list[int | None]) -> bytes:

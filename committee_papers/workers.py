@@ -138,8 +138,12 @@ def start_server() -> None:
         check_libraries()
     except SystemLibraryError:
         return  # said when the workers are started
+    _serve()
+
+
+def _serve() -> None:
     _CONTEXT.set_forkserver_preload(PRELOAD)
-    multiprocessing.forkserver.ensure_running()
+    multiprocessing.forkserver.ensure_running()  # at once if it runs already
 
 
 class Workers:
@@ -150,7 +154,7 @@ class Workers:
         self.pool: ProcessPoolExecutor | None = None
         if jobs > 1:
             check_libraries()  # before the server imports WeasyPrint: a missing library is a message, not a broken pool
-            start_server()
+            _serve()
             self.pool = ProcessPoolExecutor(
                 jobs, mp_context=_CONTEXT, initializer=_start, initargs=(content, templates, version), max_tasks_per_child=PAPERS_PER_WORKER
             )
