@@ -91,7 +91,7 @@ class Templates:
 
     def render(self, paper: PaperBase, **extra: Any) -> str:
         """Return the dialect HTML of a paper (or agenda), notes numbered."""
-        template = self.env.get_template(f"{paper.kind}.html.j2")
+        template = self.env.get_template(getattr(paper, "template", f"{paper.kind}.html.j2"))
         context = {
             "paper": paper,
             "theme": self.theme,

@@ -25,7 +25,7 @@ from .theme import Theme
 
 def validate(
     source: Source,
-    kinds: dict[str, type[Any]] = KINDS,
+    kinds: dict[str, Any] = KINDS,
     theme_of: Callable[[str], Theme | None] | None = None,
     content: Path | None = None,
 ) -> Any:
@@ -120,7 +120,9 @@ def _suggestion(model: type[BaseModel], error: Any) -> str | None:
     return close[0] if close else None
 
 
-def _kind(source: Source, kind: Any, kinds: dict[str, type[Any]]) -> type[Any]:
+def _kind(source: Source, kind: Any, kinds: dict[str, Any]) -> type[Any]:
+    if isinstance(kind, str) and isinstance(kinds.get(kind), ContentError):  # a council's kind file that is wrong
+        return _broken_kind(source, kinds[kind])
     if isinstance(kind, str) and kind in kinds:
         return kinds[kind]
     known = ", ".join(kinds)
@@ -128,6 +130,10 @@ def _kind(source: Source, kind: Any, kinds: dict[str, type[Any]]) -> type[Any]:
         raise ContentError([source.problem((), f"expected 'kind:' first, naming one of: {known}")])
     suggestion = did_you_mean(kind, kinds) if isinstance(kind, str) else ""
     raise ContentError([source.problem(("kind",), f"expected one of: {known}, got {_describe(kind)}{suggestion}")])
+
+
+def _broken_kind(source: Source, error: ContentError) -> type[Any]:
+    raise ContentError([*error.problems, source.problem(("kind",), "the kind file of this kind has problems (above)")])
 
 
 def _problem(source: Source, model: type[BaseModel], error: Any) -> Problem:
