@@ -61,6 +61,8 @@ class FrontSheetField(Strict):
     """A heading row the field sits under, shared with the fields after it that name the same group."""
     help: str | None = None
     """What an officer writes here: shown by the editor, and in `new` papers."""
+    show_label: bool = True
+    """Whether the label is printed: stacked lines such as "CABINET" or "21 SEPTEMBER 2006" print the value alone."""
     empty: str | None = Field(default=None, examples=["N/A", "None"])
     """What the front sheet prints when the paper leaves an optional field out; left off the sheet when not given."""
 

@@ -78,6 +78,8 @@ class Node:
     """A part's own numbering of its paragraphs (lettered recommendations ...), if not the paper's."""
     extra: dict[str, Any] = field(default_factory=dict)
     """What the template needs besides (a formula, the part's value)."""
+    numbered: bool = True
+    """False for a heading printed without a number, whose paragraphs carry on the count around it."""
 
 
 @dataclass
@@ -143,7 +145,7 @@ class Numberer:
 
     def _section(self, node: Node, scope: _Scope, level: int) -> NumberedSection:
         number, inner = None, scope
-        if node.heading is not None:
+        if node.heading is not None and node.numbered:
             inner = self._heading_scope(scope)
             number = self._heading_number(inner.prefix)
         blocks = self._blocks(node, inner)

@@ -84,3 +84,10 @@ def test_appendices_are_named_in_the_councils_scheme(prefix, style, item, names)
 def test_counters_past_the_alphabet_and_in_capitals():
     assert [counter(n, "upper-roman") for n in (4, 9, 14)] == ["IV", "IX", "XIV"]
     assert counter(27, "lower-alpha") == "aa"
+
+
+def test_an_unnumbered_sub_heading_leaves_its_paragraphs_in_the_count_of_the_section_around_it():
+    nodes = [Node("Key Issues", [], [Node("Community Strategy", ["a", "b"], numbered=False)])]
+    sections = Numberer(ParagraphScheme()).outline(nodes).sections
+    assert sections[0].sections[0].number is None
+    assert [b.number for b in sections[0].sections[0].blocks] == ["1.1", "1.2"]

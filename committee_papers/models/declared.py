@@ -24,6 +24,8 @@ class Section(Strict):
     """The heading; the kind's scheme numbers it. Without one, the blocks carry on the part around it."""
     id: str | None = ID
     """A short name, lower case with hyphens, if other parts refer to this one."""
+    numbered: bool = True
+    """No for a heading printed without a number, whose paragraphs carry on the numbers of the part around it."""
     content: list[Block] = []
     """Paragraphs (numbered by the kind's scheme), tables and other blocks, in order."""
     sections: list[Section] = []
@@ -47,7 +49,8 @@ class Appendix(Strict):
 
 def section_node(section: Section) -> Node:
     """Return a section of the body, and everything inside it, as parts to number."""
-    return Node(section.heading, list(section.content), [section_node(s) for s in section.sections], id=section.id)
+    children = [section_node(s) for s in section.sections]
+    return Node(section.heading, list(section.content), children, id=section.id, numbered=section.numbered)
 
 
 class DeclaredPaper(PaperBase):
