@@ -158,7 +158,7 @@ class DeclaredPaper(PaperBase):
 
     def derived(self) -> dict[str, Any]:
         """Return the numbered parts, the appendices with their names, and the front sheet."""
-        return {"outline": self.outline(), "appendices": self.appendix_outlines(), "kind": self.declaration}
+        return {"outline": self.outline(), "appendices": self.appendix_outlines(), "kind": self.declaration, "item_in_header": False}
 
     def document_date(self) -> datetime.date | None:
         """Return the date of the meeting (or the first date on the front sheet)."""
