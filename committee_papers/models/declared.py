@@ -107,8 +107,14 @@ class DeclaredPaper(PaperBase):
         return found
 
     def outline(self) -> Outline:
-        """Return the numbered parts of the paper and every paragraph number a reference may name."""
-        return Numberer(self.declaration.numbering.paragraphs).outline(self.nodes())
+        """Return the numbered parts of the paper and every paragraph number a reference may name.
+
+        Each top-level part has an id, its own or part-N, for the contents to link to.
+        """
+        outline = Numberer(self.declaration.numbering.paragraphs).outline(self.nodes())
+        for n, section in enumerate(outline.sections, 1):
+            section.id = section.id or f"part-{n}"
+        return outline
 
     def appendix_outlines(self) -> list[tuple[str, Appendix, list[NumberedSection]]]:
         """Return each appendix's name in the council's scheme, the appendix and its numbered parts."""
