@@ -195,3 +195,15 @@ def test_reading_a_kind_file_twice_in_a_process_reads_it_once(project):
     root = project(FILES)
     first = declared_kinds(root / "templates", "borsetshire", root)["executive-report"]
     assert declared_kinds(root / "templates", "borsetshire", root)["executive-report"] is first
+
+
+def test_new_writes_a_skeleton_of_a_councils_own_kind_that_names_its_fields(project):
+    from committee_papers.cli import main
+
+    root = project(FILES)
+    assert main(["--root", str(root), "-q", "new", "executive-report", str(root / "content/new.yaml"), "--council", "borsetshire"]) == 0
+    lines = (root / "content/new.yaml").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "# yaml-language-server: $schema=../schemas/borsetshire/executive-report.schema.json"
+    assert "council: borsetshire" in lines
+    keys = [line.split(":")[0] for line in lines if re.match(r"[a-z_]+:", line)]
+    assert keys[keys.index("meeting"):] == ["meeting", "key_decision", "divisions", "contact", "summary", "resolutions", "sections"]
