@@ -367,7 +367,8 @@ def test_a_four_status_word_scale_renders_with_no_code_change(project):
 def test_a_status_whose_text_would_not_read_on_its_fill_is_refused(project):
     theme = BLUE_THEME.replace('colour: "#FFC000", mark: A}', 'colour: "#FFC000", text: "#FFFFFF", mark: A}')
     root = project({MONITORING: real(MONITORING), "templates/leicestershire/theme.yaml": theme.replace("Blueshire", "Leicestershire")})
-    assert any("contrast of 1.6:1; status text needs at least 4.5:1 to stay readable" in f for f in failures(root, MONITORING))
+    message = next(f for f in failures(root, MONITORING) if "contrast of 1.6:1" in f)
+    assert message.endswith("text #FFFFFF on #FFC000 has a contrast of 1.6:1; status text needs at least 4.5:1 to stay readable")
 
 
 def test_every_leicestershire_status_reads_on_its_fill():
