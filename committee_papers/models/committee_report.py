@@ -10,7 +10,8 @@ from pydantic import Field
 
 from ..errors import did_you_mean
 from .blocks import Block
-from .common import Paragraph, Prose, Strict
+from .common import Contact, Officer, Paragraph, Prose, Strict
+from .decisions import DECISION_BLOCKS, DecisionStatus, Decisions, ForwardTimetable, Implication, StatusLine, TimetableEntry
 from .paper import Located, PaperBase, blocks_of
 from .scoring import ScoreTable, ScoringRules
 
@@ -24,33 +25,7 @@ class Meeting(Strict):
     """The meeting date (ISO: 2007-11-10)."""
 
 
-class TimetableEntry(Strict):
-    """A meeting in the forward timetable of consultation and meetings."""
 
-    meeting: str = Field(examples=["Cabinet"])
-    """The meeting, as the council names it."""
-    date: datetime.date
-    """The meeting date (ISO: 2007-11-10)."""
-
-
-class Officer(Strict):
-    """A named officer and their post."""
-
-    name: str | None = Field(default=None, examples=["Andy Morley"])
-    """The officer's name, if the paper gives it."""
-    post: str = Field(examples=["Chief Accountant"])
-    """The officer's post."""
-
-
-class Contact(Officer):
-    """The report author to contact."""
-
-    team: str | None = None
-    """The author's team or division."""
-    phone: str | None = Field(default=None, examples=["0116 252 6000"])
-    """A telephone number or extension."""
-    email: str | None = Field(default=None, examples=["officer@example.gov.uk"])
-    """An email address."""
 
 
 class Section(Strict):
@@ -64,11 +39,9 @@ class Section(Strict):
     """Paragraphs (each numbered), tables and other blocks, in order."""
 
 
-class Implication(Strict):
+class SignedImplication(Implication):
     """A key implication and the officer who signs it off."""
 
-    text: Prose
-    """What the implications are (Markdown)."""
     signed_by: Officer
     """The officer who signs the implications off."""
 
@@ -87,15 +60,15 @@ class OtherImplication(Strict):
 class Implications(Strict):
     """Key financial, legal and other implications."""
 
-    financial: Implication
+    financial: SignedImplication
     """Financial implications, signed off by a finance officer."""
-    legal: Implication
+    legal: SignedImplication
     """Legal implications, signed off by a legal officer."""
     other: list[OtherImplication] = []
     """The other implications table: each implication, whether it applies, and where."""
 
 
-class DecisionStatus(Strict):
+class KeyDecisionStatus(Strict):
     """The decision status table at the end of a report."""
 
     key_decision: bool
@@ -108,6 +81,12 @@ class DecisionStatus(Strict):
     """When a key decision was first published on the forward plan (28 clear days' notice are needed)."""
     decision_by: str
     """Executive (Cabinet) or Council, as the council writes it."""
+
+    def table(self) -> DecisionStatus:
+        """Return the status as the rows of a decision status table."""
+        rows = [("Key Decision", "Yes" if self.key_decision else "No"), ("Reason", self.reason),
+                ("Appeared in Forward Plan", self.forward_plan), ("Executive or Council Decision", self.decision_by)]
+        return DecisionStatus(rows=[StatusLine(label=label, value=value) for label, value in rows if value is not None])
 
 
 class SubSection(Strict):
@@ -163,7 +142,7 @@ class CommitteeReport(PaperBase):
     """Who was consulted, one each."""
     author: Contact
     """The report author to contact."""
-    decision_status: DecisionStatus | None = None
+    decision_status: KeyDecisionStatus | None = None
     """The decision status table, if the council uses one."""
     notes: dict[str, Prose] = {}
     """Endnotes for the report itself, by marker."""
@@ -177,6 +156,25 @@ class CommitteeReport(PaperBase):
     def document_date(self) -> datetime.date:
         """Return the meeting date: the date the report is written for."""
         return self.meeting.date
+
+    def committee_name(self) -> str | None:
+        """Return the committee the report goes to."""
+        return self.meeting.committee
+
+    def part_block(self, key: str) -> Strict | None:
+        """Return a standard part (recommendations, implications, author ...) as the block that draws it."""
+        implications = {"financial": self.implications.financial, "legal": self.implications.legal}
+        values: dict[str, Any] = {
+            "recommendations": Decisions(items=self.recommendations),
+            "implications": implications,
+            "background_papers": self.background_papers,
+            "consultations": self.consultations,
+            "author": self.author,
+            "decision_status": self.decision_status.table() if self.decision_status else None,
+            "forward_timetable": ForwardTimetable(meetings=self.forward_timetable) if self.forward_timetable else None,
+        }
+        value = values.get(key)
+        return DECISION_BLOCKS[key].model_construct(**{key: value}) if value else None
 
     def derived(self) -> dict[str, Any]:
         """Return paragraph numbers and overall scores."""
