@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from ..errors import did_you_mean
-from .blocks import Block
+from .blocks import Block, numbered_paragraphs
 from .common import Contact, Officer, Paragraph, Prose, Strict
 from .decisions import DECISION_BLOCKS, DecisionStatus, Decisions, ForwardTimetable, Implication, StatusLine, TimetableEntry
 from .paper import Located, PaperBase, blocks_of
@@ -184,6 +184,11 @@ class CommitteeReport(PaperBase):
         overall = {i: rule_sets[t.rules].overall(t.scores()) for i, t in tables.items()}
         return {"outline": self.outline(), "score_tables": tables, "overall": overall}
 
+    def theme_problems(self, theme: Any) -> list[Located]:
+        """Return the block checks, and the report's own implications checked against the council's headings."""
+        implications = self.part_block("implications")
+        return super().theme_problems(theme) + implications.theme_problems(theme, self.committee_name())
+
     def problems(self) -> list[Located]:
         """Return tables, scores, notes and paragraph references that do not add up."""
         return super().problems() + _reference_problems(self, self.outline())
@@ -196,10 +201,12 @@ class CommitteeReport(PaperBase):
 
 @dataclass
 class NumberedBlock:
-    """A block of a numbered section and the number it carries, if any."""
+    """A block of a numbered section and the number it carries, if any (the first, for a block of several)."""
 
     number: str | None
     block: Any
+    numbers: list[str] = field(default_factory=list)
+    """Every number the block carries: one per recommendation of a recommendations block."""
 
 
 @dataclass
@@ -233,14 +240,12 @@ def number(report: CommitteeReport) -> Outline:
         part = NumberedPart(str(len(parts) + 1), section.heading, "section", id=section.id)
         count = 0
         for block in section.content:
-            numbered = isinstance(block, (str, Paragraph))
-            count += numbered
-            label = f"{part.number}.{count}" if numbered else None
-            part.blocks.append(NumberedBlock(label, block))
-            if label:
-                paragraphs[label] = label
-                if isinstance(block, Paragraph):
-                    paragraphs[block.id] = label
+            labels = [f"{part.number}.{count + i}" for i in range(1, numbered_paragraphs(block) + 1)]
+            count += len(labels)
+            part.blocks.append(NumberedBlock(labels[0] if labels else None, block, labels))
+            paragraphs.update({label: label for label in labels})
+            if labels and isinstance(block, Paragraph):
+                paragraphs[block.id] = labels[0]
         parts.append(part)
     for key, heading, items in _standard_parts(report):
         part = NumberedPart(str(len(parts) + 1), heading, key)
