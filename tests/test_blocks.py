@@ -254,3 +254,16 @@ def test_a_formula_naming_an_unknown_placeholder_is_a_theme_error(project) -> No
     theme = THEME.replace("The {committee} is RECOMMENDED to:", "The {comittee} is RECOMMENDED to:")
     found = problems(project, PAPER, theme)
     assert any("theme.yaml" in p and "got {comittee}" in p and "did you mean" in p.lower() for p in found), found
+
+
+def test_a_report_whose_officers_have_no_names_never_prints_none(project) -> None:
+    report = MINI_REPORT.replace("signed_by: {name: Andy Morley, post: Chief Accountant}", "signed_by: {post: Section 151 Officer}")
+    report = re.sub(r"author:\n  name: Austin Roberts\n  post: .*\n", "author:\n  post: Not stated\n", report)
+    assert "Section 151 Officer" in report and "Austin Roberts" not in report
+    root = project({"content/cabinet/mini.yaml": report})
+    assert build(Config(root)).ok
+    folder = root / "output" / "leicester-city" / "cabinet"
+    paragraphs = docx_paragraphs(folder / "mini.docx")
+    assert "Section 151 Officer" in paragraphs
+    assert any(p.splitlines()[:1] == ["Not stated"] for p in paragraphs)
+    assert "None" not in pdf_text(folder / "mini.pdf").replace("None.", "")
