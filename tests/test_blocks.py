@@ -11,10 +11,13 @@ import pytest
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
+from committee_papers import block_docs
 from committee_papers.build import Config, build
 from committee_papers.checking import check
 
-from .conftest import MINI_REPORT, make_project
+from committee_papers.models.blocks import BLOCK_KEYS
+
+from .conftest import MINI_REPORT, ROOT, make_project
 
 THEME = textwrap.dedent(
     """\
@@ -267,3 +270,23 @@ def test_a_report_whose_officers_have_no_names_never_prints_none(project) -> Non
     assert "Section 151 Officer" in paragraphs
     assert any(p.splitlines()[:1] == ["Not stated"] for p in paragraphs)
     assert "None" not in pdf_text(folder / "mini.pdf").replace("None.", "")
+
+
+def test_the_block_reference_in_docs_is_current() -> None:
+    assert not block_docs.stale(ROOT), "run: python build.py schema"
+
+
+def test_the_block_reference_names_every_block_and_its_template() -> None:
+    text = (ROOT / block_docs.DOC).read_text(encoding="utf-8")
+    for key in BLOCK_KEYS:
+        assert f"### `{key}`" in text and f"`blocks/{key}.html.j2`" in text
+        assert (ROOT / "templates" / "default" / "blocks" / f"{key}.html.j2").is_file()
+
+
+def test_a_changed_docstring_makes_the_block_reference_stale(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    text = (ROOT / block_docs.DOC).read_text(encoding="utf-8")
+    (tmp_path / block_docs.DOC).write_text(text.replace("The officer's post.", "The post."), encoding="utf-8")
+    assert block_docs.stale(tmp_path)
+    block_docs.write(tmp_path)
+    assert not block_docs.stale(tmp_path) and (tmp_path / block_docs.DOC).read_text(encoding="utf-8") == text
