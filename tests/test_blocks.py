@@ -14,7 +14,6 @@ from pypdf import PdfReader
 from committee_papers import block_docs
 from committee_papers.build import Config, build
 from committee_papers.checking import check
-
 from committee_papers.models.blocks import BLOCK_KEYS
 
 from .conftest import MINI_REPORT, ROOT, make_project
