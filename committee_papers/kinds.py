@@ -22,8 +22,10 @@ from pydantic import Field, ValidationError, create_model
 from .errors import ContentError, relative
 from .loader import load
 from .models.blocks import BLOCK_KEYS, Block
-from .models.committee_report import Contact, Meeting
+from .models.committee_report import Meeting
+from .models.common import Contact
 from .models.common import Prose, Strict
+from .models.decisions import formula_problem
 from .models.declared import DeclaredPaper, Section
 from .models.paper import Located, PaperBase
 from .numbering import AppendixScheme, ParagraphScheme
@@ -81,8 +83,10 @@ class Part(Strict):
     """For type block: the block it holds (table, facts ...)."""
     required: bool = False
     """Whether every paper of this kind must have it."""
-    formula: str | None = Field(default=None, examples=["The Council Executive RESOLVES that:"])
-    """A line printed before the part's paragraphs, such as the council's recommendation formula."""
+    formula: str | None = Field(default=None, examples=["The {committee} RESOLVES that:"])
+    """A line printed before the part's paragraphs, such as the council's recommendation formula; {committee} is
+    filled in with the committee of the meeting on the front sheet. For a recommendations or resolutions block, it
+    takes the place of the theme's formula."""
     numbering: ParagraphScheme | None = None
     """The part's own numbering of its paragraphs, such as (a), (b) resolutions; the paper's when not given."""
     help: str | None = None
@@ -195,6 +199,10 @@ def _spec_problems(spec: FrontSheetField | Part, path: tuple[Any, ...], seen: se
         found.append(((*path, "type"), f"the type {spec.type!r} shows the paper's own {key!r}: write key: {key}"))
     if spec.type == "choice" and not getattr(spec, "options", None):
         found.append(((*path, "options"), "expected the values a choice may take, got none"))
+    formula = getattr(spec, "formula", None)
+    problem = formula_problem(formula) if formula else None
+    if problem:
+        found.append(((*path, "formula"), problem))
     if spec.type == "block" and getattr(spec, "block", None) not in BLOCK_KEYS:
         found.append(((*path, "block"), f"expected one of: {', '.join(BLOCK_KEYS)}, got {getattr(spec, 'block', None)!r}"))
     return found

@@ -84,10 +84,15 @@ class Node:
 
 @dataclass
 class NumberedBlock:
-    """A block and the number printed beside it, if any."""
+    """A block and the numbers printed beside it: one for a paragraph, one per item for recommendations ..."""
 
-    number: str | None
+    numbers: list[str]
     block: Any
+
+    @property
+    def number(self) -> str | None:
+        """Return the block's first number, if it has any."""
+        return self.numbers[0] if self.numbers else None
 
 
 @dataclass
@@ -114,9 +119,11 @@ class Outline:
     """A paragraph's number as written (4.1, b) or its id, to the number printed (4.1., (b))."""
 
 
-def numbered(block: Any) -> bool:
-    """Return whether a block carries a paragraph number: text and paragraphs do, tables and boxes do not."""
-    return isinstance(block, (str, Paragraph))
+def numbered(block: Any) -> int:
+    """Return how many paragraph numbers a block carries: one for text, one per recommendation, none for a table."""
+    from .models.blocks import numbered_paragraphs
+
+    return numbered_paragraphs(block)
 
 
 @dataclass
@@ -169,16 +176,23 @@ class Numberer:
         if node.scheme is not None:  # a part numbered its own way: its count starts afresh
             own = Numberer(node.scheme)
             own_scope = _Scope(scope.prefix if node.scheme.style.startswith("decimal") else ())
-            blocks = [NumberedBlock(own._next(own_scope, b), b) for b in node.blocks]
+            blocks = [NumberedBlock(own._numbers(own_scope, b), b) for b in node.blocks]
             self.paragraphs.update(own.paragraphs)
             return blocks
-        return [NumberedBlock(self._next(scope, b), b) for b in node.blocks]
+        return [NumberedBlock(self._numbers(scope, b), b) for b in node.blocks]
 
-    def _next(self, scope: _Scope, block: Any) -> str | None:
-        """Return the number of the next block in a scope, counting it if it is numbered."""
+    def _numbers(self, scope: _Scope, block: Any) -> list[str]:
+        """Return the numbers of the next block in a scope, counting each paragraph it carries."""
+        if self.scheme.style in ("headings", "none"):
+            return []
+        numbers = [self._next(scope) for _ in range(numbered(block))]
+        if numbers and isinstance(block, Paragraph):
+            self.paragraphs[block.id] = numbers[0]
+        return numbers
+
+    def _next(self, scope: _Scope) -> str:
+        """Return the next paragraph number in a scope, and count it."""
         style = self.scheme.style
-        if not numbered(block) or style in ("headings", "none"):
-            return None
         if style == "running":
             self.running += 1
             label = counter(self.running, self.scheme.counter)
@@ -191,6 +205,4 @@ class Numberer:
         printed = self.scheme.format.format(label)
         self.paragraphs.setdefault(label, printed)
         self.paragraphs.setdefault(printed, printed)
-        if isinstance(block, Paragraph):
-            self.paragraphs[block.id] = printed
         return printed

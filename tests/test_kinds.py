@@ -207,3 +207,29 @@ def test_new_writes_a_skeleton_of_a_councils_own_kind_that_names_its_fields(proj
     assert "council: borsetshire" in lines
     keys = [line.split(":")[0] for line in lines if re.match(r"[a-z_]+:", line)]
     assert keys[keys.index("meeting"):] == ["meeting", "key_decision", "divisions", "contact", "summary", "resolutions", "sections"]
+
+
+def test_a_recommendations_block_as_a_part_takes_the_kinds_formula_and_a_number_per_item(project):
+    from lxml import html as lxml_html
+
+    from committee_papers.html import Templates
+
+    kind = KIND.replace(
+        "  - {key: sections, type: sections, required: true}",
+        "  - {key: sections, type: sections, required: true}\n"
+        "  - {key: recommendations, heading: Recommendations, type: block, block: recommendations,\n"
+        "     formula: 'The {committee} is RECOMMENDED to:'}",
+    )
+    paper = PAPER.replace("appendices:", "recommendations:\n  items: [note the report, agree the hours]\nappendices:")
+    root = project({**FILES, "templates/borsetshire/kinds/executive-report.yaml": kind, "content/executive/libraries.yaml": paper})
+    job = check(Config(root)).jobs[0]
+    document = lxml_html.fromstring(Templates(root / "templates", job.theme).render(job.paper).encode())
+    part = document.get_element_by_id("recommendations")
+    assert words(" ".join(part.itertext())) == "Recommendations The Council Executive is RECOMMENDED to: 6. note the report 7. agree the hours"
+
+
+def test_a_formula_naming_an_unknown_placeholder_is_named_in_the_kind_file(project):
+    kind = KIND.replace('formula: "The Council Executive RESOLVES that:"', 'formula: "The {cabinet} RESOLVES that:"')
+    root = project({**FILES, "templates/borsetshire/kinds/executive-report.yaml": kind})
+    failed = check(Config(root)).report.failed["content/executive/libraries.yaml"]
+    assert [f.split(": ", 2)[1] for f in failed if f.startswith("templates/")] == ["parts[1].formula"]

@@ -10,7 +10,8 @@ from pydantic import BaseModel, Field, PrivateAttr, model_validator
 from ..dates import day_month_year, long_date
 from ..errors import did_you_mean
 from ..numbering import Node, Numberer, NumberedSection, Outline, appendix_name
-from .blocks import Block
+from .blocks import Block, as_block
+from .decisions import fill
 from .common import Prose, Strict
 from .paper import Located, PaperBase
 
@@ -101,9 +102,30 @@ class DeclaredPaper(PaperBase):
                 children = [section_node(s) for s in value]
                 found += [Node(part.heading, [], children, id=key, key=key)] if part.heading else children
             elif part.type == "paragraphs":
-                found.append(Node(part.heading, list(value), id=key, key=key, scheme=part.numbering, extra={"formula": part.formula}))
+                formula = fill(part.formula, self.committee_name()) if part.formula else None
+                found.append(Node(part.heading, list(value), id=key, key=key, scheme=part.numbering, extra={"formula": formula}))
+            elif part.type == "block":
+                found.append(Node(part.heading, [self._block(part, value)], id=key, key=key, scheme=part.numbering))
             else:
                 found.append(Node(part.heading, [], id=key, key=key, extra={"formula": part.formula, "type": part.type, "value": value}))
+        return found
+
+    @staticmethod
+    def _block(part: Any, value: Any) -> Any:
+        """Return a part's value as the block that draws it, with the kind's formula where the paper gives none."""
+        if part.formula and getattr(value, "formula", "") is None:
+            value = value.model_copy(update={"formula": part.formula})
+        return as_block(part.block, value)
+
+    def theme_problems(self, theme: Any) -> list[Located]:
+        """Return what every block says of itself against the theme, the kind's block parts too."""
+        found = super().theme_problems(theme)
+        committee = self.committee_name()
+        for part in self.declaration.parts:
+            value = getattr(self, part.key, None)
+            block = self._block(part, value) if part.type == "block" and value is not None else None
+            for sub, message in block.theme_problems(theme, committee) if hasattr(block, "theme_problems") else []:
+                found.append(((part.key, *sub[1:]), message))  # the block's own key stands for the part's
         return found
 
     def outline(self) -> Outline:
@@ -165,6 +187,10 @@ class DeclaredPaper(PaperBase):
     def derived(self) -> dict[str, Any]:
         """Return the numbered parts, the appendices with their names, and the front sheet."""
         return {"outline": self.outline(), "appendices": self.appendix_outlines(), "kind": self.declaration, "item_in_header": False}
+
+    def committee_name(self) -> str | None:
+        """Return the committee of the meeting on the front sheet, for the decision formulas that name it."""
+        return next((getattr(self, f.key).committee for f in self.declaration.front_sheet.fields if f.type == "meeting" and getattr(self, f.key, None)), None)
 
     def document_date(self) -> datetime.date | None:
         """Return the date of the meeting (or the first date on the front sheet)."""
