@@ -192,6 +192,8 @@ def _spec_problems(spec: FrontSheetField | Part, path: tuple[Any, ...], seen: se
     if spec.key in seen:
         found.append(((*path, "key"), f"expected each key once in a kind, got {spec.key!r} again"))
     shown = SHOWN_FROM_PAPER.get(spec.key)
+    if not shown and spec.key not in RESERVED and (spec.key.startswith("model_") or hasattr(DeclaredPaper, spec.key)):
+        found.append(((*path, "key"), f"{spec.key!r} is a name the engine uses for itself: choose another key"))
     if spec.key in RESERVED and shown != spec.type:
         found.append(((*path, "key"), f"{spec.key!r} is a field of every paper; show it with type {shown!r}" if shown else f"{spec.key!r} is a field of every paper: choose another key"))
     if spec.type in SHOWN_FROM_PAPER.values() and SHOWN_FROM_PAPER.get(spec.key) != spec.type:
@@ -209,10 +211,12 @@ def _spec_problems(spec: FrontSheetField | Part, path: tuple[Any, ...], seen: se
 
 
 def _pattern_names(pattern: str) -> list[str]:
+    """Return the names a title pattern fills in; a format or conversion (which could pad a title without end) counts as a wrong name."""
     try:
-        return [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
+        parsed = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(pattern) if name is not None]
     except ValueError:
         return ["?"]
+    return [name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") for name, spec, conversion in parsed]
 
 
 def _annotation(spec: FrontSheetField | Part) -> Any:

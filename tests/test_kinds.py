@@ -233,3 +233,19 @@ def test_a_formula_naming_an_unknown_placeholder_is_named_in_the_kind_file(proje
     root = project({**FILES, "templates/borsetshire/kinds/executive-report.yaml": kind})
     failed = check(Config(root)).report.failed["content/executive/libraries.yaml"]
     assert [f.split(": ", 2)[1] for f in failed if f.startswith("templates/")] == ["parts[1].formula"]
+
+
+@pytest.mark.parametrize(
+    "change, where, message",
+    [
+        (("{key: summary,", "{key: model_config,"), "parts[0].key", "'model_config' is a name the engine uses for itself: choose another key"),
+        (("{key: summary,", "{key: outline,"), "parts[0].key", "'outline' is a name the engine uses for itself: choose another key"),
+        (("{key: summary,", "{key: council,"), "parts[0].key", "'council' is a field of every paper: choose another key"),
+        (('title: "{title}"', 'title: "{title:>99999999}"'), "title", "expected {title}, {agenda_item} or a front-sheet field's key in braces, got {title:>99999999}"),
+        (('title: "{title}"', 'title: "{title.__class__}"'), "title", "expected {title}, {agenda_item} or a front-sheet field's key in braces, got {title.__class__}"),
+    ],
+)
+def test_a_kind_file_cannot_reach_into_the_engine(project, change, where, message):
+    root = project({**FILES, "templates/borsetshire/kinds/executive-report.yaml": KIND.replace(*change)})
+    failed = check(Config(root)).report.failed["content/executive/libraries.yaml"]
+    assert [f.split(": ", 1)[1] for f in failed if f.startswith("templates/")] == [f"{where}: {message}"]
