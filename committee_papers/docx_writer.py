@@ -56,8 +56,8 @@ ALLOWED_CLASSES: dict[str, frozenset[str]] = {
     "thead": frozenset(), "tbody": frozenset(), "tr": frozenset({"group", "total"}),
     "th": frozenset({"status"}), "td": frozenset({"score", "status"}),
     "dl": frozenset({"timeline"}), "dt": frozenset(), "dd": frozenset(),
-    "aside": frozenset({"facts"}), "blockquote": frozenset(), "footer": frozenset({"running-footer"}),
-    "header": frozenset({"running-header"}),
+    "aside": frozenset({"facts"}), "blockquote": frozenset(), "footer": frozenset({"running-footer", "after-first"}),
+    "header": frozenset({"running-header", "after-first"}),
     "figure": frozenset({"chart"}), "img": frozenset(), "figcaption": frozenset(),
     "strong": frozenset(), "b": frozenset(), "em": frozenset(), "i": frozenset(),
     "sup": frozenset({"note-ref"}), "sub": frozenset(), "br": frozenset(), "a": frozenset(),
@@ -596,19 +596,32 @@ class _Writer:
     def _body_parts(self, body: etree._Element) -> etree._Element:
         """Write header and footer; return <main>."""
         main = None
+        running: list[tuple[etree._Element, str, str]] = []
         for child in _child_elements(body):
             _check_known(child)
             if child.tag == "header" and "running-header" in _classes(child):
-                self._running(child, self.document.sections[0].header, "Running Header")
+                running.append((child, "header", "Running Header"))
             elif child.tag == "footer" and "running-footer" in _classes(child):
-                self._running(child, self.document.sections[0].footer, "Running Footer")
+                running.append((child, "footer", "Running Footer"))
             elif child.tag == "main" and main is None:
                 main = child
             else:
                 raise _unknown(child, "unexpected element")
         if main is None:
             raise RenderError("body: no <main>")
+        self._running_parts(running)
         return main
+
+    def _running_parts(self, running: list[tuple[etree._Element, str, str]]) -> None:
+        """Fill the first section's header and footer; one marked after-first is left off the first page."""
+        section = self.document.sections[0]
+        bare_first = any("after-first" in _classes(element) for element, _, _ in running)
+        if bare_first:
+            section.different_first_page_header_footer = True
+        for element, which, style in running:
+            self._running(element, getattr(section, which), style)
+            if bare_first and "after-first" not in _classes(element):
+                self._running(element, getattr(section, f"first_page_{which}"), style)
 
     def _body_ctx(self) -> Ctx:
         """Return the context for the document body in its first section."""
@@ -1035,8 +1048,8 @@ class _Writer:
             last = self.document.add_paragraph()._p
         sentinel = self.document.element.body.sectPr
         last.set_sectPr(_clone(sentinel))
-        for reference in sentinel.xpath("w:headerReference|w:footerReference"):
-            sentinel.remove(reference)
+        for reference in sentinel.xpath("w:headerReference|w:footerReference|w:titlePg"):
+            sentinel.remove(reference)  # later sections link to this one's header, and only the document's first page is bare
         self.page_break_pending = False
 
     def _keep_last_with_next(self) -> None:

@@ -139,6 +139,8 @@ class Running(Strict):
     """The items in order: a name (council, committee, meeting_date, agenda_item, title, page, page-slash) or a mapping."""
     separator: str = " · "
     """What stands between two items."""
+    first_page: bool = True
+    """Whether the first page has it too (No: a cover or front sheet with a clean top or foot)."""
 
 
 class Kind(Strict):

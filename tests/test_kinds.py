@@ -249,3 +249,18 @@ def test_a_kind_file_cannot_reach_into_the_engine(project, change, where, messag
     root = project({**FILES, "templates/borsetshire/kinds/executive-report.yaml": KIND.replace(*change)})
     failed = check(Config(root)).report.failed["content/executive/libraries.yaml"]
     assert [f.split(": ", 1)[1] for f in failed if f.startswith("templates/")] == [f"{where}: {message}"]
+
+
+def test_a_running_header_left_off_the_first_page_is_off_it_in_pdf_and_docx_and_on_the_others(project):
+    kind = KIND.replace("running_header:\n  items:", "cover_page: true\nrunning_header:\n  first_page: false\n  items:")
+    root = project({**FILES, "templates/borsetshire/kinds/executive-report.yaml": kind})
+    assert build(Config(root)).ok
+    pages = [words(page.extract_text()) for page in PdfReader(root / f"{OUT}.pdf").pages]
+    header = "Borsetshire Borough Council · Agenda Item 12"
+    assert header not in pages[0] and all(header in page for page in pages[1:])
+    assert all("Council Executive · " in page for page in pages)
+    section = docx.Document(str(root / f"{OUT}.docx")).sections[0]
+    assert section.different_first_page_header_footer
+    assert words(" ".join(p.text for p in section.first_page_header.paragraphs)) == ""
+    assert words(" ".join(p.text for p in section.header.paragraphs)) == header
+    assert words(" ".join(p.text for p in section.first_page_footer.paragraphs)).startswith("Council Executive · ")
