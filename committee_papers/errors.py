@@ -26,6 +26,10 @@ class Problem:
 class PaperError(Exception):
     """Base of every error reported to the user as a message, without a traceback."""
 
+    def about(self, name: str) -> str:
+        """Return the message as said of one paper or pack: its name first."""
+        return f"{name}: {self}"
+
 
 class ContentError(PaperError):
     """A source file has problems; each is reported."""
@@ -41,6 +45,18 @@ class ThemeError(PaperError):
 
 class RenderError(PaperError):
     """A paper could not be laid out: an element, an asset or a link is not allowed."""
+
+
+class TemplateProblem(RenderError):
+    """A council's template could not be drawn: the template, its line, and what went wrong."""
+
+    def __init__(self, where: str, what: str) -> None:
+        self.where = where
+        super().__init__(f"{where}: {what}")
+
+    def about(self, name: str) -> str:
+        """Return the message with the template's place first, as an editor jumps to it, then the paper."""
+        return f"{self} (while laying out {name})"
 
 
 class SystemLibraryError(PaperError):

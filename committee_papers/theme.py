@@ -9,19 +9,24 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationError, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from .errors import ContentError, ThemeError, did_you_mean
+from .errors import ContentError, Problem, ThemeError, did_you_mean
 from .loader import load
 from .models.common import Strict
 
 Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$", description="A colour as #RRGGBB.")]
+# A family name goes into the stylesheet: letters, digits, spaces and . ' & + - cover
+# every real typeface's name, and none of them can end a CSS string or the <style> element.
+FontFamily = Annotated[str, Field(pattern=r"^\w[\w .'&+-]{0,63}$", description="A font family's name: Arial.")]
+# What would end the page's <style> element, or start a script or comment, in the HTML.
+_STYLE_BREAKERS = re.compile(r"</style|<!--|<script", re.IGNORECASE)
 
 
 class Fonts(Strict):
     """Typefaces: the first family that is installed is used."""
 
-    body: list[str] = Field(min_length=1)
+    body: list[FontFamily] = Field(min_length=1)
     """Font families for text, in order of preference (Arial, Liberation Sans)."""
-    headings: list[str] | None = None
+    headings: list[FontFamily] | None = None
     """Font families for headings; the body fonts when not given."""
     size: float = Field(default=11, ge=8, le=16)
     """Body text size in points."""
@@ -250,7 +255,7 @@ class Theme(Strict):
     def font_stack(self, role: Literal["body", "headings"]) -> str:
         """Return a CSS font-family list for body text or headings."""
         families = (self.fonts.headings if role == "headings" else None) or self.fonts.body
-        return ", ".join(f'"{f}"' for f in families) + ", sans-serif"
+        return ", ".join(_css_string(f) for f in families) + ", sans-serif"
 
     def contrast_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Return each pair of the theme's colours that text is set in and on whose contrast is under 4.5:1."""
@@ -289,6 +294,38 @@ class Theme(Strict):
         return getattr(self.colours, colour).lstrip("#").upper()
 
 
+def _css_string(text: str) -> str:
+    """Return text as a quoted CSS string that cannot end early, whatever it holds."""
+    return '"' + "".join(c if c.isalnum() or c in " .'&+-_" else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def stylesheet_problems(text: str, name: str) -> list[Problem]:
+    """Return each place where a council's stylesheet would end the page's <style> element or start markup."""
+    found = []
+    for match in _STYLE_BREAKERS.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        message = f"expected CSS, got {match.group()!r}: a stylesheet may not hold markup, which would end the web page's <style>"
+        found.append(Problem(name, line, column, "", message))
+    return found
+
+
+def load_stylesheet(templates: Path, council: str, root: Path) -> str:
+    """Return a council's theme.css, or nothing; raise ContentError where it holds markup or is not UTF-8 text."""
+    path = templates / council / "theme.css"
+    if not path.is_file():
+        return ""
+    name = path.relative_to(root).as_posix()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise ContentError([Problem(name, 1, 1, "", f"expected UTF-8 text, got the byte {err.object[err.start]:#04x}; save the file as UTF-8")]) from None
+    problems = stylesheet_problems(text, name)
+    if problems:
+        raise ContentError(problems)
+    return text
+
+
 def load_theme(templates: Path, council: str, root: Path) -> Theme:
     """Load and validate a council's theme, or raise ContentError/ThemeError."""
     if not re.fullmatch(r"[a-z][a-z0-9-]*", council):
@@ -310,4 +347,5 @@ def load_theme(templates: Path, council: str, root: Path) -> Theme:
     unreadable = theme.contrast_problems()
     if unreadable:
         raise ContentError([source.problem(path, message) for path, message in unreadable])
+    load_stylesheet(templates, council, root)
     return theme.model_copy(update={"slug": council})

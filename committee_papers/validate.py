@@ -201,6 +201,7 @@ _PATTERNS = {
     r"^[a-z][a-z0-9-]*$": "a short name in lower-case letters, digits and hyphens, starting with a letter",
     r"^#[0-9A-Fa-f]{6}$": "a colour written as #RRGGBB",
     r"^[a-z]{2}(-[A-Z]{2})?$": "a language tag such as en-GB",
+    r"^\w[\w .'&+-]{0,63}$": "a font family's name such as Arial (letters, digits, spaces and . ' & + -, at most 64)",
 }
 
 
