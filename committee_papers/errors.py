@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,12 +32,29 @@ class PaperError(Exception):
         return f"{name}: {self}"
 
 
+MAX_MESSAGES = 50
+"""The most problems told of one file: past that, a file is the wrong file, and a clerk needs its first mistakes."""
+
+
 class ContentError(PaperError):
-    """A source file has problems; each is reported."""
+    """A source file has problems; each is reported, up to MAX_MESSAGES a file."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        self.lines = _lines(self.problems)
+        """The problems as printed: at most MAX_MESSAGES a file, then how many more."""
+        super().__init__("\n".join(self.lines))
+
+
+def _lines(problems: list[Problem]) -> list[str]:
+    """Return sorted problems as lines, at most MAX_MESSAGES for each file, then a line saying how many more."""
+    lines = []
+    for file, group in itertools.groupby(problems, key=lambda p: p.file):
+        found = list(group)
+        lines += [str(p) for p in found[:MAX_MESSAGES]]
+        if len(found) > MAX_MESSAGES:
+            lines.append(f"{file}: and {len(found) - MAX_MESSAGES} more problems; mend the ones above first")
+    return lines
 
 
 class ThemeError(PaperError):

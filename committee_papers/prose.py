@@ -20,7 +20,10 @@ SCHEMES = {"http", "https", "mailto", "tel"}
 NOTE_MARKER = re.compile(r"\[\^([A-Za-z0-9_-]+)\]")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S")
 _LINK = re.compile(r"\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))+)|^\s*\[[^\]]+\]:\s*<?([^\s>]+)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>", re.MULTILINE)
-_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?:\s[^>]*)?/?>|<!--")
+# What Markdown passes through as HTML (its own rule: a tag name, anything but
+# spaces, < > and @, then attributes), and comments, declarations and processing
+# instructions. `<svg/onload=...>` is a tag too; an autolink <https://...> is not.
+_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?![A-Za-z0-9+.-]*:)[^<>@\s]*(?:\s[^<>]*)?>|<!--|<[!?]")
 _IMAGE = re.compile(r"!\[[^\]]*\]\(")
 _IMAGE_WHOLE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 
@@ -73,7 +76,7 @@ def link_problems(text: str) -> list[str]:
     found = []
     html = _HTML.search(text)
     if html:
-        tag = f"<{html.group(1)}>" if html.group(1) else "<!--"
+        tag = f"<{html.group(1)}>" if html.group(1) else html.group()
         found.append(f"raw HTML such as {tag} is not allowed in text; write Markdown: **bold**, *italic*, [a link](https://...)")
     if _IMAGE.search(text):
         found.append("images are not allowed in text; use a figure")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from .errors import ContentError, Problem, ThemeError, did_you_mean
-from .loader import load
+from .loader import Source, load
 from .models.common import Strict
 
 Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$", description="A colour as #RRGGBB.")]
@@ -245,6 +248,13 @@ class Theme(Strict):
     """The council's status scales by name (a RAG trajectory scale, a risk scale ...); the first is the default."""
     slug: SkipJsonSchema[str] = ""
     """The theme's folder name, set when it is loaded: never typed."""
+    _warnings: list[str] = PrivateAttr(default_factory=list)
+    """What the clerk should know of the theme on this machine (fonts it lacks), set when it is loaded."""
+
+    @property
+    def warnings(self) -> list[str]:
+        """Return the warnings found when the theme was loaded."""
+        return self._warnings
 
     def scale(self, name: str | None) -> StatusScale | None:
         """Return a status scale by name, or the first when name is None."""
@@ -326,6 +336,40 @@ def load_stylesheet(templates: Path, council: str, root: Path) -> str:
     return text
 
 
+@functools.cache
+def installed_fonts() -> frozenset[str] | None:
+    """Return the names of the font families fontconfig knows, lower-cased, or None where it cannot be asked."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
+    listing = subprocess.run([fc_list, "--format", "%{family}\n"], capture_output=True, text=True, timeout=60, check=False).stdout
+    return frozenset(name.strip().casefold() for line in listing.splitlines() for name in line.split(","))
+
+
+def fallback_font(family: str) -> str:
+    """Return the family fontconfig sets text in when a theme asks for one that is not installed."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return "a default font"
+    found = subprocess.run([fc_match, "--format", "%{family[0]}", family], capture_output=True, text=True, timeout=60, check=False).stdout
+    return found.strip() or "a default font"
+
+
+def font_warnings(theme: Theme, source: Source) -> list[str]:
+    """Return a warning for each list of fonts of which none is installed, naming the font used instead."""
+    installed = installed_fonts()
+    if installed is None:
+        return []
+    warnings = []
+    for role in ("body", "headings"):
+        families = getattr(theme.fonts, role)
+        if families and not any(f.casefold() in installed for f in families):
+            listed = ", ".join(families)
+            problem = source.problem(("fonts", role), f"none of these fonts is installed: {listed}; papers will be set in {fallback_font(families[0])} (install one, or name one that is)")
+            warnings.append(f"warning: {problem}")
+    return warnings
+
+
 def load_theme(templates: Path, council: str, root: Path) -> Theme:
     """Load and validate a council's theme, or raise ContentError/ThemeError."""
     if not re.fullmatch(r"[a-z][a-z0-9-]*", council):
@@ -348,4 +392,6 @@ def load_theme(templates: Path, council: str, root: Path) -> Theme:
     if unreadable:
         raise ContentError([source.problem(path, message) for path, message in unreadable])
     load_stylesheet(templates, council, root)
-    return theme.model_copy(update={"slug": council})
+    theme = theme.model_copy(update={"slug": council})
+    theme._warnings = font_warnings(theme, source)
+    return theme
