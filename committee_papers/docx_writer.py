@@ -275,16 +275,28 @@ def _set_core_properties(document: WordDocument, meta: dict[str, str],
     props = document.core_properties
     for child in list(props._element):
         props._element.remove(child)
-    author = meta.get("author", "")
-    props.title = meta["title"]
+    author = _core_text(meta.get("author", ""))
+    props.title = _core_text(meta["title"])
     props.author = author
-    props.subject = meta.get("description", "")
-    props.keywords = meta.get("keywords", "")
+    props.subject = _core_text(meta.get("description", ""))
+    props.keywords = _core_text(meta.get("keywords", ""))
     props.language = language
     props.last_modified_by = author
     props.created = when
     props.modified = when
     props.revision = 1
+
+
+CORE_PROPERTY_LIMIT = 255
+"""The most characters Word keeps in a core property (title, author, subject, keywords)."""
+
+
+def _core_text(text: str) -> str:
+    """Return text short enough for a core property, cut at a word with an ellipsis; the body keeps it whole."""
+    if len(text) <= CORE_PROPERTY_LIMIT:
+        return text
+    cut = text[: CORE_PROPERTY_LIMIT - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"
 
 
 def _set_language(document: WordDocument, language: str) -> None:
