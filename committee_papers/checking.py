@@ -90,7 +90,7 @@ class Themes:
         self.get(council)
         theme = self._loaded[council]
         if isinstance(theme, ContentError):
-            raise ContentError([*theme.problems, source.problem(("council",), "the council's theme has problems (above)")])
+            raise ContentError([*theme.problems, source.problem(("council",), "the council's theme has problems, told in its own lines")])
         if isinstance(theme, PaperError):
             raise ContentError([source.problem(("council",), str(theme))])
         return theme
