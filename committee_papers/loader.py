@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +91,17 @@ class Source:
             if path in self.values:
                 return self.values[path]
         return Mark(1, 1)
+
+    def problem_at(self, path: Path_, piece: str, message: str) -> Problem:
+        """Return a problem at a piece of a field's text: where the file holds it, from the field's line on, else at the field."""
+        problem = self.problem(path, message)
+        try:
+            text = self.path.read_text(encoding="utf-8") if self.path.is_file() else ""
+        except (OSError, UnicodeDecodeError):
+            return problem
+        start = _offset(text, problem.line, problem.column)
+        found = text.find(piece, start) if start is not None and "\n" not in piece else -1
+        return replace(problem, line=problem.line + text.count("\n", start, found), column=found - text.rfind("\n", 0, found)) if found >= 0 else problem
 
     def problem(self, path: Path_, message: str, *, key: bool = False) -> Problem:
         """Return a problem at a field of this file."""
@@ -265,6 +276,16 @@ def _mapping(node: MappingNode, path: Path_, source: Source, problems: list[Prob
         source.keys[(*path, key)] = key_mark
         out[key] = _value(value_node, (*path, key), source, problems)
     return out
+
+
+def _offset(text: str, line: int, column: int) -> int | None:
+    """Return where in a text a line and column are, or None past its end."""
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    return start + column - 1
 
 
 def _position(text: str, position: int) -> tuple[int, int]:

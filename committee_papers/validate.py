@@ -21,7 +21,7 @@ from .models.blocks import BLOCK_KEYS
 from .models.common import TAG_PREFIX
 from .models.paper import texts
 from .models.status import status_refs, unknown_status
-from .prose import link_problems
+from .prose import text_problems
 from .theme import Theme
 
 
@@ -54,7 +54,7 @@ def validate(
         raise ContentError(problems)
     problems = [source.problem(path, message) for path, message in paper.problems()]
     sources = [(source, paper), *(paper.data_sources() if isinstance(paper, Paper) else [])]
-    problems += [src.problem(path, message) for src, model in sources for path, text in texts(model) for message in link_problems(text)]
+    problems += [src.problem_at(path, piece, message) for src, model in sources for path, text in texts(model) for message, piece in text_problems(text)]
     if problems:
         raise ContentError(problems)
     return paper
