@@ -12,7 +12,9 @@ import pytest
 from committee_papers.build import Config, build
 from committee_papers.cli import main
 
-from ..conftest import ROOT
+from committee_papers.theme import fallback_font, installed_fonts
+
+from ..conftest import MINI_REPORT, ROOT, make_project
 from .built import OTHER, PAPER, build_with, built_project, outputs, replaced
 
 THEME = "templates/leicester-city/theme.yaml"
@@ -130,3 +132,17 @@ def test_a_reference_document_word_could_not_open_is_named(built, content, what,
         f"{PAPER}: {REFERENCE}: expected a Word document (.docx) whose styles the papers use, got {what}; "
         "save it again from Word as .docx, or delete it to use the default styles\n"
     )
+
+
+def test_fonts_none_of_which_is_installed_are_a_warning_naming_the_font_used(tmp_path, capsys):
+    root = make_project(tmp_path, {PAPER: MINI_REPORT})
+    theme = root / THEME
+    text = theme.read_text(encoding="utf-8").replace("body: [Arial, Liberation Sans]", "body: [No Such Face, Nor This One]")
+    theme.write_text(text, encoding="utf-8")
+    assert main(["--root", str(root), "--jobs", "1", "--quiet", "build"]) == 0
+    used = fallback_font("No Such Face")
+    assert capsys.readouterr().err == (
+        f"warning: {THEME}:{place(text, '[No Such Face')}: fonts.body: none of these fonts is installed: "
+        f"No Such Face, Nor This One; papers will be set in {used} (install one, or name one that is)\n"
+    )
+    assert used.casefold() in installed_fonts()
