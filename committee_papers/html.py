@@ -19,7 +19,7 @@ from .models import PaperBase
 from .models.values import answer_text, money_text
 from .notes import label as note_label
 from .notes import number_notes
-from .theme import FACTS_FILL, Theme, load_stylesheet
+from .theme import FACTS_FILL, Theme, load_stylesheet, markup_in_css
 
 def block_kind(block: Any) -> str:
     """Name a content block for the templates: text, paragraph, table ..."""
@@ -82,6 +82,10 @@ class Templates:
     def stylesheet(self) -> str:
         """Return the council's stylesheet: the default one with its theme's values and additions."""
         css = self._draw("paper.css.j2", {"theme": self.theme, "facts_fill": FACTS_FILL})
+        markup = markup_in_css(css)
+        if markup:  # a council's own paper.css.j2 is inlined in the web page, as theme.css is
+            source = self._name(self.env.get_template("paper.css.j2").filename or "paper.css.j2")
+            raise TemplateProblem(source, f"the stylesheet it makes holds {markup[0].group()!r}, which would end the web page's <style>")
         return css + load_stylesheet(self.root, self.theme.slug, self.root.parent)
 
     def pack_index(self, meeting: Any, items: list[Any], links: dict[str, dict[str, str]]) -> str:

@@ -309,10 +309,15 @@ def _css_string(text: str) -> str:
     return '"' + "".join(c if c.isalnum() or c in " .'&+-_" else f"\\{ord(c):x} " for c in text) + '"'
 
 
+def markup_in_css(text: str) -> list[re.Match[str]]:
+    """Return each piece of a stylesheet that would end the web page's <style> element, or start markup in it."""
+    return list(_STYLE_BREAKERS.finditer(text))
+
+
 def stylesheet_problems(text: str, name: str) -> list[Problem]:
     """Return each place where a council's stylesheet would end the page's <style> element or start markup."""
     found = []
-    for match in _STYLE_BREAKERS.finditer(text):
+    for match in markup_in_css(text):
         line = text.count("\n", 0, match.start()) + 1
         column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
         message = f"expected CSS, got {match.group()!r}: a stylesheet may not hold markup, which would end the web page's <style>"

@@ -146,3 +146,13 @@ def test_fonts_none_of_which_is_installed_are_a_warning_naming_the_font_used(tmp
         f"No Such Face, Nor This One; papers will be set in {used} (install one, or name one that is)\n"
     )
     assert used.casefold() in installed_fonts()
+
+
+def test_a_council_stylesheet_template_that_would_end_the_style_element_is_a_message(built, capsys):
+    root, before = built
+    template = '{% include "default/paper.css.j2" %}\nh1::before { content: "{{ theme.name }}</style>"; }\n'
+    err = refused(built, "templates/leicester-city/paper.css.j2", template, capsys)
+    assert err == (
+        "templates/leicester-city/paper.css.j2: the stylesheet it makes holds '</style', "
+        f"which would end the web page's <style> (while laying out {PAPER})\n"
+    )
