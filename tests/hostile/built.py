@@ -48,3 +48,19 @@ def build_with(root: Path, path: str, content: str | bytes, capsys, *options: st
     with replaced(root / path, content):
         status = main(["--root", str(root), "--jobs", "1", "--quiet", "build", *options])
     return status, capsys.readouterr().err
+
+
+def refused(built: tuple[Path, dict[str, bytes]], path: str, content: str | bytes, capsys) -> str:
+    """Build the paper with one file replaced; check it failed with no traceback and kept its outputs; return the message."""
+    root, before = built
+    status, err = build_with(root, path, content, capsys, str(root / PAPER))
+    assert status == 1
+    assert "Traceback" not in err
+    assert outputs(root) == before
+    return err
+
+
+def place(text: str, piece: str) -> str:
+    """Return line:column of where a piece of a file starts, as an editor counts them."""
+    start = text.index(piece)
+    return f"{text.count(chr(10), 0, start) + 1}:{start - text.rfind(chr(10), 0, start)}"

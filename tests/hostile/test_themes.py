@@ -15,7 +15,7 @@ from committee_papers.cli import main
 from committee_papers.theme import fallback_font, installed_fonts
 
 from ..conftest import MINI_REPORT, ROOT, make_project
-from .built import OTHER, PAPER, build_with, built_project, outputs, replaced
+from .built import OTHER, PAPER, built_project, outputs, place, refused, replaced
 
 THEME = "templates/leicester-city/theme.yaml"
 CSS = "templates/leicester-city/theme.css"
@@ -31,27 +31,11 @@ def built(tmp_path_factory):
     return root, outputs(root)
 
 
-def refused(built, path: str, content: str | bytes, capsys) -> str:
-    """Build the Leicester paper with one theme file replaced; check it failed with no traceback and kept its outputs."""
-    root, before = built
-    status, err = build_with(root, path, content, capsys, str(root / PAPER))
-    assert status == 1
-    assert "Traceback" not in err
-    assert outputs(root) == before
-    return err
-
-
 def theme_with(built, old: str, new: str) -> str:
     """Return the Leicester theme with one piece of it replaced."""
     text = (built[0] / THEME).read_text(encoding="utf-8")
     assert old in text
     return text.replace(old, new)
-
-
-def place(text: str, piece: str) -> str:
-    """Return line:column of a piece of a file, as an editor counts them."""
-    start = text.index(piece)
-    return f"{text.count(chr(10), 0, start) + 1}:{start - text.rfind(chr(10), 0, start)}"
 
 
 def test_a_font_name_that_would_end_the_stylesheet_is_refused(built, capsys):
