@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+import re
 
 import docx
 import pytest
 
-from committee_papers.build import Config, build
+from committee_papers.assets import Assets
+from committee_papers.build import Config, Report, build
 from committee_papers.cli import main
+from committee_papers.console import Console
+from committee_papers.errors import RenderError
 
 from ..conftest import MINI_REPORT, make_project
 from .built import PAPER, build_with, built_project, outputs, place, refused
@@ -58,3 +62,22 @@ def test_a_title_longer_than_word_holds_is_cut_in_the_properties_and_whole_in_th
     assert len(kept) <= 255 and kept.endswith("…")
     assert title.startswith(kept.removesuffix("…")) and title[len(kept) - 1] == " "
     assert title in "\n".join(p.text for p in document.paragraphs)
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_file_name_is_shown_on_a_terminal_as_written_not_as_rich_markup():
+    err = Terminal()
+    report = Report(built=["content/[bold]a.yaml"], failed={"content/[red]b.yaml": ["content/[red]b.yaml:1:1: wrong"]})
+    Console(out=Terminal(), err=err).report(report, "built")
+    table = re.sub(r"\x1b\[[0-9;]*m", "", err.getvalue())
+    assert "content/[bold]a.yaml" in table and "content/[red]b.yaml" in table
+
+
+def test_a_template_image_of_broken_base64_is_a_message(tmp_path):
+    assets = Assets([tmp_path])
+    with pytest.raises(RenderError, match="expected a data: URL of base64 text"):
+        assets.read("data:image/png;base64,not*base64!")
