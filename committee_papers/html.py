@@ -99,6 +99,9 @@ class Templates:
             return self.env.get_template(name).render(context)
         except jinja2.TemplateSyntaxError as err:
             raise TemplateProblem(f"{self._name(err.filename or name)}:{err.lineno}", f"template syntax: {err.message}") from None
+        except jinja2.TemplateNotFound as err:
+            where = f"{self._name(str(self.root / self.theme.slug))}/ or {self._name(str(self.root / 'default'))}/"
+            raise self._problem(err, f"no template named {err.name!r} in {where}", always=True) from None
         except jinja2.UndefinedError as err:
             raise self._problem(err, f"undefined: {_plain(err.message or str(err))}", always=True) from None
         except jinja2.TemplateError as err:

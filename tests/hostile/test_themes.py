@@ -140,3 +140,16 @@ def test_a_council_stylesheet_template_that_would_end_the_style_element_is_a_mes
         "templates/leicester-city/paper.css.j2: the stylesheet it makes holds '</style', "
         f"which would end the web page's <style> (while laying out {PAPER})\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "what"),
+    [
+        ('{% include "no-such-block.html.j2" %}', "no template named 'no-such-block.html.j2' in templates/leicester-city/ or templates/default/"),
+        ("{{ paper.title / 0 }}", "TypeError: unsupported operand type(s) for /: 'str' and 'int'"),
+    ],
+)
+def test_a_council_template_that_cannot_be_drawn_is_a_message_at_its_line(built, body, what, capsys):
+    template = '{% extends "default/committee-report.html.j2" %}\n{% block keywords %}\n' + body + "{% endblock %}\n"
+    err = refused(built, TEMPLATE, template, capsys)
+    assert err == f"{TEMPLATE}:3: {what} (while laying out {PAPER})\n"
