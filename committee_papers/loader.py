@@ -44,6 +44,9 @@ _MISLEADING_NAMES = {
     "\u2028": "a line separator",
     "\u2029": "a paragraph separator",
 }
+# Invisible characters make two keys that look the same differ; in text they
+# are harmless (a direction mark, a joiner in a name), so only keys refuse them.
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")
 # Papers are a few hundred kilobytes at most; a bigger file is the wrong file, or an attack.
 MAX_BYTES = 2 * 1024 * 1024
 # Real papers nest a dozen levels; a deeper file would exhaust Python's stack.
@@ -269,6 +272,11 @@ def _mapping(node: MappingNode, path: Path_, source: Source, problems: list[Prob
             continue
         key = key_node.value
         key_mark = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        invisible = _INVISIBLE.search(key)
+        if invisible:
+            message = f"the key holds an invisible character U+{ord(invisible.group()):04X}; retype the key"
+            problems.append(Problem(source.name, key_mark.line, key_mark.column + invisible.start(), dotted((*path, key)), message))
+            continue
         if key in out:
             first = source.keys[(*path, key)]
             problems.append(Problem(source.name, key_mark.line, key_mark.column, dotted((*path, key)), f"duplicate key (first written on line {first.line})"))

@@ -100,3 +100,10 @@ def test_a_mapping_of_too_many_keys_is_refused_at_the_key_past_the_bound(built, 
     source = MINI_REPORT.replace("notes:\n  a:", "notes:\n" + "".join(f"  n{i}: x\n" for i in range(MAX_KEYS + 5)) + "  a:", 1)
     err = refused(built, PAPER, source, capsys)
     assert err == f"{PAPER}:{line_of(source, f'n{MAX_KEYS}:')}:3: too big for a paper: a mapping of more than {MAX_KEYS:,} keys\n"
+
+
+@pytest.mark.parametrize("character", ["\u200b", "\u200e", "\ufeff"])
+def test_an_invisible_character_in_a_key_is_refused_where_it_is(built, character, capsys):
+    source = MINI_REPORT.replace("title: A small report", f"title{character}: A small report")
+    err = refused(built, PAPER, source, capsys)
+    assert err == f"{PAPER}:{place(source, character)}: [{'title' + character!r}]: the key holds an invisible character U+{ord(character):04X}; retype the key\n"
