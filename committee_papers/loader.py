@@ -83,6 +83,8 @@ class Source:
     """A hash of the text as loaded, so later stages can tell a changed source without reading it again."""
     values: dict[Path_, Mark] = field(default_factory=dict)
     keys: dict[Path_, Mark] = field(default_factory=dict)
+    text: tuple[str, list[int]] | None = field(default=None, repr=False)
+    """The file's text and its lines' starts, kept only once a problem inside a field had to be placed."""
 
     def mark(self, path: Path_, *, key: bool = False) -> Mark:
         """Return where a field was written, or its nearest written parent."""
@@ -95,16 +97,26 @@ class Source:
                 return self.values[path]
         return Mark(1, 1)
 
-    def problem_at(self, path: Path_, piece: str, message: str) -> Problem:
-        """Return a problem at a piece of a field's text: where the file holds it, from the field's line on, else at the field."""
+    def problem_at(self, path: Path_, piece: str, value: str, message: str) -> Problem:
+        """Return a problem at a piece of a field's text: where the file holds it within the field, else at the field."""
         problem = self.problem(path, message)
-        try:
-            text = self.path.read_text(encoding="utf-8") if self.path.is_file() else ""
-        except (OSError, UnicodeDecodeError):
+        text, starts = self._text()
+        if problem.line > len(starts) or "\n" in piece:
             return problem
-        start = _offset(text, problem.line, problem.column)
-        found = text.find(piece, start) if start is not None and "\n" not in piece else -1
+        start = starts[problem.line - 1] + problem.column - 1
+        # The field as written is its value with indentation, quotes and escapes: at most about twice as long.
+        found = text.find(piece, start, start + 2 * len(value) + 200)
         return replace(problem, line=problem.line + text.count("\n", start, found), column=found - text.rfind("\n", 0, found)) if found >= 0 else problem
+
+    def _text(self) -> tuple[str, list[int]]:
+        """Return the file's text and where each of its lines starts, read once; nothing when it cannot be read."""
+        if self.text is None:
+            try:
+                text = self.path.read_text(encoding="utf-8") if self.path.is_file() else ""
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            self.text = (text, [0, *(m.end() for m in re.finditer("\n", text))])
+        return self.text
 
     def problem(self, path: Path_, message: str, *, key: bool = False) -> Problem:
         """Return a problem at a field of this file."""
@@ -284,16 +296,6 @@ def _mapping(node: MappingNode, path: Path_, source: Source, problems: list[Prob
         source.keys[(*path, key)] = key_mark
         out[key] = _value(value_node, (*path, key), source, problems)
     return out
-
-
-def _offset(text: str, line: int, column: int) -> int | None:
-    """Return where in a text a line and column are, or None past its end."""
-    start = 0
-    for _ in range(line - 1):
-        start = text.find("\n", start) + 1
-        if start == 0:
-            return None
-    return start + column - 1
 
 
 def _position(text: str, position: int) -> tuple[int, int]:

@@ -54,7 +54,7 @@ def validate(
         raise ContentError(problems)
     problems = [source.problem(path, message) for path, message in paper.problems()]
     sources = [(source, paper), *(paper.data_sources() if isinstance(paper, Paper) else [])]
-    problems += [src.problem_at(path, piece, message) for src, model in sources for path, text in texts(model) for message, piece in text_problems(text)]
+    problems += [src.problem_at(path, piece, text, message) for src, model in sources for path, text in texts(model) for message, piece in text_problems(text)]
     if problems:
         raise ContentError(problems)
     return paper
