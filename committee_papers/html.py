@@ -14,7 +14,7 @@ from lxml import html as lxml_html
 
 from . import prose
 from .dates import created, day_month_year, long_date
-from .errors import TemplateProblem
+from .errors import PaperError, TemplateProblem, relative
 from .models import PaperBase
 from .models.values import answer_text, money_text
 from .notes import label as note_label
@@ -106,6 +106,8 @@ class Templates:
             raise self._problem(err, f"undefined: {_plain(err.message or str(err))}", always=True) from None
         except jinja2.TemplateError as err:
             raise self._problem(err, err.message or str(err), always=True) from None
+        except PaperError:
+            raise  # already a message (an asset or a figure refused)
         except Exception as err:
             raise self._problem(err, f"{type(err).__name__}: {err}", always=False) from err
 
@@ -124,11 +126,7 @@ class Templates:
 
     def _name(self, filename: str) -> str:
         """Return a template's path from the project root, as a person types it."""
-        path = Path(filename).resolve()
-        try:
-            return path.relative_to(self.root.parent.resolve()).as_posix()
-        except ValueError:
-            return filename
+        return relative(Path(filename), self.root.parent)
 
     def render(self, paper: PaperBase, **extra: Any) -> str:
         """Return the dialect HTML of a paper (or agenda), notes numbered."""
