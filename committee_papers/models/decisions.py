@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import math
 import string
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
@@ -86,36 +86,40 @@ class Decisions(Strict):
         return []
 
 
-class RecommendationsBlock(Strict):
+class FormulaBlock(Strict):
+    """What recommendations and resolutions share: a paragraph number per item, a formula from the theme."""
+
+    key: ClassVar[str]
+    """The block's key, which is also the theme's formula for it (formulas.recommendations ...)."""
+
+    def decisions(self) -> Decisions:
+        """Return the block's formula and items."""
+        return getattr(self, self.key)
+
+    def paragraphs(self) -> int:
+        """Return how many numbered paragraphs the block takes."""
+        return self.decisions().paragraphs()
+
+    def theme_problems(self, theme: Any, committee: str | None) -> list[Located]:
+        """Return a formula that cannot be filled in."""
+        found = self.decisions().formula_problems(getattr(theme.formulas, self.key), committee)
+        return [((self.key, *path), message) for path, message in found]
+
+
+class RecommendationsBlock(FormulaBlock):
     """Recommendations, written `- recommendations:`; the formula is the theme's `formulas.recommendations`."""
 
+    key: ClassVar[str] = "recommendations"
     recommendations: Decisions
     """The formula and the recommendations, each optionally paired with its reason."""
 
-    def paragraphs(self) -> int:
-        """Return how many numbered paragraphs the block takes."""
-        return self.recommendations.paragraphs()
 
-    def theme_problems(self, theme: Any, committee: str | None) -> list[Located]:
-        """Return a formula that cannot be filled in."""
-        found = self.recommendations.formula_problems(theme.formulas.recommendations, committee)
-        return [(("recommendations", *path), message) for path, message in found]
-
-
-class ResolutionsBlock(Strict):
+class ResolutionsBlock(FormulaBlock):
     """Resolutions, written `- resolutions:`; the formula is the theme's `formulas.resolutions`."""
 
+    key: ClassVar[str] = "resolutions"
     resolutions: Decisions
     """The formula and the resolutions, each optionally paired with its reason."""
-
-    def paragraphs(self) -> int:
-        """Return how many numbered paragraphs the block takes."""
-        return self.resolutions.paragraphs()
-
-    def theme_problems(self, theme: Any, committee: str | None) -> list[Located]:
-        """Return a formula that cannot be filled in."""
-        found = self.resolutions.formula_problems(theme.formulas.resolutions, committee)
-        return [(("resolutions", *path), message) for path, message in found]
 
 
 class Implication(Strict):
