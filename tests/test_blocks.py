@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import io
 import re
 import textwrap
 from pathlib import Path
@@ -14,6 +16,8 @@ from pypdf import PdfReader
 from committee_papers import block_docs
 from committee_papers.build import Config, build
 from committee_papers.checking import check
+from committee_papers.docx_writer import write_docx
+from committee_papers.errors import RenderError, ThemeError
 from committee_papers.models.blocks import BLOCK_KEYS
 
 from .conftest import MINI_REPORT, ROOT, make_project
@@ -48,6 +52,9 @@ TABLE_OVERRIDE = """\
 </table>
 """
 
+# The council's running header alone: "Agenda Item 12", then what the kind puts there.
+HEADER_OVERRIDE = """Agenda Item {{ paper.agenda_item }} · {{ running_header }}"""
+
 PAPER = textwrap.dedent(
     """\
     kind: committee-report
@@ -57,6 +64,7 @@ PAPER = textwrap.dedent(
       date: 2024-04-11
     wards_affected: All divisions
     title: Library opening hours
+    agenda_item: "12"
     report_of:
       post: Executive Director
     sections:
@@ -135,6 +143,7 @@ def built(tmp_path_factory) -> Path:
     root = make_project(tmp_path_factory.mktemp("blocks"), {
         "templates/testshire/theme.yaml": THEME,
         "templates/testshire/blocks/table.html.j2": TABLE_OVERRIDE,
+        "templates/testshire/frame/running-header.html.j2": HEADER_OVERRIDE,
         "content/reports/hours.yaml": PAPER,
         "content/cabinet/mini.yaml": MINI_REPORT,
     })
@@ -289,3 +298,39 @@ def test_a_changed_docstring_makes_the_block_reference_stale(tmp_path: Path) -> 
     assert block_docs.stale(tmp_path)
     block_docs.write(tmp_path)
     assert not block_docs.stale(tmp_path) and (tmp_path / block_docs.DOC).read_text(encoding="utf-8") == text
+
+
+def write_classed(classes: dict[str, str]) -> docx.document.Document:
+    html = ('<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>T</title></head><body><main>'
+            '<p class="key-point">Savings of <span class="figure">£1.2m</span>.</p></main></body></html>')
+    reference = (ROOT / "templates" / "default" / "reference.docx").read_bytes()
+    data = write_docx(html, reference, created=datetime.datetime(2024, 4, 11), language="en-GB",
+                      resolve_image=lambda src: b"", classes=classes)
+    return docx.Document(io.BytesIO(data))
+
+
+def test_a_class_the_theme_declares_takes_its_word_style() -> None:
+    document = write_classed({"p.key-point": "Intense Quote", "span.figure": "Strong"})
+    paragraph = next(p for p in document.paragraphs if p.text == "Savings of £1.2m.")
+    assert paragraph.style.name == "Intense Quote"
+    assert [(run.text, run.style.name) for run in paragraph.runs if run.text == "£1.2m"] == [("£1.2m", "Strong")]
+
+
+def test_a_class_no_theme_declares_is_still_refused() -> None:
+    with pytest.raises(RenderError, match="unknown class 'key-point'"):
+        write_classed({"span.figure": "Strong"})
+
+
+def test_a_class_whose_word_style_the_reference_lacks_is_a_theme_error() -> None:
+    with pytest.raises(ThemeError, match="theme class 'key-point': expected a paragraph style named 'Key Point' in the reference.docx, got none"):
+        write_classed({"p.key-point": "Key Point", "span.figure": "Strong"})
+
+
+def test_a_council_frame_template_changes_its_running_header_only(built: Path) -> None:
+    expected = "Agenda Item 12 · Testshire County Council · Council Executive · Thursday, 11th April 2024"
+    pages = PdfReader(built / "testshire" / "reports" / "hours.pdf").pages
+    assert all(expected in " ".join(page.extract_text().split()) for page in pages)
+    header = docx.Document(built / "testshire" / "reports" / "hours.docx").sections[0].header
+    assert [p.text for p in header.paragraphs if p.text] == [expected]
+    other = docx.Document(built / "leicester-city" / "cabinet" / "mini.docx").sections[0].header
+    assert not any("Agenda Item" in p.text for p in other.paragraphs)
