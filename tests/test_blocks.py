@@ -110,7 +110,8 @@ PAPER = textwrap.dedent(
                 - {meeting: Council Executive, date: 2024-04-11}
           - contact: {name: C. Officer, post: Libraries Manager, phone: "01234 567890"}
     recommendations:
-      - Approve the report.
+      - text: Approve the report.
+        reason: It sets the hours out in full.
     implications:
       financial:
         text: None.
@@ -190,6 +191,7 @@ def test_a_reason_is_printed_under_its_recommendation(hours) -> None:
     assert paragraphs[at + 1] == "Reason: To match the hours people use."
     assert paragraphs[at + 2] == "2.2\tNote the consultation response."
     assert "2.1 Approve the new opening hours. Reason: To match the hours people use. 2.2 Note" in pdf
+    assert "3.1 Approve the report. Reason: It sets the hours out in full." in pdf  # the report's own recommendations too
 
 
 def test_implications_follow_the_councils_headings_and_numbers(hours) -> None:
@@ -334,3 +336,13 @@ def test_a_council_frame_template_changes_its_running_header_only(built: Path) -
     assert [p.text for p in header.paragraphs if p.text] == [expected]
     other = docx.Document(built / "leicester-city" / "cabinet" / "mini.docx").sections[0].header
     assert not any("Agenda Item" in p.text for p in other.paragraphs)
+
+
+@pytest.mark.parametrize("formula", ["The {committee.__class__} is", "The {committee:{x}} is", "The {0} is", "The {} is", "The { is"])
+def test_a_formula_can_name_the_committee_and_nothing_else(project, formula: str) -> None:
+    lines = PAPER.splitlines()
+    at = next(i for i, text in enumerate(lines) if text.strip() == "- recommendations:")
+    lines.insert(at + 1, " " * (lines[at].index("-") + 4) + f"formula: {formula!r}")
+    found = problems(project, "\n".join(lines) + "\n")
+    line = at + 2
+    assert [p for p in found if re.match(rf"content/reports/hours.yaml:{line}:\d+: .*formula: .*expected", p)], found

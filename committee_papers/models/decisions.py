@@ -21,12 +21,14 @@ PLACEHOLDERS = ("committee",)
 def formula_problem(formula: str) -> str | None:
     """Return what is wrong with a formula's placeholders, or None when it is sound."""
     try:
-        named = [name for _, name, _, _ in string.Formatter().parse(formula) if name is not None]
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(formula) if name is not None]
     except ValueError as err:
         return f"expected text with placeholders such as {{committee}}, got {formula!r} ({err}; write {{{{ for a brace)"
-    unknown = [name for name in named if name not in PLACEHOLDERS]
-    if unknown:
-        return f"expected only {{committee}} in braces, got {{{unknown[0]}}}{did_you_mean(unknown[0], PLACEHOLDERS)}"
+    for name, spec, conversion in fields:
+        if name not in PLACEHOLDERS:
+            return f"expected only {{committee}} in braces, got {{{name}}}{did_you_mean(name, PLACEHOLDERS)}"
+        if spec or conversion:  # a format spec may hold fields of its own; nothing but the name is needed
+            return f"expected {{{name}}} alone in its braces, got {formula!r}"
     return None
 
 
