@@ -50,9 +50,9 @@ ALLOWED_CLASSES: dict[str, frozenset[str]] = {
     "section": frozenset({"landscape", "new-page", "keep-with-previous", "appendix", "decision-status"}),
     "h1": frozenset(), "h2": frozenset(), "h3": frozenset(), "h4": frozenset(),
     "p": frozenset({"label", "council", "report-of", "signature", "caption"}),
-    "div": frozenset({"para", "body", "banner", "cover", "page-break"}),
+    "div": frozenset({"para", "body", "banner", "cover", "page-break", "signatories", "signatory"}),
     "ul": frozenset(), "ol": frozenset({"endnotes"}), "li": frozenset(),
-    "table": frozenset({"keep", "narrow", "chart-data", "signatories"}), "caption": frozenset(), "colgroup": frozenset(), "col": frozenset(),
+    "table": frozenset({"keep", "narrow", "chart-data"}), "caption": frozenset(), "colgroup": frozenset(), "col": frozenset(),
     "thead": frozenset(), "tbody": frozenset(), "tr": frozenset({"group", "total"}),
     "th": frozenset({"status"}), "td": frozenset({"score", "status"}),
     "dl": frozenset({"timeline"}), "dt": frozenset(), "dd": frozenset(),
@@ -693,12 +693,27 @@ class _Writer:
             self._write_blocks(element, replace(ctx, style="Banner", direct_indent=False))
         elif "cover" in classes:
             self._write_blocks(element, ctx)
+        elif "signatories" in classes:
+            self._signatories(element, ctx)
         elif "page-break" in classes:
             if _has_content(list(_child_nodes(element))):
                 raise _unknown(element, "content inside")
             self.page_break_pending = True
         else:
             raise _unknown(element, "element not allowed here:")
+
+    def _signatories(self, element: etree._Element, ctx: Ctx) -> None:
+        """Write div.signatories as a table of one row, a cell per div.signatory, in equal widths and without rules."""
+        people = _child_elements(element)
+        if not people or any(p.tag != "div" or _classes(p) != ["signatory"] for p in people):
+            raise RenderError(f"{_where(element)}: expected <div.signatory> children only")
+        table = etree.Element("table", {"class": "signatories"})
+        columns = etree.SubElement(table, "colgroup")
+        row = etree.SubElement(etree.SubElement(table, "tbody"), "tr")
+        for person in people:
+            etree.SubElement(columns, "col", {"style": f"width: {100 / len(people):g}%"})
+            etree.SubElement(row, "td").extend(copy.deepcopy(_child_elements(person)))
+        self._table(table, ctx)
 
     def _numbered_paragraph(self, element: etree._Element, ctx: Ctx) -> None:
         """Write div.para: number, tab, first paragraph; later blocks indented under it."""

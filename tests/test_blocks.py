@@ -19,6 +19,7 @@ from committee_papers.checking import check
 from committee_papers.docx_writer import write_docx
 from committee_papers.errors import RenderError, ThemeError
 from committee_papers.models.blocks import BLOCK_KEYS
+from committee_papers.models.decisions import Signatories
 
 from .conftest import MINI_REPORT, ROOT, make_project
 
@@ -346,3 +347,12 @@ def test_a_formula_can_name_the_committee_and_nothing_else(project, formula: str
     found = problems(project, "\n".join(lines) + "\n")
     line = at + 2
     assert [p for p in found if re.match(rf"content/reports/hours.yaml:{line}:\d+: .*formula: .*expected", p)], found
+
+
+@pytest.mark.parametrize(("people", "rows"), [(2, [2]), (3, [3]), (4, [2, 2]), (5, [3, 2]), (7, [3, 3, 1])])
+def test_signatories_stand_in_rows_of_at_most_three_as_even_as_can_be(people: int, rows: list[int]) -> None:
+    block = Signatories(people=[{"name": f"Person {n}", "post": "Member"} for n in range(people)])
+    laid_out = block.rows()
+    assert [sum(p is not None for p in row) for row in laid_out] == rows
+    assert len({len(row) for row in laid_out}) == 1  # the last row padded, so every column keeps its width
+    assert [p.name for row in laid_out for p in row if p] == [p.name for p in block.people]
