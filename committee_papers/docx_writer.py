@@ -370,11 +370,13 @@ def _theme_style(element: etree._Element) -> str | None:
 def _check_theme_styles(document: WordDocument) -> None:
     """Raise ThemeError unless the reference has every style the theme's classes name, of the right type."""
     for key, name in THEME_CLASSES.get().items():
-        tag = key.split(".")[0]
+        tag, cls = key.split(".", 1)
+        if cls in ALLOWED_CLASSES[tag]:  # the dialect's own meaning would be lost
+            raise ThemeError(f"theme class {cls!r}: expected a name the dialect does not use, got {tag}.{cls}, which it does")
         found = next((s for s in document.styles if s.name == name), None)
         if found is None or found.type != STYLE_TYPES[tag]:
             kind = {"p": "paragraph", "span": "character", "table": "table"}[tag]
-            raise ThemeError(f"theme class {key.split('.', 1)[1]!r}: expected a {kind} style named {name!r} in the reference.docx, "
+            raise ThemeError(f"theme class {cls!r}: expected a {kind} style named {name!r} in the reference.docx, "
                              f"got {'a style of another type' if found is not None else 'none'}")
 
 

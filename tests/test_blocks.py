@@ -356,3 +356,8 @@ def test_signatories_stand_in_rows_of_at_most_three_as_even_as_can_be(people: in
     assert [sum(p is not None for p in row) for row in laid_out] == rows
     assert len({len(row) for row in laid_out}) == 1  # the last row padded, so every column keeps its width
     assert [p.name for row in laid_out for p in row if p] == [p.name for p in block.people]
+
+
+def test_a_theme_class_may_not_take_a_name_the_dialect_uses() -> None:
+    with pytest.raises(ThemeError, match="theme class 'caption': expected a name the dialect does not use, got p.caption"):
+        write_classed({"p.key-point": "Intense Quote", "span.figure": "Strong", "p.caption": "Intense Quote"})
