@@ -50,9 +50,9 @@ ALLOWED_CLASSES: dict[str, frozenset[str]] = {
     "section": frozenset({"landscape", "new-page", "keep-with-previous", "appendix", "decision-status"}),
     "h1": frozenset(), "h2": frozenset(), "h3": frozenset(), "h4": frozenset(),
     "p": frozenset({"label", "council", "report-of", "signature", "caption"}),
-    "div": frozenset({"para", "body", "banner", "cover", "page-break"}),
+    "div": frozenset({"para", "body", "banner", "cover", "page-break", "signatories", "signatory"}),
     "ul": frozenset(), "ol": frozenset({"endnotes", "paren"}), "li": frozenset(),
-    "table": frozenset({"keep", "narrow", "chart-data", "signatories"}), "caption": frozenset(), "colgroup": frozenset(), "col": frozenset(),
+    "table": frozenset({"keep", "narrow", "chart-data"}), "caption": frozenset(), "colgroup": frozenset(), "col": frozenset(),
     "thead": frozenset(), "tbody": frozenset(), "tr": frozenset({"group", "total"}),
     "th": frozenset({"status"}), "td": frozenset({"score", "status"}),
     "dl": frozenset({"timeline"}), "dt": frozenset(), "dd": frozenset(),
@@ -294,16 +294,28 @@ def _set_core_properties(document: WordDocument, meta: dict[str, str],
     props = document.core_properties
     for child in list(props._element):
         props._element.remove(child)
-    author = meta.get("author", "")
-    props.title = meta["title"]
+    author = _core_text(meta.get("author", ""))
+    props.title = _core_text(meta["title"])
     props.author = author
-    props.subject = meta.get("description", "")
-    props.keywords = meta.get("keywords", "")
+    props.subject = _core_text(meta.get("description", ""))
+    props.keywords = _core_text(meta.get("keywords", ""))
     props.language = language
     props.last_modified_by = author
     props.created = when
     props.modified = when
     props.revision = 1
+
+
+CORE_PROPERTY_LIMIT = 255
+"""The most characters Word keeps in a core property (title, author, subject, keywords)."""
+
+
+def _core_text(text: str) -> str:
+    """Return text short enough for a core property, cut at a word with an ellipsis; the body keeps it whole."""
+    if len(text) <= CORE_PROPERTY_LIMIT:
+        return text
+    cut = text[: CORE_PROPERTY_LIMIT - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"
 
 
 def _set_language(document: WordDocument, language: str) -> None:
@@ -370,11 +382,13 @@ def _theme_style(element: etree._Element) -> str | None:
 def _check_theme_styles(document: WordDocument) -> None:
     """Raise ThemeError unless the reference has every style the theme's classes name, of the right type."""
     for key, name in THEME_CLASSES.get().items():
-        tag = key.split(".")[0]
+        tag, cls = key.split(".", 1)
+        if cls in ALLOWED_CLASSES[tag]:  # the dialect's own meaning would be lost
+            raise ThemeError(f"theme class {cls!r}: expected a name the dialect does not use, got {tag}.{cls}, which it does")
         found = next((s for s in document.styles if s.name == name), None)
         if found is None or found.type != STYLE_TYPES[tag]:
             kind = {"p": "paragraph", "span": "character", "table": "table"}[tag]
-            raise ThemeError(f"theme class {key.split('.', 1)[1]!r}: expected a {kind} style named {name!r} in the reference.docx, "
+            raise ThemeError(f"theme class {cls!r}: expected a {kind} style named {name!r} in the reference.docx, "
                              f"got {'a style of another type' if found is not None else 'none'}")
 
 
@@ -706,12 +720,27 @@ class _Writer:
             self._write_blocks(element, replace(ctx, style="Banner", direct_indent=False))
         elif "cover" in classes:
             self._write_blocks(element, ctx)
+        elif "signatories" in classes:
+            self._signatories(element, ctx)
         elif "page-break" in classes:
             if _has_content(list(_child_nodes(element))):
                 raise _unknown(element, "content inside")
             self.page_break_pending = True
         else:
             raise _unknown(element, "element not allowed here:")
+
+    def _signatories(self, element: etree._Element, ctx: Ctx) -> None:
+        """Write div.signatories as a table of one row, a cell per div.signatory, in equal widths and without rules."""
+        people = _child_elements(element)
+        if not people or any(p.tag != "div" or _classes(p) != ["signatory"] for p in people):
+            raise RenderError(f"{_where(element)}: expected <div.signatory> children only")
+        table = etree.Element("table", {"class": "signatories"})
+        columns = etree.SubElement(table, "colgroup")
+        row = etree.SubElement(etree.SubElement(table, "tbody"), "tr")
+        for person in people:
+            etree.SubElement(columns, "col", {"style": f"width: {100 / len(people):g}%"})
+            etree.SubElement(row, "td").extend(copy.deepcopy(_child_elements(person)))
+        self._table(table, ctx)
 
     def _numbered_paragraph(self, element: etree._Element, ctx: Ctx) -> None:
         """Write div.para: number, tab, first paragraph; later blocks indented under it."""

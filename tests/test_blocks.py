@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import io
 import re
 import textwrap
 from pathlib import Path
@@ -14,7 +16,10 @@ from pypdf import PdfReader
 from committee_papers import block_docs
 from committee_papers.build import Config, build
 from committee_papers.checking import check
+from committee_papers.docx_writer import write_docx
+from committee_papers.errors import RenderError, ThemeError
 from committee_papers.models.blocks import BLOCK_KEYS
+from committee_papers.models.decisions import Signatories
 
 from .conftest import MINI_REPORT, ROOT, make_project
 
@@ -48,6 +53,9 @@ TABLE_OVERRIDE = """\
 </table>
 """
 
+# The council's running header alone: "Agenda Item 12", then what the kind puts there.
+HEADER_OVERRIDE = """Agenda Item {{ paper.agenda_item }} · {{ running_header }}"""
+
 PAPER = textwrap.dedent(
     """\
     kind: committee-report
@@ -57,6 +65,7 @@ PAPER = textwrap.dedent(
       date: 2024-04-11
     wards_affected: All divisions
     title: Library opening hours
+    agenda_item: "12"
     report_of:
       post: Executive Director
     sections:
@@ -102,7 +111,8 @@ PAPER = textwrap.dedent(
                 - {meeting: Council Executive, date: 2024-04-11}
           - contact: {name: C. Officer, post: Libraries Manager, phone: "01234 567890"}
     recommendations:
-      - Approve the report.
+      - text: Approve the report.
+        reason: It sets the hours out in full.
     implications:
       financial:
         text: None.
@@ -135,6 +145,7 @@ def built(tmp_path_factory) -> Path:
     root = make_project(tmp_path_factory.mktemp("blocks"), {
         "templates/testshire/theme.yaml": THEME,
         "templates/testshire/blocks/table.html.j2": TABLE_OVERRIDE,
+        "templates/testshire/frame/running-header.html.j2": HEADER_OVERRIDE,
         "content/reports/hours.yaml": PAPER,
         "content/cabinet/mini.yaml": MINI_REPORT,
     })
@@ -181,6 +192,7 @@ def test_a_reason_is_printed_under_its_recommendation(hours) -> None:
     assert paragraphs[at + 1] == "Reason: To match the hours people use."
     assert paragraphs[at + 2] == "2.2\tNote the consultation response."
     assert "2.1 Approve the new opening hours. Reason: To match the hours people use. 2.2 Note" in pdf
+    assert "3.1 Approve the report. Reason: It sets the hours out in full." in pdf  # the report's own recommendations too
 
 
 def test_implications_follow_the_councils_headings_and_numbers(hours) -> None:
@@ -289,3 +301,63 @@ def test_a_changed_docstring_makes_the_block_reference_stale(tmp_path: Path) -> 
     assert block_docs.stale(tmp_path)
     block_docs.write(tmp_path)
     assert not block_docs.stale(tmp_path) and (tmp_path / block_docs.DOC).read_text(encoding="utf-8") == text
+
+
+def write_classed(classes: dict[str, str]) -> docx.document.Document:
+    html = ('<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>T</title></head><body><main>'
+            '<p class="key-point">Savings of <span class="figure">£1.2m</span>.</p></main></body></html>')
+    reference = (ROOT / "templates" / "default" / "reference.docx").read_bytes()
+    data = write_docx(html, reference, created=datetime.datetime(2024, 4, 11), language="en-GB",
+                      resolve_image=lambda src: b"", classes=classes)
+    return docx.Document(io.BytesIO(data))
+
+
+def test_a_class_the_theme_declares_takes_its_word_style() -> None:
+    document = write_classed({"p.key-point": "Intense Quote", "span.figure": "Strong"})
+    paragraph = next(p for p in document.paragraphs if p.text == "Savings of £1.2m.")
+    assert paragraph.style.name == "Intense Quote"
+    assert [(run.text, run.style.name) for run in paragraph.runs if run.text == "£1.2m"] == [("£1.2m", "Strong")]
+
+
+def test_a_class_no_theme_declares_is_still_refused() -> None:
+    with pytest.raises(RenderError, match="unknown class 'key-point'"):
+        write_classed({"span.figure": "Strong"})
+
+
+def test_a_class_whose_word_style_the_reference_lacks_is_a_theme_error() -> None:
+    with pytest.raises(ThemeError, match="theme class 'key-point': expected a paragraph style named 'Key Point' in the reference.docx, got none"):
+        write_classed({"p.key-point": "Key Point", "span.figure": "Strong"})
+
+
+def test_a_council_frame_template_changes_its_running_header_only(built: Path) -> None:
+    expected = "Agenda Item 12 · Testshire County Council · Council Executive · Thursday, 11th April 2024"
+    pages = PdfReader(built / "testshire" / "reports" / "hours.pdf").pages
+    assert all(expected in " ".join(page.extract_text().split()) for page in pages)
+    header = docx.Document(built / "testshire" / "reports" / "hours.docx").sections[0].header
+    assert [p.text for p in header.paragraphs if p.text] == [expected]
+    other = docx.Document(built / "leicester-city" / "cabinet" / "mini.docx").sections[0].header
+    assert not any("Agenda Item" in p.text for p in other.paragraphs)
+
+
+@pytest.mark.parametrize("formula", ["The {committee.__class__} is", "The {committee:{x}} is", "The {0} is", "The {} is", "The { is"])
+def test_a_formula_can_name_the_committee_and_nothing_else(project, formula: str) -> None:
+    lines = PAPER.splitlines()
+    at = next(i for i, text in enumerate(lines) if text.strip() == "- recommendations:")
+    lines.insert(at + 1, " " * (lines[at].index("-") + 4) + f"formula: {formula!r}")
+    found = problems(project, "\n".join(lines) + "\n")
+    line = at + 2
+    assert [p for p in found if re.match(rf"content/reports/hours.yaml:{line}:\d+: .*formula: .*expected", p)], found
+
+
+@pytest.mark.parametrize(("people", "rows"), [(2, [2]), (3, [3]), (4, [2, 2]), (5, [3, 2]), (7, [3, 3, 1])])
+def test_signatories_stand_in_rows_of_at_most_three_as_even_as_can_be(people: int, rows: list[int]) -> None:
+    block = Signatories(people=[{"name": f"Person {n}", "post": "Member"} for n in range(people)])
+    laid_out = block.rows()
+    assert [sum(p is not None for p in row) for row in laid_out] == rows
+    assert len({len(row) for row in laid_out}) == 1  # the last row padded, so every column keeps its width
+    assert [p.name for row in laid_out for p in row if p] == [p.name for p in block.people]
+
+
+def test_a_theme_class_may_not_take_a_name_the_dialect_uses() -> None:
+    with pytest.raises(ThemeError, match="theme class 'caption': expected a name the dialect does not use, got p.caption"):
+        write_classed({"p.key-point": "Intense Quote", "span.figure": "Strong", "p.caption": "Intense Quote"})

@@ -9,9 +9,9 @@ from typing import Any, Literal
 from pydantic import Field
 
 from ..errors import did_you_mean
-from .blocks import Block, numbered_paragraphs
+from .blocks import Block, as_block, numbered_paragraphs
 from .common import Contact, Officer, Paragraph, Prose, Strict
-from .decisions import DECISION_BLOCKS, DecisionStatus, Decisions, ForwardTimetable, Implication, StatusLine, TimetableEntry
+from .decisions import Decision, DecisionStatus, Decisions, ForwardTimetable, Implication, StatusLine, TimetableEntry
 from .paper import Located, PaperBase, blocks_of
 from .scoring import ScoreTable, ScoringRules
 
@@ -132,8 +132,8 @@ class CommitteeReport(PaperBase):
     """The officer whose report it is."""
     sections: list[Section] = Field(min_length=1)
     """The report's own sections, numbered 1, 2 ... before the standard parts."""
-    recommendations: list[Prose] = Field(min_length=1, examples=[["Cabinet is recommended to approve the report."]])
-    """What the committee is asked to decide, one item each."""
+    recommendations: list[Decision] = Field(min_length=1, examples=[["Cabinet is recommended to approve the report."]])
+    """What the committee is asked to decide, one item each: text, or a mapping with text and the reason for it."""
     implications: Implications
     """Key financial, legal and other implications."""
     background_papers: list[Prose] = []
@@ -165,16 +165,16 @@ class CommitteeReport(PaperBase):
         """Return a standard part (recommendations, implications, author ...) as the block that draws it."""
         implications = {"financial": self.implications.financial, "legal": self.implications.legal}
         values: dict[str, Any] = {
-            "recommendations": Decisions(items=self.recommendations),
+            "recommendations": Decisions.model_construct(items=self.recommendations),  # already checked
             "implications": implications,
             "background_papers": self.background_papers,
             "consultations": self.consultations,
             "author": self.author,
             "decision_status": self.decision_status.table() if self.decision_status else None,
-            "forward_timetable": ForwardTimetable(meetings=self.forward_timetable) if self.forward_timetable else None,
+            "forward_timetable": ForwardTimetable.model_construct(meetings=self.forward_timetable) if self.forward_timetable else None,
         }
         value = values.get(key)
-        return DECISION_BLOCKS[key].model_construct(**{key: value}) if value else None
+        return as_block(key, value) if value else None
 
     def derived(self) -> dict[str, Any]:
         """Return paragraph numbers and overall scores."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import math
 import string
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
@@ -21,12 +21,14 @@ PLACEHOLDERS = ("committee",)
 def formula_problem(formula: str) -> str | None:
     """Return what is wrong with a formula's placeholders, or None when it is sound."""
     try:
-        named = [name for _, name, _, _ in string.Formatter().parse(formula) if name is not None]
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(formula) if name is not None]
     except ValueError as err:
         return f"expected text with placeholders such as {{committee}}, got {formula!r} ({err}; write {{{{ for a brace)"
-    unknown = [name for name in named if name not in PLACEHOLDERS]
-    if unknown:
-        return f"expected only {{committee}} in braces, got {{{unknown[0]}}}{did_you_mean(unknown[0], PLACEHOLDERS)}"
+    for name, spec, conversion in fields:
+        if name not in PLACEHOLDERS:
+            return f"expected only {{committee}} in braces, got {{{name}}}{did_you_mean(name, PLACEHOLDERS)}"
+        if spec or conversion:  # a format spec may hold fields of its own; nothing but the name is needed
+            return f"expected {{{name}}} alone in its braces, got {formula!r}"
     return None
 
 
@@ -86,36 +88,40 @@ class Decisions(Strict):
         return []
 
 
-class RecommendationsBlock(Strict):
+class FormulaBlock(Strict):
+    """What recommendations and resolutions share: a paragraph number per item, a formula from the theme."""
+
+    key: ClassVar[str]
+    """The block's key, which is also the theme's formula for it (formulas.recommendations ...)."""
+
+    def decisions(self) -> Decisions:
+        """Return the block's formula and items."""
+        return getattr(self, self.key)
+
+    def paragraphs(self) -> int:
+        """Return how many numbered paragraphs the block takes."""
+        return self.decisions().paragraphs()
+
+    def theme_problems(self, theme: Any, committee: str | None) -> list[Located]:
+        """Return a formula that cannot be filled in."""
+        found = self.decisions().formula_problems(getattr(theme.formulas, self.key), committee)
+        return [((self.key, *path), message) for path, message in found]
+
+
+class RecommendationsBlock(FormulaBlock):
     """Recommendations, written `- recommendations:`; the formula is the theme's `formulas.recommendations`."""
 
+    key: ClassVar[str] = "recommendations"
     recommendations: Decisions
     """The formula and the recommendations, each optionally paired with its reason."""
 
-    def paragraphs(self) -> int:
-        """Return how many numbered paragraphs the block takes."""
-        return self.recommendations.paragraphs()
 
-    def theme_problems(self, theme: Any, committee: str | None) -> list[Located]:
-        """Return a formula that cannot be filled in."""
-        found = self.recommendations.formula_problems(theme.formulas.recommendations, committee)
-        return [(("recommendations", *path), message) for path, message in found]
-
-
-class ResolutionsBlock(Strict):
+class ResolutionsBlock(FormulaBlock):
     """Resolutions, written `- resolutions:`; the formula is the theme's `formulas.resolutions`."""
 
+    key: ClassVar[str] = "resolutions"
     resolutions: Decisions
     """The formula and the resolutions, each optionally paired with its reason."""
-
-    def paragraphs(self) -> int:
-        """Return how many numbered paragraphs the block takes."""
-        return self.resolutions.paragraphs()
-
-    def theme_problems(self, theme: Any, committee: str | None) -> list[Located]:
-        """Return a formula that cannot be filled in."""
-        found = self.resolutions.formula_problems(theme.formulas.resolutions, committee)
-        return [(("resolutions", *path), message) for path, message in found]
 
 
 class Implication(Strict):
