@@ -17,7 +17,7 @@ from .loader import Path_, Source, load
 from .models import KINDS, Paper
 from .models.blocks import BLOCK_KEYS
 from .models.common import TAG_PREFIX
-from .models.paper import texts
+from .models.paper import blocks_of, texts
 from .models.status import status_refs, unknown_status
 from .prose import link_problems
 from .theme import Theme
@@ -47,6 +47,7 @@ def validate(
     theme = theme_of(paper.council) if theme_of and not problems else None
     if theme is not None:  # every check that needs the council's theme, before the paper's own checks
         problems = check_statuses(source, paper, theme)
+        problems += [source.problem(path, message) for path, message in council_problems(paper, theme)]
         problems += [source.problem(path, message) for path, message in paper.theme_problems(theme)]
     if problems:
         raise ContentError(problems)
@@ -101,6 +102,16 @@ def check_statuses(source: Source, paper: Paper, theme: Theme) -> list[Problem]:
         src.problem(path, unknown_status(label, name, scale.labels), key=key)
         for src, (path, label, key) in refs
         if scale.get(label) is None
+    ]
+
+
+def council_problems(paper: Paper, theme: Theme) -> list[tuple[tuple[Any, ...], str]]:
+    """Return what the general blocks of a paper (typed tables, KPIs, registers) find against the council's theme."""
+    return [
+        ((*path, *sub), message)
+        for path, model in blocks_of(paper)
+        if model is not paper and hasattr(model, "council_problems")
+        for sub, message in model.council_problems(theme, paper.status_scale)
     ]
 
 
