@@ -11,6 +11,7 @@ from markupsafe import Markup
 from lxml import html as lxml_html
 
 from . import prose
+from .contents import fill_contents
 from .dates import created, day_month_year, long_date
 from .models import PaperBase
 from .models.values import answer_text, money_text
@@ -102,6 +103,7 @@ class Templates:
         }
         document = lxml_html.document_fromstring(template.render(context))
         number_notes(document, self.theme.numbering.notes)
+        fill_contents(document)
         return serialise(document)
 
 

@@ -18,6 +18,7 @@ from .models import KINDS, Paper
 from .models.blocks import BLOCK_KEYS
 from .models.common import TAG_PREFIX
 from .models.paper import blocks_of, texts
+from .models.risk import heat_map_problems
 from .models.status import status_refs, unknown_status
 from .prose import link_problems
 from .theme import Theme
@@ -107,12 +108,14 @@ def check_statuses(source: Source, paper: Paper, theme: Theme) -> list[Problem]:
 
 def council_problems(paper: Paper, theme: Theme) -> list[tuple[tuple[Any, ...], str]]:
     """Return what the general blocks of a paper (typed tables, KPIs, registers) find against the council's theme."""
-    return [
+    models = list(blocks_of(paper))
+    found = [
         ((*path, *sub), message)
-        for path, model in blocks_of(paper)
+        for path, model in models
         if model is not paper and hasattr(model, "council_problems")
         for sub, message in model.council_problems(theme, paper.status_scale)
     ]
+    return found + heat_map_problems(models, theme)
 
 
 def problems_of(source: Source, model: type[BaseModel], error: ValidationError) -> list[Problem]:

@@ -583,7 +583,7 @@ def show(column: Column, value: Value, worked: Worked | None, theme: Any, scale_
         return Shown(date_text(value.day, theme) if value.has_day else f"{value.day:%B %Y}", marker=marker)
     if kind == "reference":
         return Shown(value.text, kind="reference", marker=marker)
-    return Shown(value.text, kind="prose" if kind == "prose" else "text", marker=marker)
+    return Shown(value.text, kind="prose", marker=marker)
 
 
 def _show_figure(column: Column, value: Value, worked: Worked, theme: Any, marker: str) -> Shown:

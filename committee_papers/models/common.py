@@ -202,6 +202,18 @@ Row = Annotated[
 ]
 
 
+def or_group(model: type[BaseModel], expected: str) -> Any:
+    """Return a list item type that is a `group:` sub-heading row when it has that key, else `model`."""
+    return Annotated[
+        Union[Annotated[GroupRow, Tag(TAG_PREFIX + "group")], Annotated[model, Tag(TAG_PREFIX + "item")]],
+        Discriminator(
+            lambda value: (TAG_PREFIX + ("group" if "group" in value else "item")) if isinstance(value, dict) else None,
+            custom_error_type="shape",
+            custom_error_message=expected,
+        ),
+    ]
+
+
 class Table(Strict):
     """A table: typed columns, rows of cells, and the figures worked out from them.
 
