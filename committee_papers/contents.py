@@ -26,9 +26,12 @@ def fill_contents(document: Any) -> None:
             taken.add(name)
     for nav in navs:
         depth = int(nav.get("data-depth") or 2)
+        part = nav.xpath("ancestor::section[1]") if nav.get("data-scope") == "part" else []
+        listed = [h for h in headings if part[0] in h.iterancestors()] if part else headings
+        top = min((HEADINGS.index(h.tag) for h in listed), default=0)
         entries = etree.SubElement(nav, "ul")
-        for heading in headings:
-            level = HEADINGS.index(heading.tag) + 1
+        for heading in listed:
+            level = HEADINGS.index(heading.tag) + 1 - top
             if level > depth:
                 continue
             item = etree.SubElement(entries, "li", {"class": f"toc-{level}"})

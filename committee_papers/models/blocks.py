@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Tag
 
@@ -107,6 +107,8 @@ class Contents(Strict):
     """The heading above the list."""
     depth: int = Field(default=2, ge=1, le=3)
     """How many levels of heading it lists: 1 (parts), 2 (and their sections) or 3."""
+    scope: Literal["paper", "part"] = "paper"
+    """List the whole paper's headings, or only those of the part (an appendix) the list sits in."""
 
 
 class ContentsBlock(Strict):
