@@ -96,7 +96,7 @@ def place(table: Table) -> tuple[list[PlacedRow], list[Located]]:
         if isinstance(row, dict):
             cells, problems = _keyed(row, i, keys, below, width)
         else:
-            cells, problems = _listed(row, i, below, width)
+            cells, problems = _listed(row, i, below, width, _worked_tail(columns))
         found += problems
         for cell in cells:
             for r in range(1, cell.rows):
@@ -108,8 +108,21 @@ def place(table: Table) -> tuple[list[PlacedRow], list[Located]]:
     return placed, found
 
 
-def _listed(row: list[Any], i: int, below: set[int], width: int) -> tuple[list[Placed], list[Located]]:
-    """Place a row written as a list: each cell takes the next column not held by a cell above."""
+def _worked_tail(columns: list[Column]) -> int:
+    """Return how many of the last columns are worked out, so a row written as a list may leave them out."""
+    count = 0
+    for column in reversed(columns):
+        if column.figure is None:
+            break
+        count += 1
+    return count
+
+
+def _listed(row: list[Any], i: int, below: set[int], width: int, tail: int = 0) -> tuple[list[Placed], list[Located]]:
+    """Place a row written as a list: each cell takes the next column not held by a cell above.
+
+    The worked-out columns at the end of the table may be left out; a row that gives them has them checked.
+    """
     cells, column = [], 0
     for j, value in enumerate(row):
         while column in below:
@@ -120,9 +133,14 @@ def _listed(row: list[Any], i: int, below: set[int], width: int) -> tuple[list[P
     while column in below:
         column += 1
     filled = sum(c.span for c in cells) + len(below)
+    short = width - filled
+    if short and 0 < short <= tail and column == filled and not below & set(range(filled, width)):
+        cells += [Placed(n, "", 1, 1, ("rows", i)) for n in range(filled, width)]
+        return cells, []
     if column != width or filled != width:
         expected = width - len(below)
-        return cells, [(("rows", i), f"expected {expected} cells to match the columns, got {sum(c.span for c in cells)}")]
+        fewer = f" (or {expected - tail}, leaving out the worked-out columns)" if tail else ""
+        return cells, [(("rows", i), f"expected {expected} cells{fewer} to match the columns, got {sum(c.span for c in cells)}")]
     return cells, []
 
 
@@ -289,6 +307,7 @@ def read_table(table: Table) -> Read:
     markers = bool(table.notes)
     for row in placed:
         numbers: dict[str, Decimal | None] = {}
+        unread = len(result.problems)
         for cell in row.cells:
             column = columns[cell.column]
             try:
@@ -299,7 +318,7 @@ def read_table(table: Table) -> Read:
             result.values[(row.index, cell.column)] = value
             if column.key:
                 numbers[column.key] = value.number
-        if row.group is None:
+        if row.group is None and len(result.problems) == unread:  # a figure from a cell that is no number says nothing
             _work_row(columns, row, numbers, result)
     if table.totals is not None:
         _work_totals(table, columns, result)
@@ -428,7 +447,9 @@ def table_council_problems(table: Table, theme: Any, scale_name: str | None) -> 
     """Return statuses not on the council's scale and risk bands where the theme has no risk scales."""
     columns = table.column_specs
     found: list[Located] = []
-    placed, _ = place(table)
+    placed, shapes = place(table)
+    if shapes:
+        return []  # the table's own check reports its shape first
     for n, column in enumerate(columns):
         if column.figure is not None and column.figure.rule == "band" and theme.risk is None:
             found.append((("columns", n, "figure"), f"the theme {theme.slug!r} defines no risk scales, so no band can be looked up"))
@@ -456,9 +477,9 @@ def table_ids(table: Table) -> set[str]:
 def reference_problems(table: Table, ids: set[str]) -> list[Located]:
     """Return cells of reference columns that name no id in the paper."""
     columns = table.column_specs
-    placed, _ = place(table)
+    placed, shapes = place(table)
     found: list[Located] = []
-    for row in placed:
+    for row in placed if not shapes else []:
         for cell in row.cells:
             target = cell.text.strip()
             if columns[cell.column].type == "reference" and target and target not in ids:

@@ -67,7 +67,7 @@ class Indicator(Strict):
     target: str | None = None
     """This period's target."""
     previous: list[str | None] = []
-    """The figures of the comparison periods, in the order of the block's `comparisons`."""
+    """The figures of the comparison periods, in the order of the block's `comparisons` (none where there are none)."""
     reporting: Reporting = "rated"
     """rated, or 'data only', 'not available' or 'not rated': those are shown and counted apart from the statuses."""
     status: StatusName | None = None
@@ -139,7 +139,7 @@ class Kpi(Strict):
             if bad:
                 found += bad
                 continue
-            if len(indicator.previous) != len(self.comparisons):
+            if indicator.previous and len(indicator.previous) != len(self.comparisons):
                 found.append(((*path, "previous"), f"expected {len(self.comparisons)} figure(s), one for each of the comparisons "
                               f"({', '.join(self.comparisons) or 'none declared'}), got {len(indicator.previous)}"))
                 continue
@@ -218,11 +218,12 @@ class Kpi(Strict):
         assessed = self.assess(indicator)
         cells = [Shown(indicator.ref or "", tag="th", scope="row")] if refs else []
         cells.append(Shown(indicator.name, kind="prose", tag="td" if refs else "th", scope=None if refs else "row"))
-        for text in [indicator.target, indicator.actual, *indicator.previous]:
+        previous = indicator.previous or [None] * len(self.comparisons)
+        for text in [indicator.target, indicator.actual, *previous]:
             value = self.figure(indicator, text)
             places = max(-value.as_tuple().exponent, 0) if value is not None else 0  # type: ignore[operator]
             cells.append(Shown(number_text(indicator.type, value, places) if value is not None else "", align="right"))
-        for way in assessed.travel:
+        for way in assessed.travel or (None,) * len(self.comparisons):
             cells.append(Shown(f"{ARROWS[way]} {getattr(self.travel, way)}", colour=ARROW_COLOURS[way]) if way else Shown(""))
         status = scale.get(assessed.status) if assessed.status and scale else None
         if status:
