@@ -486,3 +486,28 @@ def test_side_by_side_blocks_are_a_borderless_table_in_word(tmp_path) -> None:
     outer = next(t for t in word.tables if len(t.rows[0].cells) == 2 and t.rows[0].cells[0].tables)
     assert [c.tables[0].rows[0].cells[0].text for c in outer.rows[0].cells] == ["A", "B"]
     assert {b.get(qn("w:val")) for b in outer._tbl.tblPr.find(qn("w:tblBorders"))} == {"nil"}
+
+
+def test_a_landscape_table_has_its_own_pages_and_repeats_its_headings(tmp_path) -> None:
+    extra = textwrap.dedent(
+        """\
+        - table:
+            caption: Wide
+            landscape: true
+            columns: [A, B]
+            rows: [[one, two]]
+        """
+    )
+    root = make_project(tmp_path / "wide", files(paper(extra)))
+    assert build(Config(root)).ok
+    word = docx.Document(str(root / "output/testshire/cabinet/tables.docx"))
+    table = word_table(word, "Wide")
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    # A section's properties close it: the first after the table says how the table's pages are set.
+    closing = next(e.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") if e.tag == qn("w:p") else e
+                   for e in table._tbl.itersiblings()
+                   if e.tag == qn("w:sectPr") or e.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None)
+    size = closing.find(qn("w:pgSz"))
+    assert size.get(qn("w:orient")) == "landscape"
+    html = (root / "output/testshire/cabinet/tables.html").read_text()
+    assert re.search(r'<section class="landscape"><table[^>]*>\s*<caption>Wide</caption>', html)
