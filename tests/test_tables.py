@@ -33,6 +33,16 @@ THEME = textwrap.dedent(
           - {label: Green, colour: "#00B050", mark: "●"}
           - {label: Amber, colour: "#FFC000", mark: "▲"}
           - {label: Red, colour: "#C00000", mark: "■"}
+      progress:
+        statuses:
+          - {label: Good, key: Good progress (green), colour: "#00B050", mark: "●"}
+          - {label: Satisfactory, key: Satisfactory progress (amber), colour: "#FFC000", mark: "▲"}
+          - {label: Limited, key: Limited progress (red), colour: "#C00000", mark: "■"}
+      confidence:
+        statuses:
+          - {label: high, colour: "#A9D18E", mark: "●"}
+          - {label: medium, colour: "#FFE699", mark: "▲"}
+          - {label: low, colour: "#F4B183", mark: "■"}
     risk:
       impact:
         name: Impact
@@ -53,6 +63,9 @@ THEME = textwrap.dedent(
 # Counts by objective (on target, not on target, not reported), as an Isle of Wight count matrix gives them.
 COUNTS = {"Health and housing": (6, 2, 1), "Jobs and prosperity": (4, 3, 0), "Safer communities": (5, 0, 2)}
 STATUSES = {"Recycling rate": "Green", "Fly-tips cleared": "Red", "Libraries open": "Amber", "Potholes filled": "Green"}
+# Activities rated in two dimensions, as Flintshire rates its Improvement Plan: progress and outcome confidence.
+ACTIVITIES = {"Extra care housing": ("Good", "high"), "School buildings": ("Satisfactory", "medium"),
+              "Road safety": ("Limited", "medium"), "Apprenticeships": ("Good", "high")}
 # Risks: reference -> (previous code, current code) on the likelihood-letter, impact-numeral scales.
 RISKS = {"SR1": ("AI", "BII"), "SR2": ("CIII", "CIII"), "SR3": ("BII", "BII"), "SR4": ("EV", "DIV")}
 
@@ -124,6 +137,15 @@ def paper(extra: str = "", status_rows_text: str | None = None) -> str:
                   totals: {label: TOTAL}
                   rows:
         COUNT_ROWS
+              - table:
+                  caption: Improvement Plan activities
+                  columns:
+                    - {title: Activity, key: activity}
+                    - {title: Progress, key: progress, type: status, scale: progress}
+                    - {title: Outcome, key: outcome, type: status, scale: confidence}
+                  counts: {column: progress, style: share}
+                  rows:
+        ACTIVITY_ROWS
               - kpi:
                   caption: Indicators against target
                   comparisons: [Q4 last year]
@@ -160,6 +182,7 @@ def paper(extra: str = "", status_rows_text: str | None = None) -> str:
         body.replace("STATUS_ROWS", status_rows_text if status_rows_text is not None else status_rows())
         .replace("COUNT_ROWS", counts_rows())
         .replace("RISK_ROWS", risk_rows())
+        .replace("ACTIVITY_ROWS", "\n".join(f"            - [{a}, {p}, {o}]" for a, (p, o) in ACTIVITIES.items()))
         .replace("EXTRA", textwrap.indent(extra, "          "))
     )
 
@@ -268,6 +291,21 @@ def test_an_absurd_amount_is_refused_not_built(tmp_path) -> None:
     )
     found = problems(tmp_path, paper(extra))
     assert len(found) == 1 and "expected an amount such as £1,250, 1250 or -4,500.50, got '1E+999999999'" in found[0]
+
+
+def test_two_status_columns_each_on_its_own_scale_and_counted(page, tmp_path) -> None:
+    table = table_named(page, "Improvement Plan activities")
+    themed = theme()
+    for row, (progress, outcome) in zip(table.xpath(".//tbody/tr"), ACTIVITIES.values()):
+        cells = row.xpath("td")
+        assert f"background-color: {themed.statuses['progress'].get(progress).colour}" in cells[1].get("style")
+        assert f"background-color: {themed.statuses['confidence'].get(outcome).colour}" in cells[2].get("style")
+    counted = Counter(p for p, _ in ACTIVITIES.values())
+    lines = [" ".join(li.text_content().split()) for li in table.getnext().xpath("li")]
+    assert lines == [f"{s.key}: {counted[s.label]} ({round(counted[s.label] * 100 / len(ACTIVITIES))}%)"
+                     for s in themed.statuses["progress"].statuses if counted[s.label]]
+    found = problems(tmp_path, paper().replace("[Road safety, Limited, medium]", "[Road safety, Limited, Medium]"))
+    assert len(found) == 1 and "expected a status of the council's 'confidence' scale (high, medium, low), got 'Medium' (did you mean 'medium'?)" in found[0]
 
 
 # ------------------------------------------------------------ totals and percentages
@@ -391,7 +429,7 @@ def test_a_heat_map_given_as_counts_is_checked_against_the_register(tmp_path) ->
     assert len(found) == 1
     level = list(grid)[1]
     assert f"the paper states {rows[1][1]} risk(s) at {level.split(' ', 1)[1]} / Minor but the register 'strategic' has {int(rows[1][1]) - 1} there" in found[0]
-    assert f":{line_of(text, 'counts:') + 2}:" in found[0]
+    assert f":{line_of(text, 'against: strategic') + 3}:" in found[0]
     accepted = problems(tmp_path, paper(extra.replace(f'"{rows[1][1]}"', f'"{int(rows[1][1]) - 1}"', 1)))
     assert accepted == []
 

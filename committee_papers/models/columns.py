@@ -408,6 +408,9 @@ def _declaration_problems(table: Table) -> list[Located]:
     """Return figures that name columns the table lacks or that hold no numbers, and keys used twice."""
     columns = table.column_specs
     found: list[Located] = []
+    if table.counts is not None and table.counts.column not in {c.key for c in columns if c.type == "status"}:
+        statuses = ", ".join(c.key for c in columns if c.type == "status" and c.key) or "none"
+        found.append((("counts", "column"), f"expected the key of a status column ({statuses}), got {table.counts.column!r}"))
     keys = [c.key for c in columns if c.key]
     for key in sorted({k for k in keys if keys.count(k) > 1}):
         found.append((("columns",), f"each column key must be used once; {key!r} is used more than once"))
@@ -469,11 +472,6 @@ def table_council_problems(table: Table, theme: Any, scale_name: str | None) -> 
     return found
 
 
-def table_ids(table: Table) -> set[str]:
-    """Return the table's id, if any: what a reference column may name."""
-    return {table.id} if table.id else set()
-
-
 def reference_problems(table: Table, ids: set[str]) -> list[Located]:
     """Return cells of reference columns that name no id in the paper."""
     columns = table.column_specs
@@ -531,6 +529,8 @@ class TableView:
     columns: int
     landscape: bool = False
     keep: bool = False
+    counts: list[str] = field(default_factory=list)
+    """The counts by status under the table, as the council writes them."""
 
 
 def table_view(table: Table, theme: Any, scale_name: str | None = None) -> TableView:
@@ -559,7 +559,25 @@ def table_view(table: Table, theme: Any, scale_name: str | None = None) -> Table
         body.append(_totals_row(table, columns, result, theme))
     widths = [c.width for c in columns] if any(c.width for c in columns) else None
     return TableView(table.caption, table.id, widths, head, body, list(table.notes.items()), len(columns),
-                     table.landscape, len(table.rows) <= 8)
+                     table.landscape, len(table.rows) <= 8, status_counts(table, result, theme, scale_name))
+
+
+def status_counts(table: Table, result: Read, theme: Any, scale_name: str | None) -> list[str]:
+    """Count the rows at each status of a status column: '38 of 46 (83%) actions are Green' or '55 (56%)'."""
+    if table.counts is None:
+        return []
+    columns = table.column_specs
+    n = next(i for i, c in enumerate(columns) if c.key == table.counts.column)
+    labels = [v.text for (row, column), v in sorted(result.values.items()) if column == n and v.text]
+    whole = Decimal(len(labels))
+    lines = []
+    for status in theme.scale(columns[n].scale or scale_name).statuses:
+        count = Decimal(labels.count(status.label))
+        if count:
+            share = f"{_plain(rounded(count * 100 / whole, 0))}%"
+            lines.append(f"{of_text(count, whole)} {table.counts.noun} are {status.label}" if table.counts.style == "of"
+                         else f"{status.definition}: {_plain(count)} ({share})")
+    return lines
 
 
 def _heading(value: Any) -> Shown:

@@ -214,6 +214,17 @@ def or_group(model: type[BaseModel], expected: str) -> Any:
     ]
 
 
+class StatusCounts(Strict):
+    """Counts of a table's rows at each status, shown under it."""
+
+    column: Key
+    """The key of the status column counted."""
+    noun: str = "rows"
+    """What a row is, in the count's words: actions, activities."""
+    style: Literal["of", "share"] = "of"
+    """'38 of 46 (83%) actions are Green' (of) or 'Good progress: 55 (56%)' (share, with the status's key text)."""
+
+
 class Table(Strict):
     """A table: typed columns, rows of cells, and the figures worked out from them.
 
@@ -241,6 +252,8 @@ class Table(Strict):
     """Footnotes by marker, shown under the table: a cell ending in the marker (`25000*`, `Achieved†`) points to one."""
     landscape: bool = False
     """Set the table on landscape pages of its own; its header row repeats on every page."""
+    counts: StatusCounts | None = None
+    """Count the rows at each status of a status column, under the table."""
 
     @property
     def column_specs(self) -> list[Column]:

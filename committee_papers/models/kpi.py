@@ -202,7 +202,7 @@ class Kpi(Strict):
         titles += [c for c in self.comparisons] + [f"Direction of travel: {c}" for c in self.comparisons] + ["Status"]
         head = [ShownRow([Shown(t, tag="th", scope="col") for t in titles])]
         body: list[ShownRow] = []
-        for _, item in enumerate(self.indicators):
+        for item in self.indicators:
             if isinstance(item, GroupRow):
                 body.append(ShownRow([], group=item.group))
                 continue
