@@ -155,7 +155,9 @@ def test_a_theme_with_a_bad_colour_is_reported_at_its_line(project):
 def test_an_unknown_council_names_the_themes_there_are(project):
     root = project({PAPER: MINI_REPORT.replace("council: leicester-city", "council: leicester")})
     report = build(Config(root))
-    assert report.failed[PAPER] == [f"{PAPER}:2:10: council: no theme for council 'leicester' (did you mean 'leicestershire'?): expected templates/leicester/theme.yaml (themes: harborough, leicester-city, leicestershire)"]
+    themes = ", ".join(sorted(p.parent.name for p in (root / "templates").glob("*/theme.yaml")))
+    assert "leicester-city, leicestershire" in themes
+    assert report.failed[PAPER] == [f"{PAPER}:2:10: council: no theme for council 'leicester' (did you mean 'leicestershire'?): expected templates/leicester/theme.yaml (themes: {themes})"]
 
 
 def test_missing_system_libraries_are_named_as_debian_packages(monkeypatch):

@@ -47,8 +47,11 @@ class TravelWords(Strict):
     """The words beside a direction-of-travel arrow."""
 
     better: str = "Better"
+    """Beside an up arrow: better than the period compared with."""
     worse: str = "Worse"
+    """Beside a down arrow: worse than the period compared with."""
     same: str = "Same"
+    """Beside a sideways arrow: the same as the period compared with."""
 
 
 class Indicator(Strict):

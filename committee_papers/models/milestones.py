@@ -63,12 +63,19 @@ class Headings(Strict):
     """The column headings of a workplan, as the council writes them."""
 
     ref: str = "Ref"
+    """The heading of the action numbers."""
     action: str = "Action"
+    """The heading of the actions."""
     owner: str = "Lead"
+    """The heading of who leads each action (shown only when an action names one)."""
     milestone: str = "Milestone"
+    """The heading of the lettered milestones."""
     due: str = "End date"
+    """The heading of the due dates."""
     progress: str = "Progress"
+    """The heading of the progress notes."""
     status: str = "Status"
+    """The heading of the milestones' statuses."""
 
 
 class Milestones(Strict):
