@@ -549,3 +549,13 @@ def test_a_landscape_table_has_its_own_pages_and_repeats_its_headings(tmp_path) 
     assert size.get(qn("w:orient")) == "landscape"
     html = (root / "output/testshire/cabinet/tables.html").read_text()
     assert re.search(r'<section class="landscape"><table[^>]*>\s*<caption>Wide</caption>', html)
+
+
+@pytest.mark.parametrize("cell,expected", [
+    ('{text: x, span: 1000000000}', "expected a number of at most 100, got '1000000000'"),
+    ('"1.1234567890123456789012345678901"', "expected a number such as 46, 1,250 or 12.5, got '1.1234567890123456789012345678901'"),
+])
+def test_hostile_cells_are_refused_with_a_message(tmp_path, cell: str, expected: str) -> None:
+    extra = f"- table:\n    caption: Hostile\n    columns: [{{title: A, type: number}}]\n    rows:\n      - [{cell}]\n"
+    found = problems(tmp_path, paper(extra))
+    assert len(found) == 1 and expected in found[0]

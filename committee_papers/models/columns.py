@@ -25,7 +25,8 @@ Located = tuple[tuple[Any, ...], str]
 
 LIMIT = Decimal(10) ** 15
 """No council figure reaches a thousand million million; a bigger one is a typing slip (or 1E+999999999)."""
-_NUMBER = re.compile(r"^(?P<sign>[-−])?(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<fraction>\d+))?$")
+# Six decimal places at most: with fifteen whole digits that stays inside Decimal's 28 digits when a figure is rounded.
+_NUMBER = re.compile(r"^(?P<sign>[-−])?(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<fraction>\d{1,6}))?$")
 _MARKER = re.compile(r"\s*(?P<marker>[*†‡§¶]+)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")

@@ -123,9 +123,9 @@ class Cell(Strict):
 
     text: Prose = ""
     """What the cell says (Markdown, or a value of the column's type)."""
-    span: int = Field(default=1, ge=1)
+    span: int = Field(default=1, ge=1, le=100)
     """How many columns the cell spans."""
-    rows: int = Field(default=1, ge=1)
+    rows: int = Field(default=1, ge=1, le=1000)
     """How many rows the cell spans, downwards; the rows below leave that column out."""
 
 

@@ -189,6 +189,8 @@ class Kpi(Strict):
 
     def summary_lines(self, scale: Any) -> list[str]:
         """Return the counts as the council writes them: '38 of 46 (83%) indicators are rated Green'."""
+        if scale is None:
+            return []
         statuses, apart = self.counts()
         rated = sum(statuses.values())
         lines = [f"{of_text(Decimal(statuses[s.label]), Decimal(rated))} {self.noun} are rated {s.label}" for s in scale.statuses if statuses[s.label]]
