@@ -558,9 +558,18 @@ def table_view(table: Table, theme: Any, scale_name: str | None = None) -> Table
         body.append(ShownRow(cells))
     if table.totals is not None:
         body.append(_totals_row(table, columns, result, theme))
-    widths = [c.width for c in columns] if any(c.width for c in columns) else None
+    widths = shares([c.width for c in columns])
     return TableView(table.caption, table.id, widths, head, body, list(table.notes.items()), len(columns),
                      table.landscape, len(table.rows) <= 8, status_counts(table, result, theme, scale_name))
+
+
+def shares(widths: list[int | None]) -> list[int | None] | None:
+    """Return column widths with the columns that give none sharing what the others leave; None when none gives one."""
+    if not any(widths):
+        return None
+    rest = [w for w in widths if w is None]
+    left = max(100 - sum(w for w in widths if w), len(rest))
+    return [w if w else left // len(rest) for w in widths]
 
 
 def status_counts(table: Table, result: Read, theme: Any, scale_name: str | None) -> list[str]:
