@@ -66,6 +66,8 @@ STATUSES = {"Recycling rate": "Green", "Fly-tips cleared": "Red", "Libraries ope
 # Activities rated in two dimensions, as Flintshire rates its Improvement Plan: progress and outcome confidence.
 ACTIVITIES = {"Extra care housing": ("Good", "high"), "School buildings": ("Satisfactory", "medium"),
               "Road safety": ("Limited", "medium"), "Apprenticeships": ("Good", "high")}
+# Budget lines: (budget, spent, reviewed on), money as officers type it.
+BUDGET = {"Salaries": ("125,000", "118,250.50", "2015-07-02"), "Transport": ("8000", "9,400", "2015-06-30")}
 # Risks: reference -> (previous code, current code) on the likelihood-letter, impact-numeral scales.
 RISKS = {"SR1": ("AI", "BII"), "SR2": ("CIII", "CIII"), "SR3": ("BII", "BII"), "SR4": ("EV", "DIV")}
 
@@ -146,6 +148,16 @@ def paper(extra: str = "", status_rows_text: str | None = None) -> str:
                   counts: {column: progress, style: share}
                   rows:
         ACTIVITY_ROWS
+              - table:
+                  caption: Budget monitoring
+                  columns:
+                    - {title: Line, key: line}
+                    - {title: Budget, key: budget, type: money}
+                    - {title: Spent, key: spent, type: money}
+                    - {title: Reviewed, key: reviewed, type: date}
+                    - {title: Under budget, key: under, type: money, figure: {difference: [budget, spent]}, better: higher, decimals: 2}
+                  rows:
+        BUDGET_ROWS
               - kpi:
                   caption: Indicators against target
                   comparisons: [Q4 last year]
@@ -182,6 +194,7 @@ def paper(extra: str = "", status_rows_text: str | None = None) -> str:
         body.replace("STATUS_ROWS", status_rows_text if status_rows_text is not None else status_rows())
         .replace("COUNT_ROWS", counts_rows())
         .replace("RISK_ROWS", risk_rows())
+        .replace("BUDGET_ROWS", "\n".join(f'            - [{n}, "{b}", "{s}", "{d}"]' for n, (b, s, d) in BUDGET.items()))
         .replace("ACTIVITY_ROWS", "\n".join(f"            - [{a}, {p}, {o}]" for a, (p, o) in ACTIVITIES.items()))
         .replace("EXTRA", textwrap.indent(extra, "          "))
     )
@@ -306,6 +319,25 @@ def test_two_status_columns_each_on_its_own_scale_and_counted(page, tmp_path) ->
                      for s in themed.statuses["progress"].statuses if counted[s.label]]
     found = problems(tmp_path, paper().replace("[Road safety, Limited, medium]", "[Road safety, Limited, Medium]"))
     assert len(found) == 1 and "expected a status of the council's 'confidence' scale (high, medium, low), got 'Medium' (did you mean 'medium'?)" in found[0]
+
+
+def test_money_dates_and_differences_in_the_council_s_style(page) -> None:
+    from decimal import Decimal
+
+    table = table_named(page, "Budget monitoring")
+    words = theme().performance
+    for row, (line, (budget, spent, day)) in zip(table.xpath(".//tbody/tr"), BUDGET.items()):
+        cells = cell_texts(row)
+        under = Decimal(budget.replace(",", "")) - Decimal(spent.replace(",", ""))
+        money = f"£{abs(under):,.2f}".removesuffix(".00")  # pence only where there are any
+        assert cells[1] == f"£{Decimal(budget.replace(',', '')):,}"  # 8000 is shown as £8,000
+        assert cells[3] == "/".join(reversed(day.split("-")))  # the theme writes dates as 02/07/2015
+        if under > 0:
+            assert cells[4] == f"+{money} {words.better}"
+        else:
+            assert cells[4] == f"-{money} {words.worse}"
+        assert row.xpath("td")[4].get("style").startswith(
+            f"background-color: {words.better_colour if under > 0 else words.worse_colour}")
 
 
 # ------------------------------------------------------------ totals and percentages
