@@ -47,6 +47,11 @@ def figure(chart: Any, id: str, caption: str | None = None, with_table: bool = F
     return Markup(figure_markup(chart, id=id, caption=caption, with_table=with_table))
 
 
+def _shown(value: Any) -> Any:
+    """Print a missing value (an officer's name the paper does not give) as nothing, never as "None"."""
+    return "" if value is None else value
+
+
 class Templates:
     """The Jinja environment of one council: its theme's templates first, then the defaults."""
 
@@ -63,6 +68,7 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            finalize=_shown,
         )
         self.env.filters.update(
             prose=prose.to_html,
@@ -92,7 +98,7 @@ class Templates:
 
     def render(self, paper: PaperBase, **extra: Any) -> str:
         """Return the dialect HTML of a paper (or agenda), notes numbered."""
-        template = self.env.get_template(f"{paper.kind}.html.j2")
+        template = self.env.get_template(getattr(paper, "template", f"{paper.kind}.html.j2"))
         context = {
             "paper": paper,
             "theme": self.theme,

@@ -80,4 +80,5 @@ class Renderer:
             language=theme.language,
             resolve_image=lambda src: self.assets.read(urljoin(base_url, src)),
             annotate=(lambda word: annotate(word, origin)) if origin else None,
+            classes=theme.word_styles(),
         )

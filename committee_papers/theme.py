@@ -6,12 +6,13 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import AfterValidator, Field, ValidationError, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from .errors import ContentError, ThemeError, did_you_mean
 from .loader import load
 from .models.common import Strict
+from .models.decisions import formula_problem
 
 Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$", description="A colour as #RRGGBB.")]
 
@@ -248,6 +249,62 @@ class StatusScale(Strict):
         return next((s for s in self.statuses if s.label == label), None)
 
 
+class Formulas(Strict):
+    """The words a council puts before its decisions; {committee} is filled in with the committee's name."""
+
+    recommendations: str | None = Field(default=None, examples=["The {committee} is RECOMMENDED to:"])
+    """The line before recommendations, if the council prints one."""
+    resolutions: str | None = Field(default=None, examples=["The {committee} RESOLVES that:"])
+    """The line before resolutions, if the council prints one."""
+    reason: str = "Reason"
+    """The label before the reason paired with a recommendation or resolution."""
+
+    @model_validator(mode="after")
+    def _sound(self) -> Formulas:
+        for formula in (self.recommendations, self.resolutions):
+            problem = formula_problem(formula) if formula else None
+            if problem:
+                raise ValueError(problem)
+        return self
+
+
+class ImplicationHeading(Strict):
+    """One of the council's implication headings: the key officers write, the heading printed, and what it needs."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$", examples=["financial"])
+    """What officers write in an implications block: financial, legal, equalities ..."""
+    heading: str = Field(examples=["Financial Implications"])
+    """The heading printed above it."""
+    required: bool = False
+    """Whether every implications block must have it."""
+    signed: bool = False
+    """Whether an officer must sign it off (signed_by)."""
+
+
+class ThemeClass(Strict):
+    """A CSS class of the council's own and the Word style it maps to, so PDF, HTML and DOCX agree."""
+
+    element: Literal["p", "span", "table"]
+    """The element it goes on: p (a paragraph style), span (a character style) or table (a table style)."""
+    word_style: str = Field(min_length=1, examples=["Intense Quote"])
+    """The style of that type in the council's reference.docx; the CSS goes in the council's theme.css."""
+
+
+ClassName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+
+
+def _unique_keys(headings: list[ImplicationHeading]) -> list[ImplicationHeading]:
+    """Refuse an implication key declared twice."""
+    keys = [h.key for h in headings]
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    if twice:
+        raise ValueError(f"expected each implication key once, got {', '.join(twice)} more than once")
+    return headings
+
+
+ImplicationHeadings = Annotated[list[ImplicationHeading], AfterValidator(_unique_keys)]
+
+
 class Theme(Strict):
     """A council: name, language, typefaces, colours and numbering."""
 
@@ -275,6 +332,12 @@ class Theme(Strict):
     """How dates are written in tables: 18th January 2013 (ordinal), 18 January 2013, 18 Jan 2013 (short), 18/01/2013 (numeric)."""
     statuses: dict[str, StatusScale] = {}
     """The council's status scales by name (a RAG trajectory scale, a risk scale ...); the first is the default."""
+    formulas: Formulas = Formulas()
+    """The words before recommendations and resolutions, with {committee} filled in."""
+    implications: ImplicationHeadings = []
+    """The council's implication headings in the order printed; without them an implications block prints its keys."""
+    classes: dict[ClassName, ThemeClass] = {}
+    """CSS classes the council's block templates may use, each with the Word style the DOCX gives it."""
     slug: SkipJsonSchema[str] = ""
     """The theme's folder name, set when it is loaded: never typed."""
 
@@ -321,6 +384,10 @@ class Theme(Strict):
             pairs.append((("risk", "bands", i, "text" if band.text else "colour"), band.text or c.text, band.colour,
                           f"a {band.name} risk rating"))
         return pairs
+
+    def word_styles(self) -> dict[str, str]:
+        """Return the Word style of each class the theme declares, by `element.class`."""
+        return {f"{c.element}.{name}": c.word_style for name, c in self.classes.items()}
 
     def hex(self, colour: str) -> str:
         """Return a theme colour as Word writes it: RRGGBB."""

@@ -26,7 +26,7 @@ from .theme import Theme
 
 def validate(
     source: Source,
-    kinds: dict[str, type[Any]] = KINDS,
+    kinds: dict[str, Any] = KINDS,
     theme_of: Callable[[str], Theme | None] | None = None,
     content: Path | None = None,
 ) -> Any:
@@ -134,7 +134,9 @@ def _suggestion(model: type[BaseModel], error: Any) -> str | None:
     return close[0] if close else None
 
 
-def _kind(source: Source, kind: Any, kinds: dict[str, type[Any]]) -> type[Any]:
+def _kind(source: Source, kind: Any, kinds: dict[str, Any]) -> type[Any]:
+    if isinstance(kind, str) and isinstance(kinds.get(kind), ContentError):  # a council's kind file that is wrong
+        return _broken_kind(source, kinds[kind])
     if isinstance(kind, str) and kind in kinds:
         return kinds[kind]
     known = ", ".join(kinds)
@@ -142,6 +144,10 @@ def _kind(source: Source, kind: Any, kinds: dict[str, type[Any]]) -> type[Any]:
         raise ContentError([source.problem((), f"expected 'kind:' first, naming one of: {known}")])
     suggestion = did_you_mean(kind, kinds) if isinstance(kind, str) else ""
     raise ContentError([source.problem(("kind",), f"expected one of: {known}, got {_describe(kind)}{suggestion}")])
+
+
+def _broken_kind(source: Source, error: ContentError) -> type[Any]:
+    raise ContentError([*error.problems, source.problem(("kind",), "the kind file of this kind has problems (above)")])
 
 
 def _problem(source: Source, model: type[BaseModel], error: Any) -> Problem:
@@ -187,7 +193,9 @@ def _message(kind: str, error: dict[str, Any]) -> str:
     if expected:
         hint = _shape_hint(kind, error.get("input"))
         return f"expected {expected}, got {got}" + (f" (hint: {hint})" if hint else "")
-    return f"{error['msg'].removeprefix('Value error, ')}; got {got}"
+    message = error["msg"].removeprefix("Value error, ")
+    # A check on a whole mapping (a status's colours, say) says in its message what it found.
+    return message if isinstance(error.get("input"), (dict, list)) else f"{message}; got {got}"
 
 
 _MAPPING_TYPES = {"dict_type", "model_type", "model_attributes_type"}

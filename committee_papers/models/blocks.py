@@ -1,14 +1,16 @@
-"""The blocks a paper's parts are written in: text, tables, facts, timelines, quotes, scores."""
+"""The blocks a paper's parts are written in: text, tables, facts, timelines, quotes, scores, decision parts.
+
+Each block is drawn by its own template, blocks/<key>.html.j2 (docs/blocks.md).
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import Discriminator, Tag
-
-from pydantic import Field
+from pydantic import Discriminator, Field, Tag
 
 from .common import TAG_PREFIX, Fact, Paragraph, Prose, Quote, Strict, Table, Timeline
+from .decisions import DECISION_BLOCKS
 from .kpi import Kpi
 from .milestones import Milestones
 from .risk import HeatMap, RiskRegister
@@ -141,7 +143,21 @@ BLOCK_KEYS: dict[str, type[Strict]] = {
     "milestones": MilestonesBlock,
     "contents": ContentsBlock,
     "side_by_side": SideBySideBlock,
+    **DECISION_BLOCKS,
 }
+
+
+def as_block(key: str, value: Any) -> Strict:
+    """Return a value a kind holds in a field of its own (its recommendations, say) as the block of that key, to draw it."""
+    return BLOCK_KEYS[key].model_construct(**{key: value})
+
+
+def numbered_paragraphs(block: Any) -> int:
+    """Return how many paragraph numbers a block takes: one for text, one per item for recommendations ..."""
+    if isinstance(block, (str, Paragraph)):
+        return 1
+    count = getattr(block, "paragraphs", None)
+    return count() if callable(count) else 0
 
 
 def _block_tag(value: Any) -> str | None:

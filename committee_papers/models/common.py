@@ -332,3 +332,31 @@ class DatedEvent(Strict):
 
 
 Status = Literal["draft", "final"]
+
+
+class Officer(Strict):
+    """An officer: their post, and their name if the paper gives it."""
+
+    name: str | None = Field(default=None, examples=["Andy Morley"])
+    """The officer's name, if the paper gives it."""
+    post: str = Field(examples=["Chief Accountant"])
+    """The officer's post."""
+
+    def line(self) -> str:
+        """Return the officer as one line: name and post, or the post alone when no name is given."""
+        return ", ".join(part for part in (self.name, self.post) if part)
+
+
+class Contact(Officer):
+    """An officer to contact about a paper: post, and any of name, team, telephone and email."""
+
+    team: str | None = None
+    """The officer's team or division."""
+    phone: str | None = Field(default=None, examples=["0116 252 6000"])
+    """A telephone number or extension."""
+    email: str | None = Field(default=None, examples=["officer@example.gov.uk"])
+    """An email address."""
+
+    def lines(self) -> list[str]:
+        """Return the lines printed before the email address: name (if given), post, team, telephone."""
+        return [part for part in (self.name, self.post, self.team, self.phone) if part]
