@@ -528,9 +528,11 @@ def test_cells_spanning_rows_and_columns_are_declared_in_content(tmp_path) -> No
 
 def test_contents_lists_headings_with_links_and_a_toc_field_in_word(page, built) -> None:
     entries = page.xpath("//nav[@class='contents']//a")
-    headings = {h.get("id"): " ".join(h.text_content().split()) for h in page.xpath("//main//h2|//main//h3")}
+    found = page.xpath("//main//h2|//main//h3|//section[contains(@class, 'appendix')]/h1")
+    headings = {h.get("id"): " ".join(h.text_content().split()) for h in found}
     assert [a.text_content() for a in entries] == [headings[a.get("href")[1:]] for a in entries]
     assert "Workplan" in [a.text_content() for a in entries]
+    assert any(a.text_content().endswith("Tables") for a in entries)  # the appendix, by its title
     with zipfile.ZipFile(built / "tables.docx") as archive:
         xml = archive.read("word/document.xml").decode("utf-8")
     assert re.search(r'<w:fldChar w:fldCharType="begin" w:dirty="true"/>.*?<w:instrText[^>]*> TOC \\o "2-3" \\h \\z \\u </w:instrText>', xml)
