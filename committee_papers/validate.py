@@ -19,7 +19,8 @@ from .loader import Path_, Source, load
 from .models import KINDS, Paper
 from .models.blocks import BLOCK_KEYS
 from .models.common import TAG_PREFIX
-from .models.paper import texts
+from .models.paper import blocks_of, texts
+from .models.risk import heat_map_problems
 from .models.status import status_refs, unknown_status
 from .prose import text_problems
 from .theme import Theme
@@ -49,6 +50,7 @@ def validate(
     theme = theme_of(paper.council) if theme_of and not problems else None
     if theme is not None:  # every check that needs the council's theme, before the paper's own checks
         problems = check_statuses(source, paper, theme)
+        problems += [source.problem(path, message) for path, message in council_problems(paper, theme)]
         problems += [source.problem(path, message) for path, message in paper.theme_problems(theme)]
     if problems:
         raise ContentError(problems)
@@ -105,6 +107,18 @@ def check_statuses(source: Source, paper: Paper, theme: Theme) -> list[Problem]:
         for src, (path, label, key) in refs
         if scale.get(label) is None
     ]
+
+
+def council_problems(paper: Paper, theme: Theme) -> list[tuple[tuple[Any, ...], str]]:
+    """Return what the general blocks of a paper (typed tables, KPIs, registers) find against the council's theme."""
+    models = list(blocks_of(paper))
+    found = [
+        ((*path, *sub), message)
+        for path, model in models
+        if model is not paper and hasattr(model, "council_problems")
+        for sub, message in model.council_problems(theme, paper.status_scale)
+    ]
+    return found + heat_map_problems(models, theme)
 
 
 def problems_of(source: Source, model: type[BaseModel], error: ValidationError) -> list[Problem]:
