@@ -107,10 +107,10 @@ def _run(args: argparse.Namespace, config: Config, show: Console) -> int:
 
 
 def _comments(path: Path, as_json: bool) -> int:
-    from .review import read_comments, report
+    from .review import read_review, report
 
-    comments = read_comments(path)
-    print(json.dumps([c.to_json() for c in comments], indent=2, ensure_ascii=False) if as_json else report(comments))
+    review = read_review(path)
+    print(json.dumps(review.to_json(), indent=2, ensure_ascii=False) if as_json else report(review))
     return 0
 
 

@@ -41,7 +41,7 @@ class Renderer:
             path = self.template_root / theme.slug / "reference.docx"
             if not path.is_file():
                 path = self.template_root / "default" / "reference.docx"
-            self._references[theme.slug] = path.read_bytes()
+            self._references[theme.slug] = reference_bytes(path, self.template_root.parent)
         return self._references[theme.slug]
 
     def dialect(self, document: Any, theme: Theme, **extra: Any) -> str:
@@ -81,3 +81,11 @@ class Renderer:
             resolve_image=lambda src: self.assets.read(urljoin(base_url, src)),
             annotate=(lambda word: annotate(word, origin)) if origin else None,
         )
+
+
+def reference_bytes(path: Path, root: Path) -> bytes:
+    """Return a council's reference .docx once read within the bounds of any Word package (package.py)."""
+    from .errors import relative
+    from .package import checked_bytes
+
+    return checked_bytes(path.read_bytes(), relative(path, root))
