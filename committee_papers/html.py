@@ -10,7 +10,7 @@ import jinja2
 from markupsafe import Markup
 from lxml import html as lxml_html
 
-from . import prose
+from . import prose, provenance
 from .dates import created, day_month_year, long_date
 from .models import PaperBase
 from .models.values import answer_text, money_text
@@ -62,6 +62,7 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            finalize=provenance.finalize,
         )
         self.env.filters.update(
             prose=prose.to_html,
@@ -72,6 +73,7 @@ class Templates:
             money=money_text,
             roman=lambda n: note_label(n, "lower-roman"),
         )
+        provenance.source_filters(self.env)
         self.env.globals.update(block_kind=block_kind, appendix_label=appendix_label, figure=figure, answer=answer_text)
 
     @lru_cache(maxsize=None)
@@ -100,8 +102,9 @@ class Templates:
             **paper.derived(),
             **extra,
         }
-        document = lxml_html.document_fromstring(template.render(context))
+        document = lxml_html.document_fromstring(provenance.mark_sources(template.render(context)))
         number_notes(document, self.theme.numbering.notes)
+        provenance.place_sources(document)
         return serialise(document)
 
 

@@ -77,7 +77,7 @@ def redline(config: Config, since: str, paper: Path) -> list[Path]:
     renderer = Renderer(config.content, config.templates)
     folder = job.source.path.parent
     origin = Origin.of(job.loaded(), [s for s, _ in job.paper.data_sources()])
-    new_docx = renderer.docx(renderer.dialect(job.paper, job.theme, stamp=job.stamp), job.paper, job.theme, folder, origin)
+    new_docx = renderer.docx(renderer.traced_dialect(job.paper, job.theme, origin, stamp=job.stamp), job.paper, job.theme, folder, origin)
     old_docx = renderer.docx(renderer.dialect(old, job.theme), old, job.theme, folder)
     change = Change(f"Changes since {since}", _change_date(job))
     docx, rows = tracked(old_docx, new_docx, change)

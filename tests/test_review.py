@@ -147,8 +147,10 @@ def _check(comments, text: str, *, threaded: bool = True) -> None:
     cell = by_text["Capacity is lower now."]
     assert cell.line == line_of(text, "theme: Capacity") and cell.commented == "Capacity"
     figure = by_text["Is the overall right?"]
-    assert figure.commented == "4" and "derived" in figure.field
-    assert len(figure.derived_from) == 2 and all(d["field"].endswith(".score") for d in figure.derived_from)
+    assert figure.commented == "4" and figure.field == "sections[1].content[3].score_table.overall"  # the figure the paper states
+    scores = [d["field"] for d in figure.derived_from if d["field"].endswith(".score")]
+    assert scores == ["sections[1].content[3].score_table.themes[0].score", "sections[1].content[3].score_table.themes[1].score"]
+    assert "sections[1].content[2].scoring_rules.rules[0].overall" in [d["field"] for d in figure.derived_from]  # the rule that gave it
     edited = by_text["I reworded this."]
     assert edited.line == line_of(text, "text: The rules are below.")
     assert {"deleted": "below", "author": "Legal", "date": "2007-11-01T00:00:00Z"} in edited.edits
@@ -171,12 +173,15 @@ def test_comments_survive_libreoffice_saving_the_file(reviewed, tmp_path):
 def test_a_comment_on_the_running_header(built, tmp_path):
     document = docx.Document(built / DOCX)
     header = document.sections[0].header.paragraphs[0]
-    made = document.add_comment([r for r in header.runs if r.text], "Wrong committee.", author="Clerk")
-    del made
+    document.add_comment([r for r in header.runs if r.text == "Cabinet"], "Wrong committee.", author="Clerk")
+    document.add_comment([r for r in header.runs if r.text], "Whole line.", author="Clerk")
     document.save(tmp_path / "header.docx")
-    (found,) = read_comments(tmp_path / "header.docx")
-    assert found.part == "header" and found.field == "meeting.committee" and found.line == line_of(MINI_REPORT, "committee: Cabinet")
-    assert [v["field"] for v in found.also] == ["meeting.date"]
+    found = {c.text: c for c in read_comments(tmp_path / "header.docx")}
+    one = found["Wrong committee."]
+    assert one.part == "header" and one.field == "meeting.committee" and one.line == line_of(MINI_REPORT, "committee: Cabinet")
+    whole = found["Whole line."]  # the council's name comes from its theme; the rest from the paper
+    assert (whole.file, whole.field) == ("templates/leicester-city/theme.yaml", "name")
+    assert [v["field"] for v in whole.also] == ["meeting.committee", "meeting.date"]
 
 
 def test_the_comments_command_writes_json(reviewed, capsys):
