@@ -181,11 +181,12 @@ def worked_out(value: Any, *inputs: Any, stated: Any = None) -> Any:
 
 
 def carries(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Make a formatting function return its result carrying the sources of its first argument."""
+    """Make a formatting function (or method) return its result carrying the sources of the first argument that has any."""
 
     @functools.wraps(function)
     def formatted(value: Any, *args: Any, **kwargs: Any) -> Any:
-        return carry(function(value, *args, **kwargs), refs_of(value))
+        refs = next((r for r in map(refs_of, (value, *args)) if r is not None), None)
+        return carry(function(value, *args, **kwargs), refs)
 
     return formatted
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag
 
+from ..provenance import carry, refs_of
 from .common import TAG_PREFIX, Prose, Strict, by_shape
 from .paper import Located, PaperBase, blocks_of
 from .values import Count, Percent
@@ -100,7 +101,7 @@ class CrossTab(Strict):
 
 def _count(value: str) -> int | None:
     text = value.replace(",", "").strip()
-    return int(text) if text.isdigit() else None
+    return carry(int(text), refs_of(value)) if text.isdigit() else None
 
 
 class AgainstTarget(Strict):
