@@ -180,12 +180,30 @@ def worked_out(value: Any, *inputs: Any, stated: Any = None) -> Any:
     return carry(value, combined)
 
 
+def shows(value: Any, *values: Any) -> Any:
+    """Return a value made to show several sourced values (a count and last quarter's beside it), carrying all their sources."""
+    found = [r for r in map(refs_of, values) if r is not None]
+    if not found:
+        return value
+    shown = tuple(dict.fromkeys(s for r in found for s in r.shown))
+    inputs = tuple(dict.fromkeys(i for r in found for i in r.inputs))
+    return carry(value, Refs(shown, inputs))
+
+
+def _refs_in(value: Any) -> Refs | None:
+    """Return the sources of a value, or of the items of a list (joined, they are all shown)."""
+    if isinstance(value, (list, tuple)) and not isinstance(value, str):
+        found = [r for r in map(refs_of, value) if r is not None]
+        return Refs(tuple(dict.fromkeys(s for r in found for s in r.shown)), tuple(dict.fromkeys(i for r in found for i in r.inputs))) if found else None
+    return refs_of(value)
+
+
 def carries(function: Callable[..., Any]) -> Callable[..., Any]:
     """Make a formatting function (or method) return its result carrying the sources of the first argument that has any."""
 
     @functools.wraps(function)
     def formatted(value: Any, *args: Any, **kwargs: Any) -> Any:
-        refs = next((r for r in map(refs_of, (value, *args)) if r is not None), None)
+        refs = next((r for r in map(_refs_in, (value, *args)) if r is not None), None)
         return carry(function(value, *args, **kwargs), refs)
 
     return formatted
