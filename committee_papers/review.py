@@ -200,6 +200,7 @@ class _Walk:
         self.position = 0
         self.paragraphs = 0
         self.edits: list[Edit] = []
+        self.cover: dict[str, dict[str, int]] = {}  # comment id -> how much of its text each anchor shows
 
     def run(self, root: Any) -> None:
         for element in root.iter():
@@ -217,6 +218,7 @@ class _Walk:
             name = anchor_name(element.get(f"{{{W}}}name"))
             self.open_marks[cid] = name
             self.last = name
+            self.place_waiting(name)
             for open_ranges in self.ranges.values():
                 open_ranges.append(name)
         elif tag == "bookmarkEnd":
@@ -251,19 +253,29 @@ class _Walk:
         names = list(self.open_marks.values())[::-1]
         anchors = [self.anchors[n] for n in names if n in self.anchors]
         if not anchors and self.last in self.anchors:
+            # Word may put a change at a value's very start before the value's bookmark: the next anchor of the paragraph claims it.
             anchors, edit.near = [self.anchors[self.last]], True
-        where = next((s for a in anchors for s in (*a.sources, *a.inputs)), None)
-        if where is not None:
-            edit.file, edit.line, edit.column, edit.field = where["file"], where["line"], where["column"], where["field"]
-            if not any(a.sources for a in anchors):
-                edit.field = f"{where['field']} (a figure derived from it)"
+        _place(edit, anchors)
         self.edits.append(edit)
+
+    def place_waiting(self, name: str) -> None:
+        """Give the edits made just before a value's bookmark in the same paragraph to that value."""
+        if name not in self.anchors:
+            return
+        for edit in reversed(self.edits):
+            if edit._key[:2] != (self.kind, self.paragraphs) or not edit.near:
+                break
+            edit.near = False
+            _place(edit, [self.anchors[name]])
 
     def text(self, element: Any, tag: str) -> None:
         change = next((a for a in element.iterancestors(f"{{{W}}}ins", f"{{{W}}}del")), None)
         for cid, parts in self.texts.items():
             if tag == "t":
                 parts.append(element.text or "")
+                shown = self.cover.setdefault(cid, {})
+                for name in ("", *self.open_marks.values()):  # "": all the commented text
+                    shown[name] = shown.get(name, 0) + len((element.text or "").strip())
             if change is not None:
                 what = "inserted" if etree.QName(change).localname == "ins" else "deleted"
                 edit = {what: element.text or "", "author": change.get(f"{{{W}}}author", ""), "date": change.get(f"{{{W}}}date", "")}
@@ -281,10 +293,32 @@ class _Walk:
         comment.part = self.kind
         comment._span = (comment._span[0], self.position)
         comment._range = (self.kind, tuple(dict.fromkeys(names)), comment.commented)
-        anchors = [self.anchors[n] for n in dict.fromkeys(names) if n in self.anchors]
+        anchors = [self.anchors[n] for n in _most_shown(names, self.cover.pop(cid, {})) if n in self.anchors]
         if not anchors and self.last in self.anchors:
             anchors, comment.near = [self.anchors[self.last]], True
         _locate(comment, anchors)
+
+
+def _place(edit: Edit, anchors: list[Anchor]) -> None:
+    """Point an edit at the value its anchors show first."""
+    where = next((s for a in anchors for s in (*a.sources, *a.inputs)), None)
+    if where is not None:
+        edit.file, edit.line, edit.column, edit.field = where["file"], where["line"], where["column"], where["field"]
+        if not any(a.sources for a in anchors):
+            edit.field = f"{where['field']} (a figure derived from it)"
+
+
+def _most_shown(names: list[str], cover: dict[str, int]) -> list[str]:
+    """Order the anchors a comment touches: first the innermost one showing (nearly) all the commented text, if one does.
+
+    A comment on a status cell covers the status's mark (from the theme) and
+    the paper's rating: the rating's anchor shows the whole cell. A comment
+    over a line of several values has no such anchor: the first value leads.
+    """
+    names = list(dict.fromkeys(names))  # those open where the comment starts come first, innermost first
+    total = cover.get("", 0)
+    best = next((n for n in names if total and cover.get(n, 0) >= 0.9 * total), None)
+    return names if best is None else [best] + [n for n in names if n != best]
 
 
 def _locate(comment: Comment, anchors: list[Anchor]) -> None:
