@@ -122,7 +122,7 @@ def _paragraph_changes(p: Any) -> list[Change]:
             change = Change(anchor_name(element.get(f"{{{W}}}name")))
             if loose is not None and not loose.problem:  # a change just before a value's start belongs to it
                 change.old, change.new, change.changed, loose = loose.old, loose.new, True, None
-            if _inside_change(element):
+            if _across(element, before=True):
                 change.problem = "a change across two values"
             open_marks[element.get(f"{{{W}}}id")] = change
             stack.append(change)
@@ -130,7 +130,7 @@ def _paragraph_changes(p: Any) -> list[Change]:
         elif tag == "bookmarkEnd" and element.get(f"{{{W}}}id") in open_marks:
             closed = open_marks.pop(element.get(f"{{{W}}}id"))
             stack.remove(closed)
-            if _inside_change(element):
+            if _across(element, before=False):
                 closed.problem = "a change across two values"
         elif tag in ("t", "delText") and not _note_marker(element):
             kind = _kind(element, tag)
@@ -180,8 +180,19 @@ def _note_marker(element: Any) -> bool:
     return raised and link is not None and etree.QName(link).localname == "hyperlink" and link.get(f"{{{W}}}anchor") is not None
 
 
-def _inside_change(element: Any) -> bool:
-    return any(etree.QName(a).localname in ("ins", "del", "moveTo", "moveFrom") for a in element.iterancestors())
+def _across(mark: Any, *, before: bool) -> bool:
+    """Return whether a value's bookmark start (or end) lies inside a change with changed text before (or after) it.
+
+    LibreOffice puts a bookmark inside a change that begins (or ends) exactly
+    where the value does: that change is still inside one value.
+    """
+    change = next((a for a in mark.iterancestors() if etree.QName(a).localname in ("ins", "del", "moveTo", "moveFrom")), None)
+    if change is None:
+        return False
+    texts = list(change.iter(f"{{{W}}}t", f"{{{W}}}delText"))
+    order = {e: n for n, e in enumerate(change.iter())}
+    at = order[mark]
+    return any((order[t] < at) == before and (t.text or "").strip() for t in texts)
 
 
 # ---------------------------------------------------------------- where each change goes

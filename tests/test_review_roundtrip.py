@@ -15,6 +15,7 @@ comments over UNO.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -191,8 +192,8 @@ def examples(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def reviewed(examples: Path, tmp_path_factory) -> dict[str, Review]:
-    """Each example DOCX edited in LibreOffice with Track Changes on, commented on, then saved by LibreOffice again."""
+def edited(examples: Path, tmp_path_factory) -> Path:
+    """Each example DOCX edited in LibreOffice with Track Changes on, and saved: the folder holding them (edited/)."""
     folder = tmp_path_factory.mktemp("reviewed")
     plan = [
         {"source": str(examples / built), "target": str(folder / "edited" / Path(built).name),
@@ -201,6 +202,13 @@ def reviewed(examples: Path, tmp_path_factory) -> dict[str, Review]:
     ]
     (folder / "plan.json").write_text(json.dumps(plan))
     subprocess.run([UNO_PYTHON, str(ROOT / "tests/uno_reviewer.py"), str(folder / "plan.json")], check=True, timeout=900, capture_output=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def reviewed(edited: Path) -> dict[str, Review]:
+    """The edited files commented on as Word comments, then opened and saved by LibreOffice again."""
+    folder = edited
     (folder / "commented").mkdir()
     for paper, built in DOCX.items():
         document = docx.Document(folder / "edited" / Path(built).name)
@@ -272,3 +280,27 @@ def test_every_tracked_change_is_listed_at_its_value(reviewed):
         assert any(e.kind == "deleted" and old in e.text and (e.file, e.line) == (file, line) for e in edits), edits
         assert any(e.kind == "inserted" and e.text in new and (e.file, e.line) == (file, line) for e in edits), edits
     assert all(e.file is not None and e.date for review in reviewed.values() for e in review.edits)
+
+
+@needs_uno
+def test_changes_made_in_libreoffice_apply_to_the_yaml_and_the_rebuilt_papers(examples, edited, tmp_path):
+    from committee_papers.cli import main
+
+    root = tmp_path / "project"
+    shutil.copytree(examples, root, ignore=shutil.ignore_patterns("output", ".cache"))
+    env = {"GIT_AUTHOR_NAME": "O", "GIT_AUTHOR_EMAIL": "o@example.gov.uk", "GIT_COMMITTER_NAME": "O", "GIT_COMMITTER_EMAIL": "o@example.gov.uk", "PATH": "/usr/bin:/bin"}
+    for args in (["init", "-q"], ["add", "content"], ["commit", "-qm", "Examples"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+    for paper in {c[0] for c in CHANGES}:
+        assert main(["--root", str(root), "apply", str(edited / "edited" / Path(DOCX[paper]).name)]) == 0
+    diff = subprocess.run(["git", "diff", "-U0"], cwd=root, check=True, capture_output=True, text=True).stdout
+    removed = [line[1:] for line in diff.splitlines() if line.startswith("-") and not line.startswith("---")]
+    added = [line[1:] for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    lines = {file: (ROOT / file).read_text(encoding="utf-8").splitlines() for file in {c[3] for c in CHANGES}}
+    expected = [next(line for line in lines[file] if old in line) for _, old, _, file, _, _ in CHANGES]
+    assert sorted(removed) == sorted(expected)
+    assert sorted(added) == sorted(line.replace(old, new) for line, (_, old, new, *_) in zip(expected, CHANGES))
+    assert build(Config(root, jobs=2)).ok
+    for paper, _, new, *_ in CHANGES:
+        page = (root / DOCX[paper]).with_suffix(".html").read_text(encoding="utf-8")
+        assert new in re.sub(r"<[^>]+>", "", page)
