@@ -181,3 +181,31 @@ def test_a_redline_of_a_meeting_names_its_papers(repo, capsys):
     err = refused(capsys, ["--root", str(repo), "redline", "--since", "HEAD", str(meeting)], "content/meetings/cabinet.yaml: a meeting file")
     assert "run redline on each paper" in err
     assert not list((repo / "output").rglob("*.redline.*")) if (repo / "output").exists() else True
+
+
+def test_apply_on_a_corrupt_docx_is_a_message(tmp_path, capsys):
+    (tmp_path / "corrupt.docx").write_bytes(b"not a zip")
+    refused(capsys, ["--root", str(tmp_path), "apply", str(tmp_path / "corrupt.docx")], "corrupt.docx: not a Word document")
+
+
+def test_apply_never_writes_outside_content_whatever_the_map_says(built, tmp_path, capsys):
+    """A map edited to point a value at a file outside the project: the change is listed as not applied, nothing written."""
+    import docx as python_docx
+    from docx.oxml import parse_xml
+
+    with zipfile.ZipFile(built / DOCX) as package:
+        item = next(n for n in package.namelist() if n.startswith("customXml/item") and b"provenance" in package.read(n))
+        xml = package.read(item).replace(b'file="content/cabinet/mini.yaml"', b'file="../outside.yaml"')
+    hostile = replaced(built / DOCX, tmp_path / "map.docx", {item: xml})
+    document = python_docx.Document(hostile)
+    para = next(p for p in document.paragraphs if "presents the thing" in p.text)
+    run = next(r for r in para.runs if "presents" in r.text)
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    run._r.addnext(parse_xml(f'<w:ins xmlns:w="{w}" w:id="1" w:author="X"><w:r><w:t xml:space="preserve"> really</w:t></w:r></w:ins>'))
+    document.save(hostile)
+    outside = built.parent / "outside.yaml"
+    outside.write_text("title: untouched\n")
+    assert main(["--root", str(built), "apply", "--force", str(hostile)]) == 1
+    out = capsys.readouterr().out
+    assert "not applied: ../outside.yaml" in out and "not a paper's value" in out
+    assert outside.read_text() == "title: untouched\n"
