@@ -178,9 +178,9 @@ class Breakdown(Strict):
         out = []
         for row in self.rows:
             if isinstance(row, BreakdownRow):
-                out.append((row.label, [str(s) for s in row.shares]))
+                out.append((row.label, [carry(str(s), refs_of(s)) for s in row.shares]))
             else:
-                out.append((row[0] if row else "", [v.strip().removesuffix("%").strip() for v in row[1:]]))
+                out.append((row[0] if row else "", [carry(v.strip().removesuffix("%").strip(), refs_of(v)) for v in row[1:]]))
         return out
 
     def problems(self) -> list[Located]:
