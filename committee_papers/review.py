@@ -364,6 +364,8 @@ def report(review: Review) -> str:
     for comment in review.comments:
         lines.append(_where(comment))
         lines += _body(comment, "  ")
+        for value in comment.also:
+            lines.append(f"    also shows {value['file']}:{value['line']}:{value['column']}: {value['field']}")
         for value in comment.derived_from:
             lines.append(f"    derived from {value['file']}:{value['line']}:{value['column']}: {value['field']}")
         for reply in comment.replies:
