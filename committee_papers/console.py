@@ -32,6 +32,7 @@ class Console:
             yield None
             return
         from rich.console import Console as RichConsole
+        from rich.markup import escape
         from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn
 
         bar = Bar(
@@ -41,7 +42,7 @@ class Console:
         task = bar.add_task("", total=None)
 
         def advance(name: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=name)
+            bar.update(task, completed=done, total=total, description=escape(name))  # a file's name is text, not Rich markup
 
         with bar:
             yield advance
@@ -51,17 +52,21 @@ class Console:
         for notice in report.notices:  # deadlines are news; late key decisions are warnings
             if notice.startswith("warning:") or not self.quiet:
                 print(notice, file=self.err if notice.startswith("warning:") else self.out)
+        # Problems go to stderr and the summary to stdout; a terminal that shows the two
+        # streams as they are flushed must still see the summary last.
+        self.out.flush()
         for messages in report.failed.values():
             for message in messages:
                 print(message, file=self.err)
-        if self.quiet:
-            return
-        if self.fancy and (report.built or len(report.failed) + len(report.checked) > 1):
+        if not self.quiet and self.fancy and (report.built or len(report.failed) + len(report.checked) > 1):
             self._table(report, verb)
-        print(report.summary(verb), file=self.out)
+        self.err.flush()
+        if not self.quiet:
+            print(report.summary(verb), file=self.out, flush=True)
 
     def _table(self, report: Report, verb: str) -> None:
         from rich.console import Console as RichConsole
+        from rich.markup import escape
         from rich.table import Table
 
         table = Table(box=None, pad_edge=False)
@@ -70,12 +75,12 @@ class Console:
         table.add_column("result", no_wrap=True)
         done = report.built + report.packs if verb == "built" else report.checked
         for name in done:
-            table.add_row(name, _outputs(report.outputs.get(name, [])), "[green]ok[/]")
+            table.add_row(escape(name), escape(_outputs(report.outputs.get(name, []))), "[green]ok[/]")
         for name in report.up_to_date if verb == "built" else []:
-            table.add_row(name, "", "up to date")
+            table.add_row(escape(name), "", "up to date")
         for name, messages in report.failed.items():
             count = f"{len(messages)} problem{'s' * (len(messages) != 1)}"
-            table.add_row(name, "", f"[red]failed[/] ({count})")
+            table.add_row(escape(name), "", f"[red]failed[/] ({count})")
         RichConsole(file=self.err).print(table)
 
 
