@@ -515,7 +515,7 @@ def sources_inline(body: etree._Element) -> None:
 
 def _wrap_inline(element: etree._Element, attributes: dict[str, str], stop: etree._Element | None) -> None:
     """Move an element's inline content (up to its first block child) into a new span with the attributes."""
-    span = etree.Element("span", attributes)
+    span = element.makeelement("span", attributes)
     span.text, element.text = element.text, None
     for child in list(element):
         if child is stop:
@@ -1204,7 +1204,7 @@ class _Writer:
         """Bookmark what a sourced span shows, and note its sources for the map (provenance.add_map)."""
         name = f"{SOURCE_PREFIX}{len(self.sourced) + 1:04d}"
         shown, inputs = (element.get("data-src") or "").split(), (element.get("data-from") or "").split()
-        self.sourced.append(Bookmark(name, element.getparent().tag, element.text_content(), tuple(shown), tuple(inputs)))
+        self.sourced.append(Bookmark(name, element.getparent().tag, "".join(element.itertext()), tuple(shown), tuple(inputs)))
         return [Mark(name, True), *items, Mark(name, False)]
 
     def _inline_content(self, element: etree._Element, fmt: Fmt) -> list[Item]:

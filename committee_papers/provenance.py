@@ -100,6 +100,9 @@ class SourcedStr(str):
     block_refs: tuple[str, ...] = ()
 
 
+SourcedStr.__name__ = SourcedStr.__qualname__ = "str"  # a message about the value reads as it would about plain text
+
+
 class SourcedMarkup(Markup):
     """Markup a filter made from a sourced value."""
 
@@ -127,7 +130,8 @@ def _arithmetic(base: type) -> type:
     namespace["__neg__"] = lambda self: carry(base.__neg__(self), refs_of(self))
     namespace["__abs__"] = lambda self: carry(base.__abs__(self), refs_of(self))
     namespace["__reduce__"] = lambda self: (base, (base(self),))
-    return type(f"Sourced{base.__name__.title()}", (base,), namespace)
+    # Named as the plain type, so a message about the value (a sum on text in a council's template) reads as it would.
+    return type(base.__name__, (base,), namespace)
 
 
 SourcedDecimal = _arithmetic(Decimal)
@@ -138,6 +142,9 @@ class SourcedDate(datetime.date):
     """A date that knows where it was written."""
 
     provenance_refs: Refs
+
+
+SourcedDate.__name__ = SourcedDate.__qualname__ = "date"
 
 
 def carry(value: Any, refs: Refs | None) -> Any:

@@ -55,7 +55,9 @@ class Renderer:
     def _checked_reference(self, path: Path) -> bytes:
         """Return a reference .docx's bytes, or raise RenderError naming it when Word could not open it or it lacks a style."""
         name = relative(path, self.template_root.parent)
-        data = checked_bytes(path.read_bytes(), name)  # within the bounds of any Word package before python-docx reads it
+        data = path.read_bytes()
+        if zipfile.is_zipfile(io.BytesIO(data)):  # within the bounds of any Word package before python-docx reads it
+            data = checked_bytes(data, name)
         try:
             check_styles(docx.Document(io.BytesIO(data)))
         except ThemeError as err:
