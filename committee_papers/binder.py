@@ -12,7 +12,9 @@ from weasyprint import HTML
 from .cache import Layouts
 from .errors import ContentError
 from .dates import long_date
+from .loader import load
 from .packs import Pack, PackItem
+from .provenance import Origin
 from .render import Renderer
 from .tagging import TaggedBinder
 
@@ -35,7 +37,8 @@ class Assembler:
         front, pages = self._front_sheet(pack, papers, public)
         files["public-pack.pdf"] = self._bind(pack, front, [(e, papers.get(e.number)) for e in public], pages)
         # The agenda is the public pack's front sheet: the same dialect, so the same PDF, laid out once.
-        agenda = self.renderer.outputs(pack.meeting, pack.theme, pack.source.path.parent, pack.source.name, pdf=front, **self._context(pack, pages, public))
+        origin = Origin.of(pack.source if pack.source.values else load(pack.source.path, pack.source.name), [])  # the agenda's DOCX maps to the meeting file
+        agenda = self.renderer.outputs(pack.meeting, pack.theme, pack.source.path.parent, pack.source.name, origin=origin, pdf=front, **self._context(pack, pages, public))
         files |= {f"agenda.{ext}": data for ext, data in agenda.items()}
         index = self.renderer.templates(pack.theme).pack_index(pack.meeting, pack.items, links)
         files["index.html"] = index.encode("utf-8")

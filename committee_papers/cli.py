@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     comments_command = commands.add_parser("comments", help="list a reviewed DOCX's comments with the YAML lines they are on")
     comments_command.add_argument("docx", type=Path, help="the reviewed .docx")
     comments_command.add_argument("--json", action="store_true", help="write JSON for tools")
+    apply_command = commands.add_parser("apply", help="write a reviewed DOCX's tracked changes back into the YAML they came from")
+    apply_command.add_argument("docx", type=Path, help="the reviewed .docx")
+    apply_command.add_argument("--force", action="store_true", default=argparse.SUPPRESS, help="apply to files with uncommitted changes too")
     redline_command = commands.add_parser("redline", help="show what changed in a paper since a git revision, as tracked changes")
     redline_command.add_argument("--since", required=True, help="the git revision reviewers last read (a hash, tag or HEAD~1)")
     redline_command.add_argument("paper", type=Path, help="the paper's YAML")
@@ -89,6 +92,8 @@ def _run(args: argparse.Namespace, config: Config, show: Console) -> int:
         return 0
     if args.command == "comments":
         return _comments(args.docx, args.json)
+    if args.command == "apply":
+        return _apply(config, args.docx, getattr(args, "force", False))
     if args.command == "redline":
         return _redline(config, args.since, args.paper.resolve())
     if args.command == "watch":
@@ -109,11 +114,19 @@ def _run(args: argparse.Namespace, config: Config, show: Console) -> int:
 
 
 def _comments(path: Path, as_json: bool) -> int:
-    from .review import read_comments, report
+    from .review import read_review, report
 
-    comments = read_comments(path)
-    print(json.dumps([c.to_json() for c in comments], indent=2, ensure_ascii=False) if as_json else report(comments))
+    review = read_review(path)
+    print(json.dumps(review.to_json(), indent=2, ensure_ascii=False) if as_json else report(review))
     return 0
+
+
+def _apply(config: Config, path: Path, force: bool) -> int:
+    from .apply import apply_review
+
+    outcome = apply_review(config.root, path, force=force)
+    print(outcome.report())
+    return 0 if outcome.applied or not outcome.refused else 1
 
 
 def _redline(config: Config, since: str, paper: Path) -> int:

@@ -38,6 +38,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from .errors import RenderError, ThemeError
+from .provenance import PREFIX as SOURCE_PREFIX
+from .provenance import Bookmark
 
 Node = Union[str, etree._Element]
 Container = Union[WordDocument, _Cell]
@@ -196,11 +198,12 @@ class Ctx:
 
 def write_docx(html: str, reference: bytes, *, created: datetime.datetime, language: str,
                resolve_image: Callable[[str], bytes],
-               annotate: Callable[[WordDocument], None] | None = None,
+               annotate: Callable[[WordDocument, list[Bookmark]], None] | None = None,
                classes: Mapping[str, str] | None = None) -> bytes:
     """Return the .docx bytes of a dialect document in the reference's styles.
 
-    `annotate` is given the finished document before it is saved (provenance anchors go in there);
+    `annotate` is given the finished document and the bookmarks of its sourced
+    elements before it is saved (the map back to the sources goes in there);
     `classes` are the theme's own classes by `element.class`, each with its Word style.
     """
     token = THEME_CLASSES.set(classes or {})
@@ -223,7 +226,7 @@ def _write_docx(html: str, reference: bytes, created: datetime.datetime, languag
     _set_core_properties(document, _head_meta(root), when, language)
     _set_language(document, language)
     if annotate is not None:
-        annotate(document)
+        annotate(document, writer.sourced)
     out = io.BytesIO()
     document.save(out)
     return _deterministic_zip(out.getvalue(), when)
@@ -487,6 +490,45 @@ def bookmark_names(ids: list[str]) -> dict[str, str]:
 # ---------------------------------------------------------------- inline content
 
 
+def sources_inline(body: etree._Element) -> None:
+    """Carry each element's data-src and data-from to a span around the text it shows, so one bookmark marks it.
+
+    A bookmark lies inside one paragraph (LibreOffice splits one that spans
+    paragraphs and loses where it ends), so a block holding other blocks
+    hands its sources down to them, and a block of text wraps its text.
+    """
+    for element in list(body.iter()):
+        if not isinstance(element.tag, str) or element.tag in INLINE_TAGS:
+            continue
+        found = {k: element.attrib.pop(k) for k in ("data-src", "data-from") if element.get(k)}
+        if not found:
+            continue
+        children = [c for c in element if isinstance(c.tag, str)]
+        first_block = next((c for c in children if c.tag not in INLINE_TAGS), None)
+        loose = [c for c in children[: children.index(first_block)]] if first_block is not None else children
+        if (element.text or "").strip() or loose:
+            _wrap_inline(element, found, first_block)
+        else:
+            for child in children:
+                if child.tag not in INLINE_TAGS and not (child.get("data-src") or child.get("data-from")):
+                    child.attrib.update(found)
+
+
+def _wrap_inline(element: etree._Element, attributes: dict[str, str], stop: etree._Element | None) -> None:
+    """Move an element's inline content (up to its first block child) into a new span with the attributes."""
+    span = element.makeelement("span", attributes)
+    span.text, element.text = element.text, None
+    for child in list(element):
+        if child is stop:
+            break
+        span.append(child)
+    if stop is not None:
+        span.tail = None
+        stop.addprevious(span)
+    else:
+        element.append(span)
+
+
 def _collapse(items: list[Item]) -> list[Item]:
     """Collapse whitespace as HTML does and merge neighbouring text of one format."""
     out: list[Item] = []
@@ -568,6 +610,8 @@ class _Writer:
     open_marks: dict[str, int] = field(default_factory=dict)
     after_table: Container | None = None
     styles: dict[str, BaseStyle] = field(default_factory=dict)
+    sourced: list[Bookmark] = field(default_factory=list)
+    """The bookmarks of elements that show sourced values (data-src, data-from), in document order."""
 
     def _style(self, name: str) -> BaseStyle:
         """Return a style of the reference by name; python-docx searches every style on each look-up."""
@@ -596,6 +640,7 @@ class _Writer:
         ids = [e.get("id") for e in body.iter() if isinstance(e.tag, str) and e.get("id")]
         self._check_unique(ids)
         self.bookmarks = bookmark_names(ids)
+        sources_inline(body)
         main = self._body_parts(body)
         self._write_blocks(main, self._body_ctx())
         self._number_pictures()
@@ -1234,7 +1279,16 @@ class _Writer:
         if element.get("id"):
             name = self.bookmarks[element.get("id")]
             items = [Mark(name, True), *items, Mark(name, False)]
+        if element.get("data-src") or element.get("data-from"):
+            items = self._source_mark(element, items)
         return items
+
+    def _source_mark(self, element: etree._Element, items: list[Item]) -> list[Item]:
+        """Bookmark what a sourced span shows, and note its sources for the map (provenance.add_map)."""
+        name = f"{SOURCE_PREFIX}{len(self.sourced) + 1:04d}"
+        shown, inputs = (element.get("data-src") or "").split(), (element.get("data-from") or "").split()
+        self.sourced.append(Bookmark(name, element.getparent().tag, "".join(element.itertext()), tuple(shown), tuple(inputs)))
+        return [Mark(name, True), *items, Mark(name, False)]
 
     def _inline_content(self, element: etree._Element, fmt: Fmt) -> list[Item]:
         """Return the items an inline element stands for."""

@@ -12,7 +12,7 @@ import jinja2
 from markupsafe import Markup
 from lxml import html as lxml_html
 
-from . import prose
+from . import prose, provenance
 from .contents import fill_contents
 from .dates import created, day_month_year, long_date
 from .errors import PaperError, TemplateProblem, relative
@@ -72,7 +72,7 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
-            finalize=_shown,
+            finalize=lambda value: provenance.finalize(_shown(value)),
         )
         self.env.filters.update(
             prose=prose.to_html,
@@ -83,6 +83,7 @@ class Templates:
             money=money_text,
             roman=lambda n: note_label(n, "lower-roman"),
         )
+        provenance.source_filters(self.env)
         self.env.globals.update(block_kind=block_kind, appendix_label=appendix_label, figure=figure, answer=answer_text)
 
     @lru_cache(maxsize=None)
@@ -145,9 +146,12 @@ class Templates:
             **paper.derived(),
             **extra,
         }
-        document = lxml_html.document_fromstring(self._draw(getattr(paper, "template", f"{paper.kind}.html.j2"), context))
+        document = lxml_html.document_fromstring(
+            provenance.mark_sources(self._draw(getattr(paper, "template", f"{paper.kind}.html.j2"), context))
+        )
         number_notes(document, self.theme.numbering.notes)
         fill_contents(document)
+        provenance.place_sources(document)
         return serialise(document)
 
 

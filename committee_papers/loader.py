@@ -210,9 +210,18 @@ if yaml.__with_libyaml__:
 def load(path: Path, name: str) -> Source:
     """Load one YAML file, or raise ContentError with every problem found."""
     size = path.stat().st_size
+    _check_size(size, name)
+    return load_bytes(path.read_bytes(), name, path)
+
+
+def _check_size(size: int, name: str) -> None:
     if size > MAX_BYTES:
         raise ContentError([Problem(name, 1, 1, "", f"the file is {size / 2**20:.1f} MB; a paper may be at most {MAX_BYTES // 2**20} MB (is it the right file?)")])
-    data = path.read_bytes()
+
+
+def load_bytes(data: bytes, name: str, path: Path | None = None) -> Source:
+    """Load a YAML file's bytes (from disk or from a git revision) with the checks load() makes, or raise ContentError."""
+    _check_size(len(data), name)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:

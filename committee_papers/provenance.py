@@ -1,49 +1,51 @@
-"""Trace a paper's DOCX back to its YAML: anchors on every paragraph, cell and heading, and a map inside the file.
+"""Where every value a paper shows was written: carried from the YAML through the templates into HTML and DOCX.
 
-The DOCX writer knows the dialect, not the YAML, and the templates are shared
-with other work; so rather than threading source marks through templates,
-this stage reads the finished Word document and matches each paragraph, table
-cell and running header back to the YAML value(s) whose text it shows, the
-values rendered through the same Markdown. Figures no value shows (totals,
-ratings, overall scores) are derived: their inputs are the figures matched
-in the same row (or, failing that, the same column) of their table.
-
-Each traced paragraph or cell is wrapped in a bookmark (src_0001 ...):
-Word and LibreOffice both keep bookmarks when they save. The map from
-bookmark to file, line, column and field travels in a custom XML part of the
-package (customXml/itemN.xml), which both keep too, so the reviewed file
-alone is enough to send a comment back to its line.
+Provenance is built, never guessed. Before a paper is laid out, each value
+of its model (and of its data files and its council's theme) is replaced by
+the same value carrying its source: `file:line:column:field`. Arithmetic on
+such numbers keeps the sources of every operand, so a total knows all the
+figures it was worked out from. The template filters pass a value's sources
+on to what they write; Jinja's `finalize` brackets every sourced value a
+template prints with invisible marks, and once the page is rendered those
+marks become `data-src` (a value as written) and `data-from` (a figure worked
+out from these values) on the element that shows it (docs/dialect.md). A
+heading a template writes takes the part of the paper it introduces. The
+DOCX writer turns each such element into a bookmark, and the map from
+bookmark to sources travels in a custom XML part of the package, which Word
+and LibreOffice keep when they save.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime
+import functools
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, is_dataclass
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 from lxml import etree
 from lxml import html as lxml_html
+from markupsafe import Markup, escape
 
-from .dates import day_month_year, long_date
-from .loader import Path_, Source, dotted
+from .loader import Path_, Source, dotted, load
 
 NAMESPACE = "urn:committee-papers:provenance:1"
 CUSTOM_XML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PREFIX = "src_"
-SHORT = 3  # a value this short ("4", "Yes") only counts where its row or table says it belongs
 _SPACE = re.compile(r"\s+")
-_FIGURE = re.compile(r"^[(£-]?[\d,]+(\.\d+)?%?\)?$")
-_CUT = "\u2063"  # where a note marker was: its label is only known once notes are numbered
-_DERIVED = re.compile(r"^[(£-]?\d")  # a figure: "8 Medium", "£139,555", "29 (32)"; not "R1"
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _w(tag: str) -> str:
-    return f"{{{W}}}{tag}"
+# Private-use characters bracket a sourced value in the rendered text until they become attributes.
+_OPEN, _SHUT, _END = "\ue000", "\ue001", "\ue002"
+_MARKED = re.compile(f"{_OPEN}(\\d+){_SHUT}((?:(?!{_OPEN}|{_END}).)*){_END}", re.DOTALL)
+_STRAY = re.compile(f"{_OPEN}\\d+{_SHUT}|{_END}")
+_BLOCK_START = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#{1,6}|>)\s+")
+HEADINGS = ("h1", "h2", "h3", "h4")
+_HOLDERS = ("p", "li", "td", "th", "dd", "dt", "h1", "h2", "h3", "h4", "caption", "figcaption", "span", "div")
 
 
 def normalise(text: str) -> str:
@@ -51,426 +53,564 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def paragraph_text(p: Any) -> str:
+    """Return what a Word paragraph shows: its text and tabs, not deleted text or field codes."""
+    parts = []
+    for element in p.iter(f"{{{W}}}t", f"{{{W}}}tab", f"{{{W}}}br"):
+        parts.append(element.text or "" if element.tag == f"{{{W}}}t" else " ")
+    return normalise("".join(parts))
+
+
+# ---------------------------------------------------------------- references
+
+
+def ref(file: str, line: int, column: int, path: Path_) -> str:
+    """Return one source reference as the dialect writes it: file:line:column:field, spaces escaped."""
+    return quote(f"{file}:{line}:{column}:{dotted(path)}", safe=":/[]'.-_,()@")
+
+
+def parse_ref(text: str) -> dict[str, Any]:
+    """Return a reference's file, line, column and field."""
+    file, line, column, path = unquote(text).split(":", 3)
+    return {"file": file, "line": int(line), "column": int(column), "field": path}
+
+
+@dataclass(frozen=True)
+class Refs:
+    """The sources of a value: where it was written, or, for a worked-out figure, what it was worked out from."""
+
+    shown: tuple[str, ...] = ()
+    inputs: tuple[str, ...] = ()
+
+    def __or__(self, other: Refs) -> Refs:
+        """Return the sources of a figure worked out from two values: every one of both, as inputs."""
+        return Refs((), tuple(dict.fromkeys((*self.shown, *self.inputs, *other.shown, *other.inputs))))
+
+
+def refs_of(value: Any) -> Refs | None:
+    """Return the sources a value carries, if any."""
+    found = getattr(value, "provenance_refs", None)
+    return found if isinstance(found, Refs) else None
+
+
+class SourcedStr(str):
+    """A string that knows where it was written, and the line each Markdown block of it starts on."""
+
+    provenance_refs: Refs
+    block_refs: tuple[str, ...] = ()
+
+
+SourcedStr.__name__ = SourcedStr.__qualname__ = "str"  # a message about the value reads as it would about plain text
+
+
+class SourcedMarkup(Markup):
+    """Markup a filter made from a sourced value."""
+
+    provenance_refs: Refs
+
+
+def _arithmetic(base: type) -> type:
+    """Return a subclass of a number type whose arithmetic keeps the sources of every operand."""
+
+    def operator(name: str) -> Callable[..., Any]:
+        method = getattr(base, name)
+
+        def apply(self: Any, *others: Any) -> Any:
+            result = method(self, *others)
+            if result is NotImplemented or not isinstance(result, (int, Decimal)) or isinstance(result, bool):
+                return result
+            refs = functools.reduce(lambda a, b: a | b, [r for r in (refs_of(self), *map(refs_of, others)) if r])
+            return carry(result, refs)
+
+        return apply
+
+    names = ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__", "__rtruediv__",
+             "__floordiv__", "__rfloordiv__", "__mod__", "__pow__")
+    namespace: dict[str, Any] = {n: operator(n) for n in names if hasattr(base, n)}
+    namespace["__neg__"] = lambda self: carry(base.__neg__(self), refs_of(self))
+    namespace["__abs__"] = lambda self: carry(base.__abs__(self), refs_of(self))
+    namespace["__reduce__"] = lambda self: (base, (base(self),))
+    # Named as the plain type, so a message about the value (a sum on text in a council's template) reads as it would.
+    return type(base.__name__, (base,), namespace)
+
+
+SourcedDecimal = _arithmetic(Decimal)
+SourcedInt = _arithmetic(int)
+
+
+class SourcedDate(datetime.date):
+    """A date that knows where it was written."""
+
+    provenance_refs: Refs
+
+
+SourcedDate.__name__ = SourcedDate.__qualname__ = "date"
+
+
+def carry(value: Any, refs: Refs | None) -> Any:
+    """Return the value carrying these sources (the value itself where its type cannot carry them)."""
+    if refs is None or value is None or isinstance(value, bool):
+        return value
+    made: Any
+    if isinstance(value, Markup):
+        made = SourcedMarkup(value)
+    elif isinstance(value, str):
+        made = SourcedStr(value)
+        made.block_refs = getattr(value, "block_refs", ())
+    elif isinstance(value, Decimal):
+        made = SourcedDecimal(value)
+    elif isinstance(value, int):
+        made = SourcedInt(value)
+    elif isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        made = SourcedDate(value.year, value.month, value.day)
+    elif is_dataclass(value) and not isinstance(value, type) and not hasattr(value, "__slots__"):
+        object.__setattr__(value, "provenance_refs", refs)  # a frozen value type such as a Month
+        return value
+    else:
+        return value
+    made.provenance_refs = refs
+    return made
+
+
+def worked_out(value: Any, *inputs: Any, stated: Any = None) -> Any:
+    """Return a figure worked out from some values, carrying all their sources as its inputs.
+
+    Where the paper also states the figure (checked equal to the worked-out
+    one), the figure shown is the stated value: it is shown at its own line,
+    with the values it was worked out from as its inputs.
+    """
+    found = [r for r in map(refs_of, inputs) if r is not None]
+    combined = functools.reduce(lambda a, b: a | b, found) if found else None
+    stated_refs = refs_of(stated)
+    if stated_refs is not None:
+        return carry(stated, Refs(stated_refs.shown, combined.inputs if combined else ()))
+    return carry(value, combined)
+
+
+def shows(value: Any, *values: Any) -> Any:
+    """Return a value made to show several sourced values (a count and last quarter's beside it), carrying all their sources."""
+    found = [r for r in map(refs_of, values) if r is not None]
+    if not found:
+        return value
+    shown = tuple(dict.fromkeys(s for r in found for s in r.shown))
+    inputs = tuple(dict.fromkeys(i for r in found for i in r.inputs))
+    return carry(value, Refs(shown, inputs))
+
+
+def _refs_in(value: Any) -> Refs | None:
+    """Return the sources of a value, or of the items of a list (joined, they are all shown)."""
+    if isinstance(value, (list, tuple)) and not isinstance(value, str):
+        found = [r for r in map(refs_of, value) if r is not None]
+        return Refs(tuple(dict.fromkeys(s for r in found for s in r.shown)), tuple(dict.fromkeys(i for r in found for i in r.inputs))) if found else None
+    return refs_of(value)
+
+
+def carries(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Make a formatting function (or method) return its result carrying the sources of the first argument that has any."""
+
+    @functools.wraps(function)
+    def formatted(value: Any, *args: Any, **kwargs: Any) -> Any:
+        refs = next((r for r in map(_refs_in, (value, *args)) if r is not None), None)
+        return carry(function(value, *args, **kwargs), refs)
+
+    return formatted
+
+
 # ---------------------------------------------------------------- the values of the sources
 
 
 @dataclass(frozen=True)
-class Value:
-    """One scalar of a source file and where it was written."""
-
-    file: str
-    line: int
-    column: int
-    path: Path_
-    text: str
-
-    @property
-    def field(self) -> str:
-        return dotted(self.path)
-
-    def where(self) -> dict[str, Any]:
-        """Return the location as the map records it."""
-        return {"file": self.file, "line": self.line, "column": self.column, "field": self.field}
-
-
-@dataclass(frozen=True)
 class Origin:
-    """Every scalar of a paper and of the data files it names: what the anchors of its DOCX point at."""
+    """A paper's source and the data files it names, with every mark: what its values are traced to."""
 
-    paper: str
-    values: tuple[Value, ...]
+    paper: Source
+    data: tuple[Source, ...] = ()
 
     @classmethod
     def of(cls, source: Source, data_sources: list[Source]) -> Origin:
-        """Return the values of a paper's source and its data files, in the order they were written."""
-        values = [v for s in (source, *data_sources) for v in _values(s)]
-        return cls(source.name, tuple(values))
+        """Return the origin of a paper from its loaded source and its data files' (read again where their marks were dropped)."""
+        return cls(source, tuple(s if s.values else load(s.path, s.name) for s in data_sources))
 
 
-def _values(source: Source) -> Iterator[Value]:
-    def walk(value: Any, path: Path_) -> Iterator[Value]:
+class _Tracer:
+    """Give every value of a model the source it was written at, walking the model and its YAML together."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.lines: list[str] | None = None
+
+    def text_lines(self) -> list[str]:
+        if self.lines is None:
+            try:
+                self.lines = self.source.path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self.lines = []
+        return self.lines
+
+    def value(self, value: Any, path: Path_) -> Any:
+        from pydantic import BaseModel
+
+        if isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                value.__dict__[name] = self.value(value.__dict__.get(name), (*path, name))
+            return value
+        if isinstance(value, list):
+            value[:] = [self.value(item, (*path, i)) for i, item in enumerate(value)]
+            return value
+        if isinstance(value, tuple) and not hasattr(value, "_fields"):
+            return tuple(self.value(item, (*path, i)) for i, item in enumerate(value))
         if isinstance(value, dict):
-            for key, item in value.items():
-                yield from walk(item, (*path, key))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                yield from walk(item, (*path, index))
-        elif isinstance(value, str):
-            mark = source.mark(path)
-            yield Value(source.name, mark.line, mark.column, path, value)
+            for key in list(value):
+                value[key] = self.value(value[key], (*path, key))
+            return value
+        if value is None or path not in self.source.values:
+            return value  # made by a validator, not written: the value before it says where
+        return self.scalar(value, path)
 
-    return walk(source.data, ())
+    def scalar(self, value: Any, path: Path_) -> Any:
+        mark = self.source.values[path]
+        if isinstance(value, str) and not isinstance(value, Markup):
+            blocks = self.blocks(value, mark.line, mark.column)
+            line, column = blocks[0] if blocks else (mark.line, mark.column)
+            made = carry(value, Refs((ref(self.source.name, line, column, path),)))
+            made.block_refs = tuple(ref(self.source.name, b_line, b_column, path) for b_line, b_column in blocks)
+            return made
+        return carry(value, Refs((ref(self.source.name, mark.line, mark.column, path),)))
 
+    def blocks(self, value: str, line: int, column: int) -> list[tuple[int, int]]:
+        """Return the line and column of each Markdown block (paragraph, list item) of a text, in order.
 
-@dataclass(frozen=True)
-class Variant:
-    """A way a value shows on the page: its text split where note markers were (their labels come later)."""
-
-    value: Value
-    pieces: tuple[str, ...]
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.pieces)
-
-    @property
-    def weak(self) -> bool:
-        """Return whether the text is too short or too common to place without context."""
-        text = "".join(self.pieces)
-        return len(text) <= SHORT or bool(_FIGURE.match(text)) or text in ("Yes", "No")
-
-
-def variants(value: Value) -> list[Variant]:
-    """Return the texts a value may show as: as typed, as Markdown renders it (whole and per block), dates and figures as written."""
-    raw = normalise(value.text)
-    found = {(raw,)} if raw else set()
-    if _ISO_DATE.match(raw):
-        try:
-            day = datetime.date.fromisoformat(raw)
-            found |= {(long_date(day),), (day_month_year(day),), (f"{day:%d/%m/%Y}",)}
-        except ValueError:
-            pass
-    number = _number(raw)
-    if number is not None:
-        found.add((f"{number:,}",))
-    found |= set(_rendered(value.text))
-    return [Variant(value, pieces) for pieces in sorted(found) if any(pieces)]
-
-
-def _number(text: str) -> Decimal | None:
-    try:
-        return Decimal(text.replace(",", "")) if re.fullmatch(r"\d[\d,]*(\.\d+)?", text) else None
-    except InvalidOperation:
-        return None
-
-
-def _rendered(text: str) -> list[tuple[str, ...]]:
-    """Return the text of a value rendered as prose: the whole, and each paragraph or list item on its own."""
-    from .prose import to_html
-
-    if not re.search(r"[*_\[\]`#>\n]|^\s*[-+]|^\s*\d+[.)]", text):
-        return []
-    root = lxml_html.fragment_fromstring(str(to_html(text)) or "<p></p>", create_parent="div")
-    for sup in root.iter("sup"):
-        if "note-ref" in (sup.get("class") or ""):
-            sup.text, sup.tail = _CUT, _CUT + (sup.tail or "")
-            for child in list(sup):
-                sup.remove(child)
-    blocks = [root] + [e for e in root.iter("p", "li")]
-    out = []
-    for block in blocks:
-        own = block.text_content() if block.tag != "li" else _own_text(block)
-        pieces = tuple(p for p in (normalise(t) for t in own.split(_CUT)) if p)
-        if pieces:
-            out.append(pieces)
-    return out
-
-
-def _own_text(item: Any) -> str:
-    """Return a list item's text without the lists nested in it."""
-    parts = [item.text or ""]
-    for child in item:
-        if child.tag not in ("ul", "ol"):
-            parts.append(child.text_content())
-        parts.append(child.tail or "")
-    return "".join(parts)
-
-
-# ---------------------------------------------------------------- the units of a Word document
-
-
-@dataclass
-class Unit:
-    """A traceable piece of a Word document: a paragraph, a table cell or a running header or footer."""
-
-    kind: str
-    first: Any
-    """The first w:p: where its bookmark starts."""
-    last: Any
-    """The last w:p: where its bookmark ends."""
-    text: str
-    table: int | None = None
-    row: int | None = None
-    column: int | None = None
-    heading: bool = False
-    """A cell of a header row: its text is a heading, never a figure."""
-    sources: list[Value] = field(default_factory=list)
-    inputs: list[Value] = field(default_factory=list)
-
-    @property
-    def traced(self) -> bool:
-        return bool(self.sources or self.inputs)
-
-
-def paragraph_text(p: Any) -> str:
-    """Return what a paragraph shows: its text and tabs, not deleted text or field codes."""
-    parts = []
-    for element in p.iter(_w("t"), _w("tab"), _w("br")):
-        if element.tag == _w("t"):
-            parts.append(element.text or "")
-        else:
-            parts.append(" ")
-    return normalise("".join(parts))
-
-
-def units(body: Any, kind: str = "paragraph") -> list[Unit]:
-    """Return a body's paragraphs and cells in reading order; cells carry their table, row and column."""
-    found: list[Unit] = []
-    tables = iter(range(1_000_000))
-    for child in body:
-        if child.tag == _w("p"):
-            found.append(Unit(kind, child, child, paragraph_text(child)))
-        elif child.tag == _w("tbl"):
-            found += _cells(child, next(tables))
-    return found
-
-
-def _cells(table: Any, number: int) -> list[Unit]:
-    found = []
-    for r, tr in enumerate(table.iterchildren(_w("tr"))):
-        heading = tr.find(f"{_w('trPr')}/{_w('tblHeader')}") is not None
-        for c, tc in enumerate(tr.iterchildren(_w("tc"))):
-            paragraphs = list(tc.iter(_w("p")))
-            if not paragraphs:
-                continue
-            text = normalise(" ".join(paragraph_text(p) for p in paragraphs))
-            found.append(Unit("cell", paragraphs[0], paragraphs[-1], text, number, r, c, heading))
-    return found
-
-
-# ---------------------------------------------------------------- matching
-
-
-class Matcher:
-    """Match the text of units to the values that show it."""
-
-    def __init__(self, origin: Origin) -> None:
-        self.exact: dict[str, list[Variant]] = {}
-        self.strong: list[Variant] = []
-        for value in origin.values:
-            for variant in variants(value):
-                self.exact.setdefault(variant.text, []).append(variant)
-                if not variant.weak:
-                    self.strong.append(variant)
-        self.strong.sort(key=lambda v: -len(v.text))
-
-    def strong_sources(self, text: str, near: Path_, *, lenient: bool = False) -> list[Value]:
-        """Return the values a unit shows that are long enough to place by text alone, in the order shown.
-
-        `lenient` takes short values inside a longer line too: a running header is made of them.
+        Only the lines of this value are read: from where its mark says it
+        starts, each block's first words are looked for on the lines after
+        the last block's, so folded and quoted scalars place as well as `|`.
         """
-        if not text:
-            return []
-        exact = [v for v in self.exact.get(text, []) if not v.weak]
-        if exact:
-            return [_closest([v.value for v in exact], near)]
-        taken: list[tuple[int, int]] = []
-        found: list[Value] = []
-        for variant in self.strong:
-            span = _find(variant.pieces, text)
-            if span is None or any(a < span[1] and span[0] < b for a, b in taken):
-                continue
-            length = span[1] - span[0]
-            # A short value inside a longer line is more likely a coincidence ("Report" in a template heading).
-            if not lenient and length < 8 and length / len(text) < (0.25 if found else 0.5):
-                continue
-            taken.append(span)
-            found.append(variant.value)
-        if found:  # in the order the line shows them
-            return [v for _, v in sorted(zip(taken, found), key=lambda pair: pair[0])]
-        whole = [v.value for v in self.strong if len(text) >= 30 and text in v.text]
-        return [_closest(whole, near)] if whole else []
-
-    def weak_sources(self, text: str, within: Path_, *, unique: bool = False) -> list[Value]:
-        """Return the short value a unit shows, if one was written inside the given part of the paper (and only one, if unique)."""
-        candidates = [v.value for v in self.exact.get(text, []) if v.value.path[: len(within)] == within]
-        if not candidates or not within or (unique and len({v.path for v in candidates}) > 1):
-            return []
-        return [_closest(candidates, within)]
+        lines = self.text_lines()
+        here = lines[line - 1][column - 1 :] if 0 < line <= len(lines) else ""
+        block_scalar = here[:1] in ("|", ">")
+        starts = _block_starts(value)
+        if not block_scalar and len(starts) <= 1:
+            return [(line, column)]
+        found: list[tuple[int, int]] = []
+        at = line + 1 if block_scalar else line
+        for words in starts:
+            for n in range(at, min(len(lines), at + 400) + 1):
+                text = lines[n - 1] if n != line or block_scalar else lines[n - 1][column - 1 :]
+                if words and words in _BLOCK_START.sub("", text.strip().lstrip("'\"")):
+                    found.append((n, len(text) - len(text.lstrip()) + 1 + (column - 1 if n == line and not block_scalar else 0)))
+                    at = n + 1
+                    break
+            else:
+                return [(line, column)] * len(starts)
+        return found
 
 
-def _find(pieces: tuple[str, ...], text: str) -> tuple[int, int] | None:
-    """Return where the pieces occur in order in text, on word boundaries except beside a note label."""
-    start = end = None
-    position = 0
-    last = len(pieces) - 1
-    for n, piece in enumerate(pieces):
-        index = text.find(piece, position)
-        while index >= 0 and not _bounded(text, index, index + len(piece), n == 0, n == last):
-            index = text.find(piece, index + 1)
-        if index < 0:
-            return None
-        start = index if start is None else start
-        end = position = index + len(piece)
-    return (start, end) if start is not None and end is not None else None
+def _block_starts(text: str) -> list[str]:
+    """Return the first words of each paragraph and list item of a Markdown text, as Markdown splits it."""
+    starts: list[str] = []
+    blank = True
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if not stripped:
+            blank = True
+            continue
+        if blank or _BLOCK_START.match(raw):
+            starts.append(_BLOCK_START.sub("", stripped)[:24].strip())
+        blank = False
+    return starts
 
 
-def _bounded(text: str, start: int, end: int, check_start: bool, check_end: bool) -> bool:
-    before = text[start - 1] if start else " "
-    after = text[end] if end < len(text) else " "
-    if check_start and before.isalnum() and text[start].isalnum():
-        return False
-    return not (check_end and after.isalnum() and text[end - 1].isalnum())
+def trace(model: Any, source: Source) -> Any:
+    """Return a deep copy of a model whose every value carries its source; the model itself is left as it was."""
+    copied = model.model_copy(deep=True) if hasattr(model, "model_copy") else model
+    return _Tracer(source).value(copied, ())
 
 
-def _closest(values: list[Value], near: Path_) -> Value:
-    """Return the value whose path shares most with the path near, the first written on a tie."""
-    return max(values, key=lambda v: (_shared(v.path, near), -v.line, -v.column))
+def trace_paper(paper: Any, origin: Origin) -> Any:
+    """Return the paper with its values and its data files' values traced to where they were written."""
+    traced = trace(paper, origin.paper)
+    by_name = {s.name: s for s in origin.data}
+    attached = getattr(traced, "_data", None)
+    if isinstance(attached, dict):
+        for key, (source, data) in list(attached.items()):
+            full = by_name.get(getattr(source, "name", ""))
+            if full is not None:
+                attached[key] = (source, _Tracer(full).value(data, ()))
+    return traced
 
 
-def _shared(a: Path_, b: Path_) -> int:
-    n = 0
-    for x, y in zip(a, b):
-        if x != y:
+def trace_theme(theme: Any, templates: Path, root: Path) -> tuple[Any, list[Source]]:
+    """Return the theme with its values traced to its theme.yaml (status keys, labels, formulas), and that source."""
+    from .errors import PaperError
+
+    path = templates / theme.slug / "theme.yaml"
+    try:
+        source = load(path, path.relative_to(root).as_posix())
+    except (PaperError, OSError, ValueError):  # checked when the build began; changed since, it is shown untraced
+        return theme, []
+    return trace(theme, source), [source]
+
+
+# ---------------------------------------------------------------- templates
+
+
+_marks: contextvars.ContextVar[list[Refs] | None] = contextvars.ContextVar("provenance_marks", default=None)
+
+
+def finalize(value: Any) -> Any:
+    """Bracket a sourced value a template prints with marks that become its element's data-src."""
+    refs = refs_of(value)
+    marks = _marks.get()
+    if refs is None or marks is None or isinstance(value, bool):
+        return value
+    marks.append(refs)
+    text = value if isinstance(value, Markup) else escape(str(value))
+    return Markup(f"{_OPEN}{len(marks) - 1}{_SHUT}") + text + Markup(_END)
+
+
+def sourced_filter(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a template filter so what it writes carries the sources of the value it was given."""
+    if getattr(function, "jinja_pass_arg", None) is not None:
+        return function  # it is given the template's context, not a value
+    return carries(function)
+
+
+def sourced_prose(function: Callable[[str], Markup]) -> Callable[[str], Markup]:
+    """Wrap the prose filter: each paragraph and list item it writes gets data-src of the line it starts on."""
+
+    @functools.wraps(function)
+    def prose(text: str) -> Markup:
+        html = function(text)
+        refs = refs_of(text)
+        if refs is None or not html or _marks.get() is None:
+            return html
+        blocks = list(getattr(text, "block_refs", ())) or list(refs.shown)
+        root = lxml_html.fragment_fromstring(str(html), create_parent="div")
+        elements = [e for e in root.iter("p", "li", *HEADINGS) if not (e.tag == "p" and e.getparent().tag == "li")]
+        if not elements:
+            return carry(html, refs)
+        if len(blocks) != len(elements):
+            blocks = [blocks[0]] * len(elements)
+        for element, where in zip(elements, blocks):
+            element.set("data-src", where)
+        inner = (root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
+        return Markup(inner)
+
+    return prose
+
+
+def source_filters(env: Any) -> None:
+    """Make every filter of a Jinja environment pass on the sources of the value it is given."""
+    for name, function in list(env.filters.items()):
+        if name in ("prose", "inline"):
+            env.filters[name] = sourced_prose(function)
+        elif name not in ("e", "escape", "safe", "forceescape", "striptags", "length", "count", "attr", "map", "select", "reject",
+                          "selectattr", "rejectattr", "list", "sort", "groupby", "dictsort", "batch", "slice", "items", "tojson"):
+            env.filters[name] = sourced_filter(function)
+
+
+_sources: contextvars.ContextVar[list[Source]] = contextvars.ContextVar("provenance_sources", default=[])
+
+
+class Recording:
+    """While a paper renders, collect the sources its templates print (the marks finalize makes)."""
+
+    def __init__(self, sources: list[Source]) -> None:
+        self.sources = sources
+
+    def __enter__(self) -> Recording:
+        self.tokens = (_marks.set([]), _sources.set(self.sources))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _marks.reset(self.tokens[0])
+        _sources.reset(self.tokens[1])
+
+
+def mark_sources(html: str) -> str:
+    """Return rendered HTML with each bracketed value wrapped in a span carrying its sources; marks in attributes dropped."""
+    marks = _marks.get()
+    if marks is None:
+        return html
+    current = html
+    for _ in range(8):  # a sourced value inside another: the inner one is replaced first
+        changed = _MARKED.sub(lambda match: _span(match, current, marks), current)
+        if changed == current:
             break
-        n += 1
-    return n
+        current = changed
+    return _STRAY.sub("", current)
+
+
+def _span(match: re.Match[str], html: str, marks: list[Refs]) -> str:
+    """Return a bracketed value as a span with its sources, or bare where it sits in a tag or the title."""
+    inner = match.group(2)
+    before = html[max(0, match.start() - 4000) : match.start()]
+    if before.rfind("<") > before.rfind(">") or _inside_title(before):
+        return inner
+    return f"<span {_attributes(marks[int(match.group(1))])}>{inner}</span>"
+
+
+def _inside_title(before: str) -> bool:
+    return before.rfind("<title") > before.rfind("</title")
+
+
+def _attributes(refs: Refs) -> str:
+    parts = []
+    if refs.shown:
+        parts.append(f'data-src="{" ".join(refs.shown)}"')
+    if refs.inputs:
+        parts.append(f'data-from="{" ".join(refs.inputs)}"')
+    return " ".join(parts)
+
+
+def place_sources(document: Any) -> None:
+    """Move each value's sources from its span to the element that shows it, and give template headings their part."""
+    if _marks.get() is None:
+        return
+    sources = _sources.get()
+    for span in list(document.iter("span")):
+        if (span.get("data-src") or span.get("data-from")) and len(span.attrib) == (bool(span.get("data-src")) + bool(span.get("data-from"))):
+            _lift(span)
+    keys = {s.name: s for s in sources}
+    for heading in document.iter(*HEADINGS):
+        if not heading.get("data-src") and not heading.get("data-from") and not _sourced_inside(heading):
+            where = _part_introduced(heading, keys)
+            if where:
+                heading.set("data-src", where)
+
+
+def _lift(span: Any) -> None:
+    """Move a span's sources onto its parent when the span is all the parent shows, and drop the span."""
+    parent = span.getparent()
+    if parent is None or parent.tag not in _HOLDERS or parent.get("data-src") or parent.get("data-from"):
+        return
+    others = [c for c in parent if c is not span and "status-mark" not in (c.get("class") or "") and c.tag not in ("br",)]
+    loose = (parent.text or "").strip() + (span.tail or "").strip() + "".join((c.tail or "").strip() for c in others)
+    if others or loose or (parent.tag == "div" and "body" not in (parent.get("class") or "")):
+        return
+    for name in ("data-src", "data-from"):
+        if span.get(name):
+            parent.set(name, span.get(name))
+    _unwrap(span)
+
+
+def _unwrap(element: Any) -> None:
+    parent = element.getparent()
+    index = parent.index(element)
+    text, tail = element.text or "", element.tail or ""
+    previous = parent[index - 1] if index else None
+    if previous is None:
+        parent.text = (parent.text or "") + text
+    else:
+        previous.tail = (previous.tail or "") + text
+    children = list(element)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    if children:
+        children[-1].tail = (children[-1].tail or "") + tail
+    elif previous is None:
+        parent.text = (parent.text or "") + tail
+    else:
+        previous.tail = (previous.tail or "") + tail
+    parent.remove(element)
+
+
+def _sourced_inside(element: Any) -> bool:
+    return any(e.get("data-src") or e.get("data-from") for e in element.iterdescendants())
+
+
+def _part_introduced(heading: Any, sources: dict[str, Source]) -> str | None:
+    """Return where the part a template heading introduces was written: the field its values all lie in."""
+    level = int(heading.tag[1])
+    found: list[dict[str, Any]] = []
+    for element in _following(heading):
+        if element.tag in HEADINGS and int(element.tag[1]) <= level:
+            break
+        for attribute in ("data-src", "data-from"):
+            found += [parse_ref(r) for r in (element.get(attribute) or "").split()]
+        if len(found) > 200:
+            break
+    paper = [f for f in found if f["file"] in sources]
+    if not paper:
+        return None
+    file = paper[0]["file"]
+    paths = [_path(f["field"]) for f in paper if f["file"] == file]
+    common = _common(paths)
+    source = sources[file]
+    while common and common not in source.keys:
+        common = common[:-1]
+    if not common:
+        return None
+    mark = source.keys[common]
+    return ref(file, mark.line, mark.column, common)
+
+
+def _following(heading: Any) -> Iterator[Any]:
+    """Yield the elements after a heading in document order."""
+    element = heading
+    while element is not None:
+        sibling = element.getnext()
+        while sibling is not None:
+            yield from sibling.iter()
+            sibling = sibling.getnext()
+        element = element.getparent()
+
+
+_PART = re.compile(r"\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]|\[\"((?:[^\"\\]|\\.)*)\"\]|\.?([\w-]+)")
+
+
+def _path(field_path: str) -> Path_:
+    """Return the path a dotted field names: risks[0].impact is ('risks', 0, 'impact')."""
+    out: list[str | int] = []
+    for index, quoted, double, name in _PART.findall(field_path):
+        out.append(int(index) if index else quoted or double or name)
+    return tuple(out)
 
 
 def _common(paths: list[Path_]) -> Path_:
-    """Return the longest path every given path starts with (the parents of field paths)."""
     if not paths:
         return ()
-    prefix = paths[0][:-1]
+    prefix = paths[0]
     for path in paths[1:]:
-        prefix = prefix[: _shared(prefix, path[:-1])]
-    return prefix
+        n = 0
+        while n < min(len(prefix), len(path)) and prefix[n] == path[n]:
+            n += 1
+        prefix = prefix[:n]
+    return prefix if len(paths) > 1 else prefix[:-1] or prefix
 
 
-def trace(found: list[Unit], matcher: Matcher) -> None:
-    """Give each unit the values it shows, or, for a figure no value shows, the values it was derived from."""
-    near: Path_ = ()
-    for unit in found:
-        unit.sources = matcher.strong_sources(unit.text, near)
-        if unit.sources:
-            near = unit.sources[0].path
-    tables: dict[int, list[Unit]] = {}
-    for unit in found:
-        if unit.table is not None:
-            tables.setdefault(unit.table, []).append(unit)
-    for cells in tables.values():
-        _trace_table(cells, matcher)
-    for unit in found:  # a lone short value outside tables: placed by the paragraphs around it
-        if unit.table is None and not unit.sources:
-            unit.sources = matcher.weak_sources(unit.text, near[:2]) if unit.text else []
-        near = unit.sources[0].path if unit.sources else near
+# ---------------------------------------------------------------- the map in the DOCX
 
 
-def _trace_table(cells: list[Unit], matcher: Matcher) -> None:
-    """Place short values and derived figures by the values matched in the same row, column and table."""
-    placed = [c for c in cells if c.sources]
-    table_part = _common([c.sources[0].path for c in placed]) if placed else ()
-    for cell in cells:
-        if cell.sources or not cell.text:
-            continue
-        row = [c.sources[0].path for c in placed if c.row == cell.row]
-        column = [c.sources[0].path for c in placed if c.column == cell.column]
-        if row:  # "2 (Marginal)": a level shown with its name
-            within = _common(row)
-            cell.sources = matcher.weak_sources(cell.text, within) or matcher.weak_sources(cell.text.split()[0], within)
-        else:  # without a row to go by, only a value that nothing else in the table could be
-            within = _common(column) if len(column) > 1 else table_part
-            cell.sources = matcher.weak_sources(cell.text, within, unique=True)
-        if cell.sources:
-            placed.append(cell)
-    for cell in cells:
-        if not cell.sources and not cell.heading and _DERIVED.match(cell.text):
-            cell.inputs = _inputs(cell, placed)
+@dataclass
+class Bookmark:
+    """An element of the dialect that shows sourced values, as the DOCX writer bookmarked it."""
+
+    name: str
+    kind: str
+    text: str
+    shown: tuple[str, ...] = ()
+    inputs: tuple[str, ...] = ()
 
 
-def _inputs(cell: Unit, placed: list[Unit]) -> list[Value]:
-    """Return the figures a derived cell was worked out from: those of its row, else those of its column."""
-    def figures(cells: list[Unit]) -> list[Value]:
-        return [c.sources[0] for c in cells if c is not cell and _FIGURE.match("".join(c.sources[0].text.split()))]
-
-    for line in ([c for c in placed if c.row == cell.row], [c for c in placed if c.column == cell.column]):
-        found = figures(line)
-        # Inputs are fields of one thing (a risk, a year's budget, a table's scores), never a guess across a file.
-        if found and len({v.file for v in found}) == 1 and len(_common([v.path for v in found] * 2)) >= 2:
-            return found
-    return []
-
-
-# ---------------------------------------------------------------- writing anchors and the map
-
-
-def annotate(document: Any, origin: Origin) -> None:
-    """Anchor every traced paragraph, cell and running header of a python-docx Document and add the map."""
-    matcher = Matcher(origin)
-    body = units(document.element.body)
-    trace(body, matcher)
-    running = []
-    for part, kind in _running_parts(document):
-        for unit in units(part.element, kind):
-            unit.sources = matcher.strong_sources(unit.text, (), lenient=True)
-            running.append(unit)
-    traced = [u for u in body + running if u.traced]
-    taken = {str(n) for n in document.element.xpath("//w:bookmarkStart/@w:name")}
-    ids = [int(i) for part in _parts(document) for i in part.element.xpath("//w:bookmarkStart/@w:id")]
-    next_id = max(ids, default=-1) + 1
-    anchors: list[tuple[str, Unit]] = []
-    for number, unit in enumerate(traced, start=1):
-        name = f"{PREFIX}{number:04d}"
-        while name in taken:
-            name += "_"
-        next_id = _bookmark(unit, name, next_id)
-        anchors.append((name, unit))
-    _add_map(document, origin, anchors)
-
-
-def _running_parts(document: Any) -> list[tuple[Any, str]]:
-    """Return each distinct header and footer part, in section order."""
-    seen: dict[int, tuple[Any, str]] = {}
-    for section in document.sections:
-        for kind, item in (("header", section.header), ("footer", section.footer)):
-            if not item.is_linked_to_previous:
-                seen.setdefault(id(item.part), (item.part, kind))
-    return list(seen.values())
-
-
-def _parts(document: Any) -> list[Any]:
-    return [document.part] + [part for part, _ in _running_parts(document)]
-
-
-def _bookmark(unit: Unit, name: str, number: int) -> int:
-    """Bookmark each paragraph of a unit (name, name_2 ...); return the next free bookmark id.
-
-    One bookmark a paragraph, because LibreOffice splits a bookmark that
-    spans paragraphs into pieces and loses where the first one ends.
-    """
-    paragraphs = [unit.first]
-    if unit.last is not unit.first:
-        cell = next(unit.first.iterancestors(_w("tc")))
-        paragraphs = list(cell.iter(_w("p")))
-    for n, p in enumerate(paragraphs, start=1):
-        mark = name if n == 1 else f"{name}_{n}"
-        start = etree.Element(_w("bookmarkStart"), {_w("id"): str(number), _w("name"): mark})
-        ppr = p.find(_w("pPr"))
-        p.insert(p.index(ppr) + 1 if ppr is not None else 0, start)
-        etree.SubElement(p, _w("bookmarkEnd"), {_w("id"): str(number)})
-        number += 1
-    return number
-
-
-def anchor_name(bookmark: str) -> str:
-    """Return the anchor a bookmark belongs to: src_0019_2 is the second paragraph of src_0019."""
-    return re.sub(r"^(src_\d+)_\d+$", r"\1", bookmark)
-
-
-def _add_map(document: Any, origin: Origin, anchors: list[tuple[str, Unit]]) -> None:
-    """Add the anchor map as a custom XML part of the document."""
+def add_map(document: Any, paper: str, bookmarks: list[Bookmark]) -> None:
+    """Add the map from bookmark to sources as a custom XML part of a python-docx Document."""
     from docx.opc.part import Part
 
-    root = etree.Element(f"{{{NAMESPACE}}}provenance", nsmap={None: NAMESPACE}, paper=origin.paper)
-    for name, unit in anchors:
-        anchor = etree.SubElement(root, f"{{{NAMESPACE}}}anchor", name=name, kind=unit.kind, text=unit.text[:80])
-        for tag, values in (("source", unit.sources), ("input", unit.inputs)):
-            for value in values:
-                etree.SubElement(anchor, f"{{{NAMESPACE}}}{tag}", {k: str(v) for k, v in value.where().items()})
+    root = etree.Element(f"{{{NAMESPACE}}}provenance", nsmap={None: NAMESPACE}, paper=paper)
+    for mark in bookmarks:
+        anchor = etree.SubElement(root, f"{{{NAMESPACE}}}anchor", name=mark.name, kind=mark.kind, text=normalise(mark.text)[:80])
+        for tag, refs in (("source", mark.shown), ("input", mark.inputs)):
+            for one in refs:
+                etree.SubElement(anchor, f"{{{NAMESPACE}}}{tag}", {k: str(v) for k, v in parse_ref(one).items()})
     package = document.part.package
     xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     part = Part(package.next_partname("/customXml/item%d.xml"), "application/xml", xml, package)
     document.part.relate_to(part, CUSTOM_XML)
+
+
+def anchor_name(bookmark: str) -> str:
+    """Return the anchor a bookmark belongs to (Word may add a suffix when text is copied)."""
+    return re.sub(r"^(src_\d+)_\d+$", r"\1", bookmark)
 
 
 # ---------------------------------------------------------------- reading the map back
@@ -484,12 +624,12 @@ class Anchor:
     kind: str
     text: str
     sources: tuple[dict[str, Any], ...]
-    inputs: tuple[dict[str, Any], ...]
+    inputs: tuple[dict[str, Any], ...] = field(default=())
 
 
 def read_map(xml: bytes) -> dict[str, Anchor] | None:
     """Return the anchors of a provenance part, or None if the XML is some other custom part."""
-    root = etree.fromstring(xml)
+    root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
     if root.tag != f"{{{NAMESPACE}}}provenance":
         return None
 

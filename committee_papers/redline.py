@@ -12,10 +12,12 @@ have, and one whose output we could not keep deterministic.
 from __future__ import annotations
 
 import copy
+import datetime
 import difflib
 import html
 import io
 import logging
+import os
 import re
 import subprocess
 from collections.abc import Iterator
@@ -28,8 +30,10 @@ from lxml import etree
 from .checking import Job, Themes, check
 from .project import Config
 from .dates import created
-from .errors import PaperError
-from .loader import loads
+from .errors import ContentError, PaperError, Problem, relative
+from .loader import MAX_BYTES, load, load_bytes
+from .models.meeting import Meeting
+from .revision import revision
 from .output import write_all
 from .provenance import Origin, paragraph_text
 from .validate import validate
@@ -53,26 +57,29 @@ class Change:
     """Who and when, as every tracked change carries it."""
 
     author: str
-    date: str
+    date: str | None
+    """None where neither the paper, SOURCE_DATE_EPOCH nor git gives one: Word shows no date rather than a made-up one."""
 
 
 def redline(config: Config, since: str, paper: Path) -> list[Path]:
     """Write <paper>.redline.docx and .redline.html beside the paper's outputs; return their paths."""
+    _not_a_meeting(config, paper)
+    commit = verified_revision(config.root, since)
     checked = check(Config(config.root, papers=[paper]))
     if checked.report.failed:
         raise RedlineError("\n".join(m for messages in checked.report.failed.values() for m in messages))
     if not checked.jobs:
         raise RedlineError(f"{paper}: not a paper in content/")
     job = checked.jobs[0]
-    old = _paper_at(config, job, since)
+    old = _paper_at(config, job, since, commit)
     from .render import Renderer
 
     renderer = Renderer(config.content, config.templates)
     folder = job.source.path.parent
     origin = Origin.of(job.loaded(), [s for s, _ in job.paper.data_sources()])
-    new_docx = renderer.docx(renderer.dialect(job.paper, job.theme, stamp=job.stamp), job.paper, job.theme, folder, origin)
+    new_docx = renderer.docx(renderer.traced_dialect(job.paper, job.theme, origin, stamp=job.stamp), job.paper, job.theme, folder, origin)
     old_docx = renderer.docx(renderer.dialect(old, job.theme), old, job.theme, folder)
-    change = Change(f"Changes since {since}", created(job.paper).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    change = Change(f"Changes since {since}", _change_date(job))
     docx, rows = tracked(old_docx, new_docx, change)
     target = job.target(config, "docx")
     out = {target.with_suffix(".redline.docx"): docx, target.with_suffix(".redline.html"): side_by_side(job.paper.title, since, rows).encode("utf-8")}
@@ -80,17 +87,63 @@ def redline(config: Config, since: str, paper: Path) -> list[Path]:
     return list(out)
 
 
-def _paper_at(config: Config, job: Job, since: str) -> Any:
-    """Return the paper as it was at a git revision, loaded and validated in memory."""
-    relative = job.source.path.resolve().relative_to(config.root.resolve()).as_posix()
+def _not_a_meeting(config: Config, path: Path) -> None:
+    """Refuse a meeting file with the papers whose redlines make up its agenda's."""
+    if not path.resolve().is_relative_to(config.meetings.resolve()):
+        return
+    name = relative(path, config.root)
     try:
-        done = subprocess.run(["git", "show", f"{since}:./{job.source.path.name}"], cwd=job.source.path.parent, capture_output=True, check=False)
+        meeting = validate(load(path, name), {"meeting": Meeting})
+        papers = [f"content/{item.paper}" for item in meeting.items if item.paper]
+    except ContentError:
+        papers = []
+    listed = ": " + ", ".join(papers) if papers else ""
+    raise RedlineError(f"{name}: a meeting file; a redline is made of one paper, so run redline on each paper of its agenda{listed}")
+
+
+def verified_revision(root: Path, since: str) -> str:
+    """Return the commit a revision names, asking git to verify it as a revision and nothing else.
+
+    `--end-of-options` makes a revision such as `--output=x` a name to look
+    up, never an option to act on.
+    """
+    if not since.strip():
+        raise RedlineError("--since: expected a git revision (a hash, a tag or HEAD~1), got nothing")
+    try:
+        done = subprocess.run(["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{since}^{{commit}}"], cwd=root, capture_output=True, check=False)
     except OSError:
         raise RedlineError("git is not installed: a redline needs the paper's history") from None
-    if done.returncode != 0:
-        raise RedlineError(f"{relative} at {since}: {done.stderr.decode(errors='replace').strip()}")
-    source = loads(done.stdout.decode("utf-8"), f"{relative}@{since}", job.source.path)
+    commit = done.stdout.decode("ascii", errors="replace").strip()
+    if done.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40,64}", commit):
+        raise RedlineError(f"--since: {since!r} is not a revision of this project's git history (try a hash from `git log`, a tag or HEAD~1)")
+    return commit
+
+
+def _paper_at(config: Config, job: Job, since: str, commit: str) -> Any:
+    """Return the paper as it was at a commit, loaded with load()'s checks and validated in memory."""
+    relative_name = relative(job.source.path, config.root)
+    blob = f"{commit}:./{job.source.path.name}"
+    size = _git_out(job.source.path.parent, "cat-file", "-s", blob)
+    if size is None:
+        raise RedlineError(f"{relative_name} at {since}: the paper is not in that revision")
+    if int(size or 0) > MAX_BYTES:  # refused before git hands over the bytes
+        raise ContentError([Problem(f"{relative_name}@{since}", 1, 1, "", f"the file is {int(size) / 2**20:.1f} MB at that revision; a paper may be at most {MAX_BYTES // 2**20} MB")])
+    data = subprocess.run(["git", "cat-file", "blob", blob], cwd=job.source.path.parent, capture_output=True, check=False).stdout
+    source = load_bytes(data, f"{relative_name}@{since}", job.source.path)
     return validate(source, theme_of=Themes(config).get, content=config.content)
+
+
+def _git_out(folder: Path, *args: str) -> str | None:
+    done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=False)
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _change_date(job: Job) -> str | None:
+    """Return when the changes were made as the sources tell it: SOURCE_DATE_EPOCH, the paper's date, else its last commit's."""
+    if os.environ.get("SOURCE_DATE_EPOCH") or job.paper.document_date():
+        return created(job.paper).strftime("%Y-%m-%dT%H:%M:%SZ")
+    day = revision([job.source.path]).date
+    return f"{day.isoformat()}T00:00:00Z" if day else None
 
 
 # ---------------------------------------------------------------- tracked changes
@@ -105,7 +158,7 @@ def tracked(old: bytes, new: bytes, change: Change) -> tuple[bytes, list[tuple[s
     """Return the new DOCX with the changes from the old as w:ins and w:del, and the rows of the side-by-side view."""
     import docx
 
-    from .docx_writer import _deterministic_zip
+    from .docx_writer import ZIP_EPOCH, _deterministic_zip
 
     before = _paragraphs(docx.Document(io.BytesIO(old)).element.body)
     document = docx.Document(io.BytesIO(new))
@@ -132,7 +185,7 @@ def tracked(old: bytes, new: bytes, change: Change) -> tuple[bytes, list[tuple[s
                 j += 1
     out = io.BytesIO()
     document.save(out)
-    return _deterministic_zip(out.getvalue(), created_of(change)), rows
+    return _deterministic_zip(out.getvalue(), created_of(change) or ZIP_EPOCH), rows
 
 
 def _pair(old: list[Any], new: list[Any]) -> list[tuple[Any | None, Any | None]]:
@@ -151,10 +204,9 @@ def _pair(old: list[Any], new: list[Any]) -> list[tuple[Any | None, Any | None]]
     return out + [(None, p) for p in new[j:]]
 
 
-def created_of(change: Change) -> Any:
-    import datetime
-
-    return datetime.datetime.strptime(change.date, "%Y-%m-%dT%H:%M:%SZ")
+def created_of(change: Change) -> datetime.datetime | None:
+    """Return the timestamp of the redline's files: its changes' date."""
+    return datetime.datetime.strptime(change.date, "%Y-%m-%dT%H:%M:%SZ") if change.date else None
 
 
 def _max_id(document: Any) -> int:
@@ -163,7 +215,10 @@ def _max_id(document: Any) -> int:
 
 
 def _mark(tag: str, change: Change, ids: Iterator[int]) -> Any:
-    return etree.Element(_w(tag), {_w("id"): str(next(ids)), _w("author"): change.author, _w("date"): change.date})
+    attributes = {_w("id"): str(next(ids)), _w("author"): change.author}
+    if change.date:
+        attributes[_w("date")] = change.date
+    return etree.Element(_w(tag), attributes)
 
 
 def _tokens(p: Any) -> list[tuple[str, Any]]:

@@ -16,7 +16,8 @@ from .docx_writer import _check_styles as check_styles
 from .docx_writer import write_docx
 from .errors import RenderError, ThemeError, relative
 from .html import Templates, created, web_page
-from .provenance import Origin, annotate
+from .package import checked_bytes
+from .provenance import Origin, Recording, add_map, trace_paper, trace_theme
 from .system import check_libraries
 from .theme import Theme
 
@@ -53,8 +54,10 @@ class Renderer:
 
     def _checked_reference(self, path: Path) -> bytes:
         """Return a reference .docx's bytes, or raise RenderError naming it when Word could not open it or it lacks a style."""
-        data = path.read_bytes()
         name = relative(path, self.template_root.parent)
+        data = path.read_bytes()
+        if zipfile.is_zipfile(io.BytesIO(data)):  # within the bounds of any Word package before python-docx reads it
+            data = checked_bytes(data, name)
         try:
             check_styles(docx.Document(io.BytesIO(data)))
         except ThemeError as err:
@@ -84,12 +87,19 @@ class Renderer:
         (provenance.py); with a `pdf` already laid out from the same dialect,
         that PDF is used rather than laid out again.
         """
-        dialect = self.dialect(document, theme, **extra)
+        dialect = self.traced_dialect(document, theme, origin, **extra) if origin else self.dialect(document, theme, **extra)
         return {
             "pdf": pdf if pdf is not None else self.pdf(dialect, theme, base, name),
             "docx": self.docx(dialect, document, theme, base, origin),
             "html": web_page(dialect, self.templates(theme).stylesheet()).encode("utf-8"),
         }
+
+    def traced_dialect(self, document: Any, theme: Theme, origin: Origin, **extra: Any) -> str:
+        """Return the dialect of a paper or agenda whose every shown value carries its source (provenance.py)."""
+        traced, theme_source = trace_theme(theme, self.template_root, self.template_root.parent)
+        scale = traced.scale(getattr(document, "status_scale", None))
+        with Recording([origin.paper, *origin.data, *theme_source]):
+            return self.templates(theme).render(trace_paper(document, origin), **{"theme": traced, "scale": scale, **extra})
 
     def docx(self, dialect: str, document: Any, theme: Theme, base: Path, origin: Origin | None = None) -> bytes:
         """Return the DOCX of a dialect document whose relative links start in folder base."""
@@ -100,6 +110,7 @@ class Renderer:
             created=created(document),
             language=theme.language,
             resolve_image=lambda src: self.assets.read(urljoin(base_url, src)),
-            annotate=(lambda word: annotate(word, origin)) if origin else None,
+            annotate=(lambda word, marks: add_map(word, origin.paper.name, marks)) if origin else None,
             classes=theme.word_styles(),
         )
+

@@ -253,8 +253,16 @@ class StatusScale(Strict):
         return self.column or "/".join(self.labels)
 
     def get(self, label: str) -> Status | None:
-        """Return the status with this label, if the scale has one."""
-        return next((s for s in self.statuses if s.label == label), None)
+        """Return the status with this label, if the scale has one.
+
+        Asked with a paper's rating that knows its source (provenance.py), the
+        status shows the paper's rating as its label: a status cell is traced
+        to the line that rates, not to the theme that defines the status.
+        """
+        found = next((s for s in self.statuses if s.label == label), None)
+        if found is not None and getattr(label, "provenance_refs", None) is not None:
+            return found.model_copy(update={"label": label})
+        return found
 
 
 class Formulas(Strict):

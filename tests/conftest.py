@@ -145,3 +145,15 @@ def make_project(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
 def project(tmp_path: Path):
     """Return a function that makes a temporary project from a dict of files."""
     return lambda files: make_project(tmp_path, files)
+
+
+def without_sources(html: str) -> str:
+    """Return a web page without its provenance (data-src, data-from, and spans that only carried them), for tests about other things."""
+    import re
+
+    html = re.sub(r' data-(?:src|from)="[^"]*"', "", html)
+    while True:
+        unwrapped = re.sub(r"<span>((?:(?!<span[ >]).)*?)</span>", r"\1", html, flags=re.DOTALL)
+        if unwrapped == html:
+            return html
+        html = unwrapped

@@ -13,7 +13,7 @@ from committee_papers.build import Config, build
 from committee_papers.cli import main
 from committee_papers.errors import SystemLibraryError
 
-from .conftest import MINI_REPORT, ROOT, theme_names
+from .conftest import MINI_REPORT, ROOT, theme_names, without_sources
 
 PAPER = "content/cabinet/mini.yaml"
 OUTPUTS = [f"output/leicester-city/cabinet/mini.{ext}" for ext in ("pdf", "docx", "html")]
@@ -56,7 +56,7 @@ def test_an_exempt_paper_is_marked_and_kept_apart(project):
     root = project({PAPER: MINI_REPORT.replace("report_of:", "exempt:\n  paragraph: 3\nreport_of:")})
     assert build(Config(root)).ok
     assert not (root / OUTPUTS[2]).exists()  # never beside the papers that are published
-    page = (root / "output/confidential" / OUTPUTS[2].removeprefix("output/")).read_text()
+    page = without_sources((root / "output/confidential" / OUTPUTS[2].removeprefix("output/")).read_text())
     assert "exempt information under paragraph 3 of Part 1 of Schedule 12A to the Local Government Act 1972" in page
     assert "<strong>NOT FOR PUBLICATION</strong>" in page  # on every page, in the running header
 

@@ -86,7 +86,9 @@ def test_the_pdf_shows_the_same_landmarks_in_the_same_order(built):
 
 
 def test_the_seed_carries_its_derived_figures(built):
-    text = (built / "cpa-corporate-assessment-2007.html").read_text(encoding="utf-8")
+    # where each value came from (data-src, data-from) is another test's subject
+    text = re.sub(r' data-(src|from)="[^"]*"', "", (built / "cpa-corporate-assessment-2007.html").read_text(encoding="utf-8"))
+    text = re.sub(r"<span>([^<]*)</span>", r"\1", text)
     # 2.9's overall score is worked out from the theme scores by the rules in 2.3
     assert re.search(r'<tr class="total"><th scope="row">Overall</th><td></td><td></td><td class="score"><strong>3</strong>', text)
     # the appendix's 32 notes are numbered i to xxxii in reading order, whatever keys they were written under

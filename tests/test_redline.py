@@ -119,4 +119,22 @@ def test_libreoffice_keeps_the_tracked_changes(repo, tmp_path, capsys):
 @needs_git
 def test_redline_of_an_unknown_revision_says_why(repo, capsys):
     assert main(["--root", str(repo), "redline", "--since", "no-such-tag", str(repo / PAPER)]) == 1
-    assert "content/cabinet/mini.yaml at no-such-tag" in capsys.readouterr().err
+    assert "--since: 'no-such-tag' is not a revision of this project's git history" in capsys.readouterr().err
+
+
+@needs_git
+def test_a_redline_of_a_paper_without_a_date_is_dated_by_its_commit(project, monkeypatch):
+    """Neither the paper nor SOURCE_DATE_EPOCH gives a date: the last commit's, never 1st January 1980."""
+    undated = DRAFT
+    root = project({PAPER: undated})
+    git(root, "init", "-q")
+    git(root, "add", "content")
+    git(root, "commit", "-qm", "First draft")
+    (root / PAPER).write_text(undated.replace("approve", "note"))
+    from committee_papers.checking import check
+    from committee_papers.redline import _change_date
+
+    (job,) = check(Config(root, papers=[root / PAPER])).jobs
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setattr(type(job.paper), "document_date", lambda self: None)  # a kind of paper that carries no date
+    assert _change_date(job) == "2007-11-01T00:00:00Z"

@@ -22,7 +22,7 @@ from committee_papers.build import Config, build
 from committee_papers.checking import check
 from committee_papers.models.period import FinancialQuarter
 
-from .conftest import ROOT
+from .conftest import ROOT, without_sources
 
 MONITORING = "content/commitments/chief-executives-q3-2007-08.yaml"
 PARTNERSHIP = "content/ssog/laa-quarter-3-performance-2006-07.yaml"
@@ -350,7 +350,7 @@ def test_a_four_status_word_scale_renders_with_no_code_change(project):
     report = build(Config(root))
     assert report.ok, report.failed
     out = root / "output/blueshire/commitments/chief-executives-q3-2007-08"
-    html = out.with_suffix(".html").read_text(encoding="utf-8")
+    html = without_sources(out.with_suffix(".html").read_text(encoding="utf-8"))
     assert 'style="background-color: #0070C0; color: #FFFFFF"><span class="status-mark" aria-hidden="true">C</span> Completed</td>' in html
     assert "Blue - Completed" in html and "<th scope=\"col\">Progress</th>" in html
     summary = paper(root, MONITORING).derived()["summary"].overall.counts
@@ -385,7 +385,7 @@ def test_status_cells_carry_colour_and_text_in_pdf_docx_and_html(project):
     root = leicestershire(project)
     assert build(Config(root)).ok
     out = root / "output/leicestershire/commitments/chief-executives-q3-2007-08"
-    html = out.with_suffix(".html").read_text(encoding="utf-8")
+    html = without_sources(out.with_suffix(".html").read_text(encoding="utf-8"))
     assert '<td class="status" style="background-color: #C00000; color: #FFFFFF"><span class="status-mark" aria-hidden="true">■</span> Red</td>' in html
     assert re.search(r'Nos in Treatment: <span class="status" style="background-color: #FFC000; color: #000000">', html)
 

@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from ..provenance import worked_out
 from .common import Prose, Strict, by_key
 from .paper import Located, PaperBase
 from .period import FinancialQuarter
@@ -177,4 +178,8 @@ def summarise(paper: CommitmentsMonitoring) -> Summary:
 
 
 def _row(label: str, items: list[Any]) -> SummaryRow:
-    return SummaryRow(label, Counter(s for item in items for s in ratings(item.status)), len(items))
+    statuses = [s for item in items for s in ratings(item.status)]
+    counts = Counter(statuses)
+    for status in counts:  # each count knows the ratings it counts (provenance.py)
+        counts[status] = worked_out(counts[status], *(s for s in statuses if s == status))
+    return SummaryRow(label, counts, worked_out(len(items), *(item.status for item in items)))

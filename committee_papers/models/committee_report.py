@@ -181,7 +181,7 @@ class CommitteeReport(PaperBase):
         models = [m for _, m in blocks_of(self)]
         rule_sets = {m.id: m for m in models if isinstance(m, ScoringRules)}
         tables = {m.id: m for m in models if isinstance(m, ScoreTable)}
-        overall = {i: rule_sets[t.rules].overall(t.scores()) for i, t in tables.items()}
+        overall = {i: t.shown_overall(rule_sets[t.rules]) for i, t in tables.items()}
         return {"outline": self.outline(), "score_tables": tables, "overall": overall}
 
     def theme_problems(self, theme: Any) -> list[Located]:

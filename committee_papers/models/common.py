@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, GetJsonSchemaH
 from pydantic_core import PydanticCustomError
 from pydantic.json_schema import JsonSchemaValue
 
+from ..provenance import shows
+
 # A tag in an error location is not a key in the YAML; this prefix lets the
 # validation stage drop it when it maps an error back to a line.
 TAG_PREFIX = "§"
@@ -366,7 +368,7 @@ class Officer(Strict):
 
     def line(self) -> str:
         """Return the officer as one line: name and post, or the post alone when no name is given."""
-        return ", ".join(part for part in (self.name, self.post) if part)
+        return shows(", ".join(part for part in (self.name, self.post) if part), self.name, self.post)
 
 
 class Contact(Officer):

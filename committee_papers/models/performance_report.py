@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag
 
+from ..provenance import shows
 from .blocks import Block
 from .common import TAG_PREFIX, DataFile, Prose, Strict
 from .paper import Located, PaperBase
@@ -326,7 +327,7 @@ def _risk_table(summary: RiskSummary, this: QuarterCounts, last: QuarterCounts) 
         for measure, status in columns:
             now = getattr(block, measure).get(status)
             prev = getattr(before, measure).get(status) if before else None
-            figures.append(Figure(now, prev))
+            figures.append(shows(Figure(now, prev), now, prev))
         rows.append((block.block, figures))
     totals = []
     missing: dict[str, list[str]] = {}
@@ -339,5 +340,6 @@ def _risk_table(summary: RiskSummary, this: QuarterCounts, last: QuarterCounts) 
         if partial:
             missing.setdefault(measure, [])
             missing[measure] += [name for name in lacking if name not in missing[measure]]
-        totals.append(Figure(sum(now) if now else None, sum(before) if before else None, partial))
+        total, total_before = (sum(now) if now else None), (sum(before) if before else None)
+        totals.append(shows(Figure(total, total_before, partial), total, total_before))
     return RiskTable(this, last, columns, rows, totals, missing)

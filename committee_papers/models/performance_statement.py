@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag
 
+from ..provenance import carry, refs_of
 from .common import TAG_PREFIX, Prose, Strict, by_shape
 from .paper import Located, PaperBase, blocks_of
 from .values import Count, Percent
@@ -100,7 +101,7 @@ class CrossTab(Strict):
 
 def _count(value: str) -> int | None:
     text = value.replace(",", "").strip()
-    return int(text) if text.isdigit() else None
+    return carry(int(text), refs_of(value)) if text.isdigit() else None
 
 
 class AgainstTarget(Strict):
@@ -177,9 +178,9 @@ class Breakdown(Strict):
         out = []
         for row in self.rows:
             if isinstance(row, BreakdownRow):
-                out.append((row.label, [str(s) for s in row.shares]))
+                out.append((row.label, [carry(str(s), refs_of(s)) for s in row.shares]))
             else:
-                out.append((row[0] if row else "", [v.strip().removesuffix("%").strip() for v in row[1:]]))
+                out.append((row[0] if row else "", [carry(v.strip().removesuffix("%").strip(), refs_of(v)) for v in row[1:]]))
         return out
 
     def problems(self) -> list[Located]:

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from ..errors import did_you_mean
+from ..provenance import worked_out
 from .common import Prose, Strict
 
 
@@ -47,7 +48,7 @@ class ScoringRules(Strict):
         """Return the overall score the first applicable rule gives."""
         for rule in self.rules:
             if rule.applies(scores):
-                return rule.overall
+                return worked_out(rule.overall, *scores, rule.overall)
         return None
 
 
@@ -83,6 +84,11 @@ class ScoreTable(Strict):
     def scores(self) -> list[int]:
         """Return the theme scores in order."""
         return [t.score for t in self.themes]
+
+    def shown_overall(self, rules: ScoringRules) -> int | None:
+        """Return the overall score to show: the rules', or the paper's own where it states it (checked equal)."""
+        computed = rules.overall(self.scores())
+        return worked_out(computed, computed, stated=self.overall)
 
 
 class ScoreSummary(Strict):

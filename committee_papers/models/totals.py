@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import Field
 
+from ..provenance import carries, carry, refs_of
 from .common import Prose, Strict
 
 _AMOUNT = re.compile(r"^(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d\d))?\s*(?P<marker>[^\w\s]*)$")
@@ -39,7 +40,7 @@ class TotalsTable(Strict):
         if not match:
             raise ValueError(value)
         number = Decimal(match["number"].replace(",", "") + (f".{match['pence']}" if match["pence"] else ""))
-        return number, match["marker"]
+        return carry(number, refs_of(value)), match["marker"]
 
     def cells(self) -> list[tuple[str, list[tuple[Decimal, str]]]]:
         """Return each row's label and its (amount, marker) pairs."""
@@ -49,6 +50,7 @@ class TotalsTable(Strict):
         """Return the total of each amount column."""
         return [sum((amounts[i][0] for _, amounts in self.cells()), Decimal(0)) for i in range(len(self.columns))]
 
+    @carries
     def money(self, amount: Decimal) -> str:
         """Write an amount as the council does: £139,555 (pence only when there are any)."""
         text = f"{amount:,.2f}"
