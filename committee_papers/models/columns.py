@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ..provenance import carry, refs_of, worked_out
 from .common import Cell, Column, GroupRow, Table
 from .status import unknown_status
 
@@ -546,11 +547,13 @@ def table_view(table: Table, theme: Any, scale_name: str | None = None) -> Table
             body.append(ShownRow([], group=row.group))
             continue
         cells = []
+        written = {columns[c.column].key: c.text for c in row.cells if columns[c.column].key}
         for cell in row.cells:
             column = columns[cell.column]
             value = result.values.get((row.index, cell.column), Value(cell.text))
             worked = result.worked.get((row.index, cell.column))
             shown = show(column, value, worked, theme, scale_name)
+            shown.text = _traced(shown.text, cell.text, column, worked, written)
             shown.colspan, shown.rowspan = cell.span, cell.rows
             if cell.column == 0 and (table.row_headings or not table.header):
                 shown.tag, shown.scope = "th", "row"
@@ -561,6 +564,13 @@ def table_view(table: Table, theme: Any, scale_name: str | None = None) -> Table
     widths = shares([c.width for c in columns])
     return TableView(table.caption, table.id, widths, head, body, list(table.notes.items()), len(columns),
                      table.landscape, len(table.rows) <= 8, status_counts(table, result, theme, scale_name))
+
+
+def _traced(text: str, written: Any, column: Column, worked: Worked | None, row: dict[str, Any]) -> Any:
+    """Return a cell's shown text carrying where it came from: its own value, or the values a figure is worked out from."""
+    if worked is not None and column.figure is not None:
+        return worked_out(text, *(row.get(key) for key in column.figure.inputs), stated=written or None)
+    return carry(text, refs_of(written))
 
 
 def shares(widths: list[int | None]) -> list[int | None] | None:
