@@ -40,8 +40,8 @@ PUBLIC_PACK_FILES = ("agenda.pdf", "agenda.docx", "agenda.html", "index.html", "
 CONFIDENTIAL_PACK = "confidential-pack.pdf"
 
 
-class Stopped(PaperError):
-    """The build was told to stop (SIGTERM, or Ctrl+C): every file written is whole, the rest as it was."""
+class Stopped(SystemExit):
+    """The build was sent SIGTERM: it ends its workers and exits with a message, whoever called it (watch too)."""
 
 
 def build(config: Config, progress: Progress | None = None) -> Report:
@@ -81,20 +81,19 @@ def _build(config: Config, progress: Progress | None) -> Report:
 
 @contextmanager
 def _stopped_by_signals() -> Iterator[None]:
-    """Turn SIGTERM and SIGINT into Stopped while the build runs, so its workers are ended on the way out."""
+    """Turn SIGTERM into Stopped while the build runs, so that, as with Ctrl+C, its workers are ended on the way out."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def stop(number: int, frame: Any) -> None:
-        raise Stopped(f"the build was stopped ({signal.Signals(number).name}): every output written is whole; build again to finish")
+        raise Stopped("error: the build was stopped (SIGTERM): every output written is whole; build again to finish")
 
-    before = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGINT)}
+    before = signal.signal(signal.SIGTERM, stop)
     try:
         yield
     finally:
-        for number, handler in before.items():
-            signal.signal(number, handler)
+        signal.signal(signal.SIGTERM, before)
 
 
 class Plan:
@@ -208,6 +207,7 @@ class Plan:
             stale = self._found_outputs() - wanted
             self.manifest.keep_only(set(now))
         self._remove_old_cache(report)
+        self._forget_layouts(checked, report)
         for name, files in now.items():
             self.manifest.record_outputs(name, files)
         for file in sorted(stale):
@@ -260,6 +260,17 @@ class Plan:
             folders[:] = [folder for folder in folders if not folder.startswith(".")]
             found |= {relative(Path(here) / file, self.config.root) for file in files if not file.startswith(".")}
         return found
+
+    def _forget_layouts(self, checked: Checked, report: Report) -> None:
+        """Delete the kept front sheets of packs that failed or are gone: one may show a paper that has since become exempt."""
+        folder = self.store.folder / "packs"
+        if not folder.is_dir():
+            return
+        good = {p.slug for p in checked.packs if p.source.name not in report.failed}
+        failed = {Path(name).stem for name in report.failed if name in checked.binds}
+        for layouts in folder.iterdir():
+            if layouts.name in failed or (not self.config.papers and layouts.name not in good):
+                shutil.rmtree(layouts, ignore_errors=True) if layouts.is_dir() else layouts.unlink(missing_ok=True)
 
     def _remove_old_cache(self, report: Report) -> None:
         """Remove the caches earlier versions kept in output/.cache/, where publishing output/ would publish them."""

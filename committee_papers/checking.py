@@ -146,7 +146,7 @@ def _fail_disputed(config: Config, meetings: list[tuple[Source, Meeting]], paper
             name = _name(path, config.root)
             papers[path] = ContentError([problem])
             report.failed.setdefault(name, []).append(
-                f"{name}: not built, so that nothing of it is published, while {problem.file} disagrees with it about whether it is exempt (line {problem.line})"
+                f"{name}: not built, so that nothing of it is published, while {problem.file}:{problem.line} disagrees with it about whether it is exempt"
             )
             report.checked = [n for n in report.checked if n != name]
             disputed.add(name)
