@@ -68,6 +68,7 @@ def _build(config: Config, progress: Progress | None) -> Report:
         start_server()  # its imports take a second, on the other core, while this one checks the papers
     checked = check(config)
     report = checked.report
+    news = list(report.notices)  # deadlines and warnings, shown again by a build with nothing to do; not what this build found
     report.notices[:0] = notices
     store.notices = report.notices
     plan = Plan(config, checked, prints, store)
@@ -75,7 +76,7 @@ def _build(config: Config, progress: Progress | None) -> Report:
     if plan.papers or plan.packs:  # a build with nothing to do imports no renderer
         plan.carry_out(report, progress or (lambda name, done, total: None))
     plan.tidy(checked, report)
-    snapshot.record(report, plan.drafts(checked), plan.everything(checked))
+    snapshot.record(report, news, plan.drafts(checked), plan.everything(checked))
     return report
 
 

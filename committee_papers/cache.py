@@ -347,8 +347,8 @@ class Snapshot:
             return None
         return Report(checked=list(last["up_to_date"]), up_to_date=list(last["up_to_date"]), notices=list(last["notices"]))
 
-    def record(self, report: Report, drafts: list[Path], outputs: dict[str, list[Path]]) -> None:
-        """Remember a build that succeeded; forget any earlier one if this build failed, so its problems are shown again."""
+    def record(self, report: Report, news: list[str], drafts: list[Path], outputs: dict[str, list[Path]]) -> None:
+        """Remember a build that succeeded, and the news its sources give; forget any earlier one if this build failed, so its problems are shown again."""
         if not report.ok:
             self.store.forget(self.FILE)
             return
@@ -359,7 +359,7 @@ class Snapshot:
             "drafts": draft_names,
             "targets": sorted(_relative(p, root) for paths in outputs.values() for p in paths),
             "up_to_date": list(outputs),
-            "notices": [n for n in report.notices if not n.startswith("removed ")],
+            "notices": news,
         }
         self.store.write(self.FILE, last)
 
