@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from .cache import Fingerprints, Manifest, Snapshot, Store
 from .errors import PaperError, relative
-from .output import OutputError, remove, write_all
+from .output import OutputError, published_files, remove, write_all
 from .project import Config, Progress, Report, require_content
 
 if TYPE_CHECKING:
@@ -205,7 +205,7 @@ class Plan:
         if self.config.papers:
             stale = {file for name in now for file in self.manifest.outputs(name) or []} - wanted
         else:
-            stale = self._found_outputs() - wanted
+            stale = published_files(self.config.output, self.config.root) - wanted
             self.manifest.keep_only(set(now))
         self._remove_old_cache(report)
         self._forget_layouts(checked, report)
@@ -253,14 +253,6 @@ class Plan:
         else:
             paths = []
         return [relative(path, self.config.root) for path in paths if path.is_file()]
-
-    def _found_outputs(self) -> set[str]:
-        """Return every file in output/ but hidden ones (temporary files of a write under way, a web server's settings)."""
-        found = set()
-        for here, folders, files in os.walk(self.config.output):
-            folders[:] = [folder for folder in folders if not folder.startswith(".")]
-            found |= {relative(Path(here) / file, self.config.root) for file in files if not file.startswith(".")}
-        return found
 
     def _forget_layouts(self, checked: Checked, report: Report) -> None:
         """Delete the kept front sheets of packs that failed or are gone: one may show a paper that has since become exempt."""

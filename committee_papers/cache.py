@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .output import write_atomic
+from .output import published_files, write_atomic
 from .project import Config, Report, walk
 
 ENGINE = Path(__file__).resolve().parent
@@ -345,6 +345,8 @@ class Snapshot:
             return None
         if not all((self.config.root / target).is_file() for target in last["targets"]):
             return None
+        if not self.config.papers and published_files(self.config.output, self.config.root) != set(last["targets"]):
+            return None  # something in output/ no source makes: a build removes it
         return Report(checked=list(last["up_to_date"]), up_to_date=list(last["up_to_date"]), notices=list(last["notices"]))
 
     def record(self, report: Report, news: list[str], drafts: list[Path], outputs: dict[str, list[Path]]) -> None:

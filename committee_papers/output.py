@@ -68,6 +68,15 @@ def remove(path: Path, root: Path) -> None:
             break
 
 
+def published_files(output: Path, root: Path) -> set[str]:
+    """Return every file in output/, as paths from the project root, but hidden ones (temporary files of a write under way, a web server's settings)."""
+    found = set()
+    for here, folders, files in os.walk(output):
+        folders[:] = [folder for folder in folders if not folder.startswith(".")]
+        found |= {relative(Path(here) / file, root) for file in files if not file.startswith(".")}
+    return found
+
+
 def why_not_written(path: Path, err: OSError, root: Path) -> str:
     """Return the message for an output that could not be written."""
     return f"{relative(path, root)}: not written, its last good version is kept: {_advice(err)}"
