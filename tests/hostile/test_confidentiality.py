@@ -24,6 +24,7 @@ from committee_papers.checking import check
 from committee_papers.cli import main
 
 from ..conftest import MEETING, MINI_REPORT, make_project
+from ..test_packs import EXEMPT_ITEM
 from ..test_statuses import DATA, PARTNERSHIP, leicestershire
 
 MARKER = "ZQX-MARKER-71c9"
@@ -36,13 +37,6 @@ MARKED = (
 )
 """The paper before anyone marked it exempt: public, marker and all."""
 EXEMPT = MARKED.replace("report_of:", f"exempt:\n  paragraph: 3\n  reason: Terms {MARKER}-reason.\nreport_of:")
-EXEMPT_ITEM = """\
-  - title: Disposal of land
-    paper: cabinet/exempt.yaml
-    exempt:
-      paragraph: 3
-      public_interest: Disclosure would prejudice the council's negotiating position.
-"""
 PUBLIC_ITEM = "  - title: Disposal of land\n    paper: cabinet/exempt.yaml\n"
 PAPER = "content/cabinet/exempt.yaml"
 PUBLIC_OUTPUTS = [f"output/leicester-city/cabinet/exempt.{ext}" for ext in ("pdf", "docx", "html")]
