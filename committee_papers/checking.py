@@ -47,9 +47,13 @@ class Job:
         """Return where one output of the paper goes: output/<council>/<path in content>.
 
         An exempt paper goes under output/confidential/ instead, so that
-        publishing output/<council>/ can never publish it.
+        publishing output/<council>/ can never publish it. Papers kept in a
+        folder named after their council (content/<council>/...) are not put
+        under that name twice.
         """
         relative = self.source.path.resolve().relative_to(config.content.resolve())
+        if len(relative.parts) > 1 and relative.parts[0] == self.theme.slug:
+            relative = relative.relative_to(self.theme.slug)
         folder = config.output / "confidential" if self.paper.exempt else config.output
         return (folder / self.theme.slug / relative).with_suffix(f".{extension}")
 

@@ -51,14 +51,17 @@ class Console:
         for notice in report.notices:  # deadlines are news; late key decisions are warnings
             if notice.startswith("warning:") or not self.quiet:
                 print(notice, file=self.err if notice.startswith("warning:") else self.out)
+        # Problems go to stderr and the summary to stdout; a terminal that shows the two
+        # streams as they are flushed must still see the summary last.
+        self.out.flush()
         for messages in report.failed.values():
             for message in messages:
                 print(message, file=self.err)
-        if self.quiet:
-            return
-        if self.fancy and (report.built or len(report.failed) + len(report.checked) > 1):
+        if not self.quiet and self.fancy and (report.built or len(report.failed) + len(report.checked) > 1):
             self._table(report, verb)
-        print(report.summary(verb), file=self.out)
+        self.err.flush()
+        if not self.quiet:
+            print(report.summary(verb), file=self.out, flush=True)
 
     def _table(self, report: Report, verb: str) -> None:
         from rich.console import Console as RichConsole

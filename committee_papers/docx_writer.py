@@ -50,7 +50,7 @@ ALLOWED_CLASSES: dict[str, frozenset[str]] = {
     "h1": frozenset(), "h2": frozenset(), "h3": frozenset(), "h4": frozenset(),
     "p": frozenset({"label", "council", "report-of", "signature", "caption"}),
     "div": frozenset({"para", "body", "banner", "cover", "page-break"}),
-    "ul": frozenset(), "ol": frozenset({"endnotes"}), "li": frozenset(),
+    "ul": frozenset(), "ol": frozenset({"endnotes", "paren"}), "li": frozenset(),
     "table": frozenset({"keep", "narrow", "chart-data"}), "caption": frozenset(), "colgroup": frozenset(), "col": frozenset(),
     "thead": frozenset(), "tbody": frozenset(), "tr": frozenset({"group", "total"}),
     "th": frozenset({"status"}), "td": frozenset({"score", "status"}),
@@ -705,6 +705,7 @@ class _Writer:
         """Write ul/ol items; ol numbers and facts bullets are written as text."""
         ordered = element.tag == "ol"
         endnotes = "endnotes" in _classes(element)
+        closing = ")" if "paren" in _classes(element) else "."
         number = int(element.get("start", "1")) if ordered else 0
         for item in _child_elements(element):
             if item.tag != "li":
@@ -713,10 +714,10 @@ class _Writer:
             if endnotes:
                 self._text_item(item, [], replace(ctx, style="Endnote Text", direct_indent=False))
             elif ctx.text_bullets:
-                marker = f"{number}." if ordered else "\u2022"
+                marker = f"{number}{closing}" if ordered else "\u2022"
                 self._text_item(item, [Text(marker, ctx.fmt), Tab(ctx.fmt)], ctx)
             else:
-                self._word_list_item(item, ordered, number, ctx)
+                self._word_list_item(item, ordered, f"{number}{closing}", ctx)
             number += 1
 
     def _text_item(self, item: etree._Element, marker: list[Item], ctx: Ctx) -> None:
@@ -727,11 +728,11 @@ class _Writer:
         for part in parts:
             self._write_part(part, ctx)
 
-    def _word_list_item(self, item: etree._Element, ordered: bool, number: int, ctx: Ctx) -> None:
+    def _word_list_item(self, item: etree._Element, ordered: bool, number: str, ctx: Ctx) -> None:
         """Write a list item in List Bullet / List Number styles, nested lists a level in."""
         level = min(ctx.list_level, 1)
         style = f"List {'Number' if ordered else 'Bullet'}{' 2' if level else ''}"
-        marker: list[Item] = [Text(f"{number}.", ctx.fmt), Tab(ctx.fmt)] if ordered else []
+        marker: list[Item] = [Text(number, ctx.fmt), Tab(ctx.fmt)] if ordered else []
         parts = list(_flow_parts(item))
         first = parts.pop(0) if parts and self._is_plain(parts[0]) else []
         left = ctx.indent + LIST_STEP

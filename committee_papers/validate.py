@@ -173,7 +173,9 @@ def _message(kind: str, error: dict[str, Any]) -> str:
     if expected:
         hint = _shape_hint(kind, error.get("input"))
         return f"expected {expected}, got {got}" + (f" (hint: {hint})" if hint else "")
-    return f"{error['msg'].removeprefix('Value error, ')}; got {got}"
+    message = error["msg"].removeprefix("Value error, ")
+    # A check on a whole mapping (a status's colours, say) says in its message what it found.
+    return message if isinstance(error.get("input"), (dict, list)) else f"{message}; got {got}"
 
 
 _MAPPING_TYPES = {"dict_type", "model_type", "model_attributes_type"}

@@ -123,6 +123,11 @@ items:
 """
 
 
+def theme_names(root: Path = ROOT) -> str:
+    """Return the councils that have a theme, as the build lists them: every council added counts."""
+    return ", ".join(sorted(p.parent.name for p in (root / "templates").glob("*/theme.yaml")))
+
+
 def make_project(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     """Return a project folder with the real templates and the given content files."""
     shutil.copytree(ROOT / "templates", tmp_path / "templates")

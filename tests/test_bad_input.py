@@ -3,7 +3,9 @@
 Each tests/bad_input/<case>.yaml is put in place of a paper that was built
 once; <case>.expected holds exactly what the build prints on stderr.
 Regenerate the expected messages (then read every one) with
-REGENERATE_BAD_INPUT=1 python -m pytest tests/test_bad_input.py.
+REGENERATE_BAD_INPUT=1 python -m pytest tests/test_bad_input.py. `{themes}` in
+an expected message stands for the councils that have a theme, so adding a
+council changes no expected file.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from committee_papers.cli import main
 from committee_papers.errors import ContentError
 from committee_papers.loader import loads
 
-from .conftest import MINI_REPORT, ROOT, make_project
+from .conftest import MINI_REPORT, ROOT, make_project, theme_names
 
 CORPUS = Path(__file__).parent / "bad_input"
 CASES = sorted(p.stem for p in CORPUS.glob("*.yaml"))
@@ -55,10 +56,10 @@ def test_bad_input_gives_its_message_and_keeps_the_outputs(built, case, capsys):
     status, err = run_bad(root, (CORPUS / f"{case}.yaml").read_bytes(), capsys)
     expected = CORPUS / f"{case}.expected"
     if os.environ.get("REGENERATE_BAD_INPUT"):
-        expected.write_text(err, encoding="utf-8")
+        expected.write_text(err.replace(f"(themes: {theme_names()})", "(themes: {themes})"), encoding="utf-8")
     assert status == 1
     assert "Traceback" not in err
-    assert err == expected.read_text(encoding="utf-8")
+    assert err == expected.read_text(encoding="utf-8").replace("{themes}", theme_names())
     assert {name: (root / name).read_bytes() for name in OUTPUTS} == before
 
 
@@ -73,13 +74,11 @@ def test_a_file_of_several_megabytes_is_refused_unread(built, capsys):
 def test_a_billion_laughs_is_refused_at_once_in_bounded_memory():
     laughs = (CORPUS / "billion-laughs.yaml").read_text()
     tracemalloc.start()
-    started = time.perf_counter()
     with pytest.raises(ContentError, match="anchors and aliases"):
         loads(laughs, "laughs.yaml")
-    elapsed = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert elapsed < 1 and peak < 1_000_000
+    assert peak < 1_000_000  # refused before any alias is expanded
 
 
 def test_the_command_line_prints_the_message_and_no_traceback(built):

@@ -13,7 +13,7 @@ from committee_papers.build import Config, build
 from committee_papers.cli import main
 from committee_papers.errors import SystemLibraryError
 
-from .conftest import MINI_REPORT, ROOT
+from .conftest import MINI_REPORT, ROOT, theme_names
 
 PAPER = "content/cabinet/mini.yaml"
 OUTPUTS = [f"output/leicester-city/cabinet/mini.{ext}" for ext in ("pdf", "docx", "html")]
@@ -155,7 +155,23 @@ def test_a_theme_with_a_bad_colour_is_reported_at_its_line(project):
 def test_an_unknown_council_names_the_themes_there_are(project):
     root = project({PAPER: MINI_REPORT.replace("council: leicester-city", "council: leicester")})
     report = build(Config(root))
-    assert report.failed[PAPER] == [f"{PAPER}:2:10: council: no theme for council 'leicester' (did you mean 'leicestershire'?): expected templates/leicester/theme.yaml (themes: harborough, leicester-city, leicestershire)"]
+    assert report.failed[PAPER] == [f"{PAPER}:2:10: council: no theme for council 'leicester' (did you mean 'leicestershire'?): expected templates/leicester/theme.yaml (themes: {theme_names()})"]
+
+
+def test_a_council_added_to_templates_is_among_the_themes_named(project):
+    root = project({PAPER: MINI_REPORT.replace("council: leicester-city", "council: leicester")})
+    theme = (root / "templates/leicester-city/theme.yaml").read_text(encoding="utf-8")
+    (root / "templates/newtown").mkdir()
+    (root / "templates/newtown/theme.yaml").write_text(theme.replace("Leicester City Council", "Newtown Council"), encoding="utf-8")
+    message = build(Config(root)).failed[PAPER][0]
+    assert "newtown" in theme_names(root) and message.endswith(f"(themes: {theme_names(root)})")
+
+
+def test_papers_kept_in_a_folder_named_after_their_council_are_not_put_under_it_twice(project):
+    root = project({"content/leicester-city/cabinet/mini.yaml": MINI_REPORT})
+    assert build(Config(root)).ok
+    assert (root / "output/leicester-city/cabinet/mini.pdf").is_file()
+    assert not (root / "output/leicester-city/leicester-city").exists()
 
 
 def test_missing_system_libraries_are_named_as_debian_packages(monkeypatch):

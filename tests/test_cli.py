@@ -41,6 +41,28 @@ def test_piped_output_is_the_problems_and_one_summary_line():
     assert out.getvalue() == "1 paper built, 1 failed: b.yaml\n"
 
 
+class Buffered(Terminal):
+    """A terminal stream that shows what was written only when flushed, as a pipe to a terminal does."""
+
+    def __init__(self, shown: list[str]) -> None:
+        super().__init__()
+        self.shown = shown
+
+    def flush(self) -> None:
+        self.shown.append(self.getvalue())
+        self.seek(0)
+        self.truncate()
+
+
+def test_on_a_terminal_the_summary_line_comes_after_the_problems():
+    shown: list[str] = []
+    out, err = Buffered(shown), Buffered(shown)
+    Console(out=out, err=err).report(Report(failed={"b.yaml": ["b.yaml:1:1: wrong"]}), "checked")
+    out.flush(), err.flush()  # whatever is left when the process ends
+    text = "".join(shown)
+    assert text.index("b.yaml:1:1: wrong") < text.index("0 papers checked, 1 failed: b.yaml")
+
+
 def test_a_terminal_gets_a_summary_table_of_papers_outputs_and_failures():
     out, err = Terminal(), Terminal()
     report = Report(built=["a.yaml"], failed={"b.yaml": ["b.yaml:1:1: wrong"]}, outputs={"a.yaml": ["output/a.pdf", "output/a.docx"]})

@@ -331,3 +331,12 @@ def test_an_action_code_written_twice_is_an_error_at_the_second(project) -> None
     line = [i for i, l in enumerate(repeated.splitlines(), 1) if l == "  - code: CEC 01"][1]
     [problem] = problems(project, STATEMENT, repeated)
     assert problem == f"{STATEMENT}:{line}:11: achievements[1].code: expected each action code once, got 'CEC 01' again (first at achievements[0])"
+
+
+def test_plan_priorities_carry_one_number_each(built) -> None:
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(plan_file(built, "pdf")).pages).split())
+    assert "1) To develop places in which to live and be happy." in text
+    assert "1. 1)" not in text and "1.1)" not in text
+    paragraphs = [p.text for p in docx.Document(plan_file(built, "docx")).paragraphs]
+    assert "1)\tTo develop places in which to live and be happy." in paragraphs
+    assert not any(p.startswith("1.\t1)") for p in paragraphs)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from lxml import etree
 from lxml import html as lxml_html
@@ -86,7 +87,7 @@ def test_the_quarter_before_the_first_is_the_last_of_the_year_before():
     ("change", "message"),
     [
         ("    groups:\n=>    priorities: []\n    groups:\n",
-         "18:5: parts[0]: expected a mapping with either groups (of commitments) or priorities, not both; got a mapping"),
+         "18:5: parts[0]: expected a mapping with either groups (of commitments) or priorities, not both"),
         ("    groups:\n=>    grups:\n",
          "19:5: parts[0].grups: unknown key (did you mean 'groups'?); expected one of: heading, subheading, groups"),
     ],
@@ -366,7 +367,8 @@ def test_a_four_status_word_scale_renders_with_no_code_change(project):
 def test_a_status_whose_text_would_not_read_on_its_fill_is_refused(project):
     theme = BLUE_THEME.replace('colour: "#FFC000", mark: A}', 'colour: "#FFC000", text: "#FFFFFF", mark: A}')
     root = project({MONITORING: real(MONITORING), "templates/leicestershire/theme.yaml": theme.replace("Blueshire", "Leicestershire")})
-    assert any("contrast of 1.6:1; status text needs at least 4.5:1 to stay readable" in f for f in failures(root, MONITORING))
+    message = next(f for f in failures(root, MONITORING) if "contrast of 1.6:1" in f)
+    assert message.endswith("text #FFFFFF on #FFC000 has a contrast of 1.6:1; status text needs at least 4.5:1 to stay readable")
 
 
 def test_every_leicestershire_status_reads_on_its_fill():
@@ -423,3 +425,17 @@ def test_a_data_file_outside_content_is_refused(project, tmp_path):
         f"{name}:{line}:21: appendices[0].risk_summary.last_quarter: expected a data file inside content/, "
         "got '../../templates/leicestershire/theme.yaml': a paper may not read files outside it"
     )
+
+
+def test_a_draft_monitoring_paper_opens_on_its_landscape_page_with_the_banner(project):
+    root = leicestershire(project, monitoring="status_scale: trajectory\n=>status_scale: trajectory\nstatus: draft\n")
+    assert build(Config(root, papers=[root / MONITORING])).ok
+    out = root / "output/leicestershire/commitments/chief-executives-q3-2007-08"
+    first = PdfReader(out.with_suffix(".pdf")).pages[0]
+    assert float(first.mediabox.width) > float(first.mediabox.height)
+    text = " ".join(first.extract_text().split())
+    assert "DRAFT: not for publication" in text and "Summary of statuses" in text
+
+    document = docx.Document(out.with_suffix(".docx"))
+    assert document.sections[0].orientation == WD_ORIENT.LANDSCAPE  # no portrait page before it
+    assert document.paragraphs[0].text == "DRAFT: not for publication"
