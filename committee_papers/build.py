@@ -263,7 +263,7 @@ class Plan:
         failed = {Path(name).stem for name in report.failed if name in checked.binds}
         for layouts in folder.iterdir():
             if layouts.name in failed or (not self.config.papers and layouts.name not in good):
-                shutil.rmtree(layouts, ignore_errors=True) if layouts.is_dir() else layouts.unlink(missing_ok=True)
+                shutil.rmtree(layouts, ignore_errors=True)
 
     def _remove_old_cache(self, report: Report) -> None:
         """Remove the caches earlier versions kept in output/.cache/, where publishing output/ would publish them."""

@@ -241,3 +241,18 @@ def test_a_template_linked_from_outside_fails_its_councils_papers_by_name(projec
     report = build(Config(root))
     assert "templates/leicester-city/blocks/recommendations.html.j2: leads outside the project" in report.failed["content/cabinet/mini.yaml"][0]
     assert not (root / "output/leicester-city").exists()
+
+
+def test_a_data_file_linked_from_outside_is_refused_by_name_and_not_read(project, tmp_path_factory):
+    root = leicestershire(project)
+    outside = tmp_path_factory.mktemp("elsewhere") / "q3.yaml"
+    data = root / DATA[1]
+    outside.write_text(data.read_text().replace("Green: 28", "Green: 57", 1))
+    data.unlink()
+    data.symlink_to(outside)
+    report = build(Config(root))
+    assert report.failed[DATA[1]] == [
+        f"{DATA[1]}: leads outside the project (to {outside}); nothing outside the project is read: copy the file in, or delete the link"
+    ]
+    assert "expected a data file inside content/" in report.failed[PARTNERSHIP][0]
+    assert not (root / "output/leicestershire" / Path(PARTNERSHIP).relative_to("content").with_suffix(".html")).exists()
