@@ -200,7 +200,7 @@ class Plan:
         keeps; a build of some sources only removes what those made before
         and make no more, leaving every other source's outputs alone.
         """
-        now = self._outputs_now(checked, report)
+        now, withdrawn = self._outputs_now(checked, report)
         wanted = {file for files in now.values() for file in files}
         if self.config.papers:
             stale = {file for name in now for file in self.manifest.outputs(name) or []} - wanted
@@ -218,28 +218,30 @@ class Plan:
                 report.failed[file] = [str(err)]
                 continue
             report.removed.append(file)
-            report.notices.append(f"removed {file}: no source makes it any more")
+            why = "withdrawn: it shows a paper that is, or that a meeting says is, exempt" if file in withdrawn else "no source makes it any more"
+            report.notices.append(f"removed {file}: {why}")
         self.manifest.save()
 
-    def _outputs_now(self, checked: Checked, report: Report) -> dict[str, list[str]]:
-        """Return the files each source's outputs are after this build: what it made, or for one that failed what it keeps.
+    def _outputs_now(self, checked: Checked, report: Report) -> tuple[dict[str, list[str]], set[str]]:
+        """Return the files each source's outputs are after this build (what it made, or for one that failed what it keeps), and those withdrawn.
 
         A source that failed keeps its last good outputs, except that a paper
         that is (or that a meeting says is) exempt, and a meeting binding
-        one, keep only their confidential ones.
+        one, keep only their confidential ones: the public ones are withdrawn.
         """
         root = self.config.root
         made = {j.source.name: self.targets(j) for j in checked.jobs} | {p.source.name: self.pack_targets(p) for p in checked.packs}
         now = {name: [relative(path, root) for path in paths] for name, paths in made.items() if name not in report.failed}
         exempt = checked.withheld | {j.source.name for j in checked.jobs if j.paper.exempt}
         confidential = relative(self.config.confidential, root) + "/"
+        withdrawn: set[str] = set()
         for name in report.failed:
             kept = self.manifest.outputs(name)
             kept = self._outputs_of(name) if kept is None else kept
             if name in exempt or checked.binds.get(name, set()) & exempt:
-                kept = [file for file in kept if file.startswith(confidential)]
-            now[name] = kept
-        return now
+                withdrawn |= {file for file in kept if not file.startswith(confidential)}
+            now[name] = [file for file in kept if file not in withdrawn]
+        return now, withdrawn
 
     def _outputs_of(self, name: str) -> list[str]:
         """Return the outputs a source could have made that are in output/, when the manifest does not know them."""

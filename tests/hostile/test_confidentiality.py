@@ -153,6 +153,7 @@ def test_an_exempt_item_whose_paper_is_not_exempt_fails_the_paper_and_withdraws_
     ]
     assert "items[2].exempt: the item is exempt but its paper cabinet/exempt.yaml is not" in report.failed["content/meetings/cabinet.yaml"][0]
     assert [name for name in PUBLIC_OUTPUTS if (root / name).exists()] == []
+    assert f"removed {PUBLIC_OUTPUTS[0]}: withdrawn: it shows a paper that is, or that a meeting says is, exempt" in report.notices
     assert leaks(root) == []
 
 
