@@ -118,8 +118,9 @@ class Store:
         folder = self.folder / name
         if not self._usable_folder():
             return None
-        if folder.exists() and not folder.is_dir():
-            self._discard(folder, "it is a file where a folder should be")
+        for part in [*reversed(Path(name).parents[:-1]), Path(name)]:  # packs/, then packs/<meeting>/
+            if (self.folder / part).exists() and not (self.folder / part).is_dir():
+                self._discard(self.folder / part, "it is a file where a folder should be")
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as err:

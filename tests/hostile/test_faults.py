@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -148,17 +149,18 @@ def foreign_snapshot(root: Path) -> None:
 
 
 def file_for_cache_folder(root: Path) -> None:
-    import shutil
-
     shutil.rmtree(root / ".cache")
     (root / ".cache").write_text("not a folder")
 
 
 def file_for_layouts_folder(root: Path) -> None:
-    import shutil
-
     shutil.rmtree(root / ".cache/packs/cabinet")
     (root / ".cache/packs/cabinet").write_text("not a folder")
+
+
+def file_for_packs_folder(root: Path) -> None:
+    shutil.rmtree(root / ".cache/packs")
+    (root / ".cache/packs").write_text("not a folder")
 
 
 def damage_layout(root: Path) -> None:
@@ -174,6 +176,7 @@ def damage_layout(root: Path) -> None:
         (foreign_snapshot, ".cache/snapshot.json: discarded the cache: it cannot be read (UnicodeDecodeError); what it remembered is worked out again"),
         (file_for_cache_folder, ".cache: discarded the cache: it is not a folder of this project; what it remembered is worked out again"),
         (file_for_layouts_folder, ".cache/packs/cabinet: discarded the cache: it is a file where a folder should be; what it remembered is worked out again"),
+        (file_for_packs_folder, ".cache/packs: discarded the cache: it is a file where a folder should be; what it remembered is worked out again"),
         (damage_layout, "discarded a damaged layout from the cache; laid out again"),
     ],
 )
