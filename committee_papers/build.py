@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from .cache import Fingerprints, Manifest, Snapshot, Store
 from .errors import PaperError, relative
 from .output import OutputError, published_files, remove, write_all
-from .project import Config, Progress, Report, require_content
+from .project import Config, Progress, Report, require_content, within_council
 
 if TYPE_CHECKING:
     from .checking import Checked, Job
@@ -251,7 +251,7 @@ class Plan:
         elif source.resolve().is_relative_to(self.config.content.resolve()):
             within = source.resolve().relative_to(self.config.content.resolve()).with_suffix("")
             councils = [*self.config.output.glob("*/"), *self.config.confidential.glob("*/")]
-            paths = [folder / within.with_suffix(f".{ext}") for folder in councils for ext in FORMATS]
+            paths = [folder / within_council(within, folder.name).with_suffix(f".{ext}") for folder in councils for ext in FORMATS]
         else:
             paths = []
         return [relative(path, self.config.root) for path in paths if path.is_file()]

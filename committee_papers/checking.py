@@ -14,7 +14,7 @@ from .loader import Source, load
 from .models import PaperBase
 from .models.meeting import Meeting
 from .packs import Pack, check_meeting, exemption_disputes
-from .project import Config, Report, require_content, walk
+from .project import Config, Report, require_content, walk, within_council
 from .revision import version_stamp
 from .theme import Theme, load_theme
 from .validate import validate
@@ -51,9 +51,7 @@ class Job:
         folder named after their council (content/<council>/...) are not put
         under that name twice.
         """
-        relative = self.source.path.resolve().relative_to(config.content.resolve())
-        if len(relative.parts) > 1 and relative.parts[0] == self.theme.slug:
-            relative = relative.relative_to(self.theme.slug)
+        relative = within_council(self.source.path.resolve().relative_to(config.content.resolve()), self.theme.slug)
         folder = config.output / "confidential" if self.paper.exempt else config.output
         return (folder / self.theme.slug / relative).with_suffix(f".{extension}")
 

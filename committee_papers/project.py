@@ -112,3 +112,8 @@ def require_content(config: Config) -> None:
     """Raise PaperError unless the project has a content/ folder to build from (named papers each say where they are)."""
     if not config.papers and not config.content.is_dir():
         raise PaperError(f"{config.root}: no content/ folder here: run the build in the project folder, or name it with --root")
+
+
+def within_council(path: Path, council: str) -> Path:
+    """Return where in a council's output folder a paper at this path in content/ goes: content/<council>/ is not named twice."""
+    return path.relative_to(council) if len(path.parts) > 1 and path.parts[0] == council else path
