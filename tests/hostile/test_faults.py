@@ -21,7 +21,6 @@ import pytest
 
 import committee_papers.checking
 import committee_papers.output
-from committee_papers.build import Config, build
 from committee_papers.cli import main
 
 from ..conftest import MEETING, MINI_REPORT, ROOT
