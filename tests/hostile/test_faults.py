@@ -14,13 +14,13 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
 import committee_papers.checking
-import committee_papers.output
 from committee_papers.cli import main
 
 from ..conftest import MEETING, MINI_REPORT, ROOT
@@ -58,24 +58,23 @@ def run(root: Path, capsys) -> tuple[int, str, str]:
     return status, out, err
 
 
-def failing_on_outputs(monkeypatch, function: str, code: int) -> None:
-    """Make `function` of the output module fail with an OSError of this code for any file under output/."""
-    real = getattr(committee_papers.output.os if function == "replace" else committee_papers.output.tempfile, function)
+def failing_on_outputs(monkeypatch, module, function: str, code: int) -> None:
+    """Make os.replace or tempfile.mkstemp fail with an OSError of this code for any file in output/."""
+    real = getattr(module, function)
 
     def fail(*args, **kwargs):
-        where = str(args[1] if function == "replace" else kwargs.get("dir", ""))
+        where = str(kwargs.get("dir") or args[-1])  # mkstemp's folder, or replace's target
         if "/output/" in where or where.endswith("/output"):
             raise OSError(code, os.strerror(code), where)
         return real(*args, **kwargs)
 
-    target = committee_papers.output.os if function == "replace" else committee_papers.output.tempfile
-    monkeypatch.setattr(target, function, fail)
+    monkeypatch.setattr(module, function, fail)
 
 
 def test_an_output_folder_that_cannot_be_written_is_a_message(built, capsys, monkeypatch):
     before = outputs(built)
     edit(built)
-    failing_on_outputs(monkeypatch, "mkstemp", errno.EACCES)  # what a folder without write permission gives (the suite may run as root)
+    failing_on_outputs(monkeypatch, tempfile, "mkstemp", errno.EACCES)  # what a folder without write permission gives (the suite may run as root)
     status, out, err = run(built, capsys)
     assert status == 1
     assert f"{PAPER}: {PDF}: not written, its last good version is kept: permission denied: make the folder writable for whoever runs the build" in err
@@ -86,7 +85,7 @@ def test_an_output_folder_that_cannot_be_written_is_a_message(built, capsys, mon
 def test_a_full_disk_is_a_message_and_no_output_is_half_replaced(built, capsys, monkeypatch):
     before = outputs(built)
     edit(built)
-    failing_on_outputs(monkeypatch, "replace", errno.ENOSPC)
+    failing_on_outputs(monkeypatch, os, "replace", errno.ENOSPC)
     status, out, err = run(built, capsys)
     assert status == 1
     assert f"{PAPER}: {PDF}: not written, its last good version is kept: the disk is full: free some space, then build again" in err
