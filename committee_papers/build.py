@@ -358,7 +358,7 @@ def _unmade(name: str, err: PaperError | OSError) -> Outcome:
     from .workers import Outcome
 
     why = f"it cannot be read any more ({err.strerror}): it was moved or deleted during the build" if isinstance(err, OSError) else f"it changed during the build: {err}"
-    return Outcome(name, error=why)
+    return Outcome(name, error=f"{name}: {why}")
 
 
 def _size(path: Path) -> int:

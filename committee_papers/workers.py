@@ -131,7 +131,7 @@ def _attempt(name: str, make: Callable[[Any], dict[str, bytes]]) -> Outcome:
     except PaperError as err:  # sent back as text: the user's message, never a traceback
         return Outcome(name, error=err.about(name), rendered=renderer.rendered[before:])
     except OSError as err:  # a paper's PDF gone since it was written, or a layout the cache cannot keep
-        return Outcome(name, error=f"{err.filename or 'a file'} cannot be read: {err.strerror or err}; build again", rendered=renderer.rendered[before:])
+        return Outcome(name, error=f"{name}: {err.filename or 'a file'} cannot be read: {err.strerror or err}; build again", rendered=renderer.rendered[before:])
     return Outcome(name, files, rendered=renderer.rendered[before:])
 
 
