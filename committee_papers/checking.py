@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import ContentError, PaperError, Problem, ThemeError, relative
+from .kinds import declared_kinds
 from .loader import Source, load
-from .models import PaperBase
+from .models import KINDS, PaperBase
 from .models.meeting import Meeting
 from .packs import Pack, check_meeting, exemption_disputes
 from .project import Config, Report, require_content, walk, within_council
@@ -224,13 +226,19 @@ def _check_paper(path: Path, name: str, config: Config, themes: Themes, withheld
     except OSError as err:  # deleted or unreadable since it was found
         raise ContentError([Problem(name, 1, 1, "", f"cannot be read: {err.strerror or err}")]) from None
     try:
-        paper = validate(source, theme_of=themes.get, content=config.content)
+        paper = validate(source, kinds_of(config, source), theme_of=themes.get, content=config.content)
     except ContentError:
         if isinstance(source.data, dict) and source.data.get("exempt"):  # an exempt paper with problems: its public outputs go
             withheld.add(name)
         raise
     theme = themes.of(source, paper.council)
     return Job(Source(path, name, None, source.digest), paper, theme, _stamp(source, paper))
+
+
+def kinds_of(config: Config, source: Source) -> dict[str, Any]:
+    """Return the kinds a paper may be: the engine's own, then those its council and the defaults declare in kind files."""
+    council = source.data.get("council") if isinstance(source.data, dict) else None
+    return {**KINDS, **declared_kinds(config.templates, council, config.root)}
 
 
 def _stamp(source: Source, paper: PaperBase) -> str | None:
