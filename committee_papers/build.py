@@ -1,25 +1,30 @@
-"""The build: check every paper and meeting first, then lay out what changed and bind the packs.
+"""The build: check every paper and meeting first, then lay out what changed, bind the packs and remove what no source makes.
 
 A build whose inputs all hash as they did after the last good build stops
 there, before importing the models: a clerk's second run costs next to
-nothing.
+nothing. After a build, output/ holds exactly what the current sources make.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
+import signal
+import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cache import Checks, Fingerprints, Manifest, Snapshot
-from .output import write_all
-from .project import Config, Progress, Report
+from .cache import Fingerprints, Manifest, Snapshot, Store
+from .errors import PaperError, relative
+from .output import OutputError, published_files, remove, write_all
+from .project import Config, Progress, Report, require_content, within_council
 
 if TYPE_CHECKING:
     from .checking import Checked, Job
@@ -31,14 +36,29 @@ __all__ = ["Config", "Progress", "Report", "build"]
 logger = logging.getLogger(__name__)
 
 FORMATS = ("pdf", "docx", "html")
+PUBLIC_PACK_FILES = ("agenda.pdf", "agenda.docx", "agenda.html", "index.html", "public-pack.pdf")
+CONFIDENTIAL_PACK = "confidential-pack.pdf"
+
+
+class Stopped(SystemExit):
+    """The build was sent SIGTERM: it ends its workers and exits with a message, whoever called it (watch too)."""
 
 
 def build(config: Config, progress: Progress | None = None) -> Report:
-    """Check every paper and meeting, then lay out what changed and bind each pack."""
+    """Check every paper and meeting, lay out what changed, bind each pack and remove the outputs no source makes."""
+    require_content(config)
+    with _stopped_by_signals():
+        return _build(config, progress)
+
+
+def _build(config: Config, progress: Progress | None) -> Report:
+    notices: list[str] = []
+    store = Store(config.root, notices)
     prints = Fingerprints(config)
-    snapshot = Snapshot(config, prints)
+    snapshot = Snapshot(config, prints, store)
     unchanged = snapshot.unchanged()
     if unchanged is not None:
+        unchanged.notices[:0] = notices
         return unchanged
     from .checking import check  # imports the models: only a build with something to look at pays for them
 
@@ -46,25 +66,44 @@ def build(config: Config, progress: Progress | None = None) -> Report:
         from .workers import start_server
 
         start_server()  # its imports take a second, on the other core, while this one checks the papers
-    checks = Checks(config.output, forget=config.force)
-    checked = check(config, checks, prints)
-    plan = Plan(config, checked, prints)
+    checked = check(config)
     report = checked.report
+    news = list(report.notices)  # deadlines and warnings, shown again by a build with nothing to do; not what this build found
+    report.notices[:0] = notices
+    store.notices = report.notices
+    plan = Plan(config, checked, prints, store)
     report.up_to_date = plan.up_to_date(checked)
     if plan.papers or plan.packs:  # a build with nothing to do imports no renderer
         plan.carry_out(report, progress or (lambda name, done, total: None))
-        plan.manifest.save()
-    checks.save()
-    snapshot.record(report, plan.drafts(checked), plan.everything(checked))
+    plan.tidy(checked, report)
+    snapshot.record(report, news, plan.drafts(checked), plan.everything(checked))
     return report
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """Turn SIGTERM into Stopped while the build runs, so that, as with Ctrl+C, its workers are ended on the way out."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(number: int, frame: Any) -> None:
+        raise Stopped("error: the build was stopped (SIGTERM): every output written is whole; build again to finish")
+
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 class Plan:
     """What a build must lay out and bind: papers and packs whose inputs changed since the last build."""
 
-    def __init__(self, config: Config, checked: Checked, prints: Fingerprints) -> None:
+    def __init__(self, config: Config, checked: Checked, prints: Fingerprints, store: Store) -> None:
         self.config = config
-        self.manifest = Manifest(config.output, forget=config.force)
+        self.manifest = Manifest(store, forget=config.force)
+        self.store = store
         self.prints = prints
         self.papers = [j for j in checked.jobs if not self.manifest.fresh(j.source.name, self.digest(j), self.targets(j))]
         self.packs = [p for p in checked.packs if config.force or not self.manifest.fresh(p.source.name, self.pack_digest(p), self.pack_targets(p))]
@@ -84,10 +123,14 @@ class Plan:
         return [job.target(self.config, ext) for ext in FORMATS]
 
     def pack_targets(self, pack: Pack) -> list[Path]:
-        """Return a pack's output files."""
-        names = ["agenda.pdf", "agenda.docx", "agenda.html", "index.html", "public-pack.pdf"]
-        names += ["confidential-pack.pdf"] if any(e.item.exempt for e in pack.items) else []
-        return [self.pack_folder(pack) / name for name in names]
+        """Return a pack's output files: the confidential pack, if there is one, apart from the public ones."""
+        names = [*PUBLIC_PACK_FILES, *([CONFIDENTIAL_PACK] if any(e.item.exempt for e in pack.items) else [])]
+        return [self.pack_file(pack.slug, name) for name in names]
+
+    def pack_file(self, slug: str, name: str) -> Path:
+        """Return where one of a pack's files goes: output/meetings/<meeting>/, or output/confidential/meetings/<meeting>/."""
+        folder = self.config.confidential if name == CONFIDENTIAL_PACK else self.config.output
+        return folder / "meetings" / slug / name
 
     def paper_links(self, pack: Pack) -> dict[str, dict[str, str]]:
         """Return where each public paper's outputs are, relative to the pack's folder, by item number."""
@@ -98,7 +141,7 @@ class Plan:
         }
 
     def pack_folder(self, pack: Pack) -> Path:
-        """Return where a pack's files go: output/meetings/<meeting>/."""
+        """Return where a pack's public files go: output/meetings/<meeting>/."""
         return self.config.output / "meetings" / pack.slug
 
     def up_to_date(self, checked: Checked) -> list[str]:
@@ -132,16 +175,104 @@ class Plan:
                 queue.extendleft((bind_pack, partial(self._pack_task, p), p) for p in self._ready(waiting, outcomes, report))
                 while queue and len(running) <= jobs:  # one task in hand beyond the workers, so none waits for this loop
                     work, make_task, subject = queue.popleft()
-                    running[workers.submit(work, make_task())] = subject
+                    try:
+                        running[workers.submit(work, make_task())] = subject
+                    except (PaperError, OSError) as err:  # its source went or changed since it was checked
+                        self._finish(subject, _unmade(subject.source.name, err), report, outcomes, progress)
                 if not running:
                     break
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in sorted(finished, key=lambda f: running[f].source.name):
-                    subject, outcome = running.pop(future), future.result()
-                    self._write(subject, outcome, report)
-                    outcomes[outcome.name] = replace(outcome, files={})  # written: keeping the bytes would grow with the corpus
-                    progress(outcome.name, len(outcomes), len(self.papers) + len(self.packs))
+                    self._finish(running.pop(future), future.result(), report, outcomes, progress)
         self._in_plan_order(report, outcomes)
+
+    def _finish(self, subject: Any, outcome: Outcome, report: Report, outcomes: dict[str, Outcome], progress: Progress) -> None:
+        """Write what a worker made, and count it done."""
+        self._write(subject, outcome, report)
+        report.notices += outcome.notices
+        outcomes[outcome.name] = replace(outcome, files={})  # written: keeping the bytes would grow with the corpus
+        progress(outcome.name, len(outcomes), len(self.papers) + len(self.packs))
+
+    def tidy(self, checked: Checked, report: Report) -> None:
+        """Remove the outputs no source makes any more, and keep the manifest of which files each source's outputs are.
+
+        A full build removes every file in output/ that no source made or
+        keeps; a build of some sources only removes what those made before
+        and make no more, leaving every other source's outputs alone.
+        """
+        now, withdrawn = self._outputs_now(checked, report)
+        wanted = {file for files in now.values() for file in files}
+        if self.config.papers:
+            stale = {file for name in now for file in self.manifest.outputs(name) or []} - wanted
+        else:
+            stale = published_files(self.config.output, self.config.root) - wanted
+            self.manifest.keep_only(set(now))
+        self._remove_old_cache(report)
+        self._forget_layouts(checked, report)
+        for name, files in now.items():
+            self.manifest.record_outputs(name, files)
+        for file in sorted(stale):
+            try:
+                remove(self.config.root / file, self.config.root)
+            except OutputError as err:
+                report.failed[file] = [str(err)]
+                continue
+            report.removed.append(file)
+            why = "withdrawn: it shows a paper that is, or that a meeting says is, exempt" if file in withdrawn else "no source makes it any more"
+            report.notices.append(f"removed {file}: {why}")
+        self.manifest.save()
+
+    def _outputs_now(self, checked: Checked, report: Report) -> tuple[dict[str, list[str]], set[str]]:
+        """Return the files each source's outputs are after this build (what it made, or for one that failed what it keeps), and those withdrawn.
+
+        A source that failed keeps its last good outputs, except that a paper
+        that is (or that a meeting says is) exempt, and a meeting binding
+        one, keep only their confidential ones: the public ones are withdrawn.
+        """
+        root = self.config.root
+        made = {j.source.name: self.targets(j) for j in checked.jobs} | {p.source.name: self.pack_targets(p) for p in checked.packs}
+        now = {name: [relative(path, root) for path in paths] for name, paths in made.items() if name not in report.failed}
+        exempt = checked.withheld | {j.source.name for j in checked.jobs if j.paper.exempt}
+        confidential = relative(self.config.confidential, root) + "/"
+        withdrawn: set[str] = set()
+        for name in report.failed:
+            kept = self.manifest.outputs(name)
+            kept = self._outputs_of(name) if kept is None else kept
+            if name in exempt or checked.binds.get(name, set()) & exempt:
+                withdrawn |= {file for file in kept if not file.startswith(confidential)}
+            now[name] = [file for file in kept if file not in withdrawn]
+        return now, withdrawn
+
+    def _outputs_of(self, name: str) -> list[str]:
+        """Return the outputs a source could have made that are in output/, when the manifest does not know them."""
+        source = self.config.root / name
+        if source.parent.resolve() == self.config.meetings.resolve():
+            paths = [self.pack_file(source.stem, file) for file in (*PUBLIC_PACK_FILES, CONFIDENTIAL_PACK)]
+        elif source.resolve().is_relative_to(self.config.content.resolve()):
+            within = source.resolve().relative_to(self.config.content.resolve()).with_suffix("")
+            councils = [*self.config.output.glob("*/"), *self.config.confidential.glob("*/")]
+            paths = [folder / within_council(within, folder.name).with_suffix(f".{ext}") for folder in councils for ext in FORMATS]
+        else:
+            paths = []
+        return [relative(path, self.config.root) for path in paths if path.is_file()]
+
+    def _forget_layouts(self, checked: Checked, report: Report) -> None:
+        """Delete the kept front sheets of packs that failed or are gone: one may show a paper that has since become exempt."""
+        folder = self.store.folder / "packs"
+        if not folder.is_dir():
+            return
+        good = {p.slug for p in checked.packs if p.source.name not in report.failed}
+        failed = {Path(name).stem for name in report.failed if name in checked.binds}
+        for layouts in folder.iterdir():
+            if layouts.name in failed or (not self.config.papers and layouts.name not in good):
+                shutil.rmtree(layouts, ignore_errors=True)
+
+    def _remove_old_cache(self, report: Report) -> None:
+        """Remove the caches earlier versions kept in output/.cache/, where publishing output/ would publish them."""
+        old = self.config.output / ".cache"
+        if old.is_dir() and not old.is_symlink():
+            shutil.rmtree(old, ignore_errors=True)
+            report.notices.append(f"removed {relative(old, self.config.root)}/: the build's caches live in .cache/, outside what is published")
 
     def _in_order_of_need(self) -> list[Job]:
         """Return the papers to lay out, those of the biggest packs first, each pack's and the rest longest first.
@@ -150,7 +281,7 @@ class Plan:
         is left at the end binding a pack or laying out a long paper alone.
         The length of a source stands in for the length of its layout.
         """
-        size = {j.source.name: j.source.path.stat().st_size for j in self.papers}
+        size = {j.source.name: _size(j.source.path) for j in self.papers}
         pack_of: dict[str, int] = {}
         for pack in self.packs:
             names = [e.job.source.name for e in pack.items if e.job and e.job.source.name in size]
@@ -197,10 +328,15 @@ class Plan:
         if isinstance(subject, Job):
             files, digest, made = {subject.target(self.config, ext): data for ext, data in outcome.files.items()}, self.digest(subject), report.built
         else:
-            files, digest, made = {self.pack_folder(subject) / file: data for file, data in outcome.files.items()}, self.pack_digest(subject), report.packs
-        write_all(files)
-        report.outputs[name] = [_name(path, self.config.root) for path in files]
-        self.manifest.record(name, digest)
+            files, digest, made = {self.pack_file(subject.slug, file): data for file, data in outcome.files.items()}, self.pack_digest(subject), report.packs
+        try:
+            write_all(files, self.config.root)
+        except OutputError as err:
+            report.failed[name] = [f"{name}: {err}"]
+            self.manifest.record(name, None)
+            return
+        report.outputs[name] = [relative(path, self.config.root) for path in files]
+        self.manifest.record(name, digest, report.outputs[name])
         made.append(name)
         logger.info("built %s", name)
 
@@ -213,8 +349,24 @@ class Plan:
         from .workers import PackTask
 
         pdfs = {e.number: e.job.target(self.config, "pdf") for e in pack.items if e.job}
-        layouts = self.config.output / ".cache" / "packs" / pack.slug
+        layouts = self.store.folder_for(f"packs/{pack.slug}")
         return PackTask(pack.source.name, pack.for_binding(), pdfs, self.paper_links(pack), self.prints.council(pack.theme.slug), layouts)
+
+
+def _unmade(name: str, err: PaperError | OSError) -> Outcome:
+    """Return the outcome of a paper whose task could not be made: its source went, or no longer passes."""
+    from .workers import Outcome
+
+    why = f"it cannot be read any more ({err.strerror}): it was moved or deleted during the build" if isinstance(err, OSError) else f"it changed during the build: {err}"
+    return Outcome(name, error=f"{name}: {why}")
+
+
+def _size(path: Path) -> int:
+    """Return a source's size, or 0 if it has gone since it was checked (its task will say so)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _task(job: Job) -> Any:
@@ -224,10 +376,3 @@ def _task(job: Job) -> Any:
 
     origin = Origin.of(job.loaded(), [source for source, _ in job.paper.data_sources()])
     return Task(job.source.name, job.paper, job.theme, job.source.path.parent, job.stamp, origin)
-
-
-def _name(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -1,27 +1,35 @@
-"""Remember what earlier builds made and checked, by hashes of what it was made from, so no work is done twice.
+"""Remember what earlier builds made, by hashes of what it was made from, so no work is done twice.
 
 Hashes, never timestamps: a checkout, a copy or a clock change must not make
 an unchanged paper look new, nor a changed one look old. Everything is kept
-under output/.cache/, which a clerk may delete at any time.
+as JSON (or PDFs the build laid out itself) in .cache/ at the project root,
+outside the output/ a council publishes, keyed by paths relative to the
+project, so a copy of the project trusts only what its own files hash to.
+A clerk may delete .cache/ at any time; a damaged one is discarded with a
+notice. Nothing in it is exempt: papers are never remembered, only hashes
+and the names of outputs.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
-import pickle
+import shutil
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .output import write_atomic
-from .project import Config, Report
+from .output import published_files, write_atomic
+from .project import Config, Report, walk
 
 ENGINE = Path(__file__).resolve().parent
+
+FORMAT = 2
+"""The shape of the cache files; a file of another shape is discarded."""
 
 
 def file_digest(path: Path) -> str | None:
@@ -32,14 +40,16 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
-def file_digests(root: Path) -> dict[Path, str]:
-    """Return the hash of every file under a folder, by path, in path order."""
-    paths = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+def file_digests(root: Path, project: Path | None = None) -> dict[Path, str]:
+    """Return the hash of every file under a folder, by resolved path, in path order; nothing outside `project` is read."""
+    files, _ = walk(root, project or root)
+    paths = sorted(p.resolve() for p in files if "__pycache__" not in p.parts)
     return {path: digest for path in paths if (digest := file_digest(path)) is not None}
 
 
 def tree_digest(root: Path, files: dict[Path, str] | None = None) -> str:
     """Return a hash of every file under a folder, its relative path and its bytes' hash; `files` spares reading them again."""
+    root = root.resolve()
     digest = hashlib.sha256()
     for path, file in (file_digests(root) if files is None else files).items():
         if path.is_relative_to(root):
@@ -62,37 +72,147 @@ def inputs_digest(*parts: bytes | str) -> str:
     return digest.hexdigest()
 
 
-class Manifest:
-    """What each paper's and pack's outputs were last made from, kept in output/.cache/manifest.json."""
+class Store:
+    """The build's cache folder, .cache/ at the project root: JSON files, each checked for its shape when read."""
 
-    def __init__(self, output: Path, *, forget: bool = False) -> None:
-        self.path = output / ".cache" / "manifest.json"
-        self.entries: dict[str, str] = {}
-        if self.path.is_file() and not forget:
-            self.entries = json.loads(self.path.read_text(encoding="utf-8"))
+    def __init__(self, root: Path, notices: list[str]) -> None:
+        self.root = root
+        self.folder = root / ".cache"
+        self.notices = notices
+
+    def read(self, name: str, valid: Callable[[Any], bool]) -> Any | None:
+        """Return what a cache file holds, or None (with a notice) if it is missing, damaged or not ours."""
+        path = self.folder / name
+        if not self._usable_folder():
+            return None
+        if not path.exists():
+            return None
+        try:
+            kept = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as err:
+            return self._discard(path, f"it cannot be read ({type(err).__name__})")
+        if not isinstance(kept, dict) or kept.get("format") != FORMAT or "data" not in kept:
+            return self._discard(path, "it is not a cache this version of the engine wrote")
+        if not valid(kept["data"]):
+            return self._discard(path, "it does not hold what it should")
+        return kept["data"]
+
+    def write(self, name: str, data: Any) -> None:
+        """Keep data for the next build (a cache that cannot be written is said, and the build goes on)."""
+        if not self._usable_folder():
+            return
+        try:
+            write_atomic(self.folder / name, json.dumps({"format": FORMAT, "data": data}, indent=1, sort_keys=True).encode("utf-8"))
+        except OSError as err:
+            self.notices.append(f"{self._name(self.folder / name)}: not kept for the next build: {err.strerror or err}")
+
+    def forget(self, name: str) -> None:
+        """Delete a cache file, so the next build starts afresh."""
+        try:
+            (self.folder / name).unlink(missing_ok=True)
+        except OSError:  # a folder where the file was: the next read discards it
+            pass
+
+    def folder_for(self, name: str) -> Path | None:
+        """Return a folder in the cache, made if need be, or None (with a notice) if it cannot be."""
+        folder = self.folder / name
+        if not self._usable_folder():
+            return None
+        for part in [*reversed(Path(name).parents[:-1]), Path(name)]:  # packs/, then packs/<meeting>/
+            if (self.folder / part).exists() and not (self.folder / part).is_dir():
+                self._discard(self.folder / part, "it is a file where a folder should be")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            self.notices.append(f"{self._name(folder)}: not kept for the next build: {err.strerror or err}")
+            return None
+        return folder
+
+    def _usable_folder(self) -> bool:
+        """Tell whether .cache/ is a folder or can be one: a file in its place is discarded."""
+        if self.folder.is_symlink() or (self.folder.exists() and not self.folder.is_dir()):
+            self._discard(self.folder, "it is not a folder of this project")
+        return not self.folder.exists() or self.folder.is_dir()
+
+    def _discard(self, path: Path, why: str) -> None:
+        """Delete a damaged cache file or folder and say so in one line."""
+        try:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+        except OSError as err:
+            self.notices.append(f"{self._name(path)}: a damaged cache that could not be deleted ({err.strerror or err}): delete it by hand")
+            return None
+        self.notices.append(f"{self._name(path)}: discarded the cache: {why}; what it remembered is worked out again")
+        return None
+
+    def _name(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else path.as_posix()
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _manifest_shape(data: Any) -> bool:
+    return isinstance(data, dict) and all(
+        isinstance(name, str) and isinstance(entry, dict) and isinstance(entry.get("digest"), (str, type(None))) and _strings(entry.get("outputs"))
+        for name, entry in data.items()
+    )
+
+
+class Manifest:
+    """What each paper's and pack's outputs were last made from, and which files they are: .cache/manifest.json.
+
+    The files are what lets a build remove the outputs no source makes any
+    more, and only those: a paper's last good outputs stay while it fails.
+    """
+
+    FILE = "manifest.json"
+
+    def __init__(self, store: Store, *, forget: bool = False) -> None:
+        self.store = store
+        kept = store.read(self.FILE, _manifest_shape)
+        self.entries: dict[str, dict[str, Any]] = kept if kept is not None else {}
+        if forget:
+            self.entries = {name: {"digest": None, "outputs": entry["outputs"]} for name, entry in self.entries.items()}
 
     def fresh(self, name: str, digest: str, targets: list[Path]) -> bool:
         """Return whether outputs made from these inputs are already in place."""
-        return self.entries.get(name) == digest and all(target.is_file() for target in targets)
+        entry = self.entries.get(name)
+        return entry is not None and entry["digest"] == digest and all(target.is_file() for target in targets)
 
-    def record(self, name: str, digest: str | None) -> None:
-        """Note what a name's outputs are now made from (None: they must be made again)."""
-        if digest is None:
-            self.entries.pop(name, None)
-        else:
-            self.entries[name] = digest
+    def record(self, name: str, digest: str | None, outputs: list[str] | None = None) -> None:
+        """Note what a name's outputs are now made from (None: they must be made again) and, if given, which files they are."""
+        self.entries.setdefault(name, {"digest": None, "outputs": []})["digest"] = digest
+        if outputs is not None:
+            self.record_outputs(name, outputs)
+
+    def record_outputs(self, name: str, outputs: list[str]) -> None:
+        """Note which files a name's outputs now are, whatever they were made from."""
+        self.entries.setdefault(name, {"digest": None, "outputs": []})["outputs"] = sorted(outputs)
+
+    def outputs(self, name: str) -> list[str] | None:
+        """Return the files a name's outputs were last written to, as paths from the project root; None if it is not known."""
+        entry = self.entries.get(name)
+        return list(entry["outputs"]) if entry else None
+
+    def keep_only(self, names: set[str]) -> None:
+        """Forget every source not in names: a full build's sources are all there are."""
+        self.entries = {name: entry for name, entry in self.entries.items() if name in names}
 
     def save(self) -> None:
         """Keep the manifest for the next build."""
-        write_atomic(self.path, json.dumps(self.entries, indent=1, sort_keys=True).encode("utf-8"))
+        self.store.write(self.FILE, self.entries)
 
 
 class Fingerprints:
     """The hashes of one build's inputs, each file read once however many papers, packs and checks ask.
 
-    The snapshot, the remembered checks and the plan all ask for the same
-    hashes: of content/ and its files, of templates/ and each council's
-    theme folder in it.
+    The snapshot and the plan ask for the same hashes: of content/ and its
+    files, of templates/ and each council's theme folder in it. A file whose
+    path leads outside the project is never read (checking refuses it).
     """
 
     def __init__(self, config: Config) -> None:
@@ -103,7 +223,7 @@ class Fingerprints:
     def _under(self, root: Path) -> dict[Path, str]:
         root = root.resolve()
         if root not in self._files:
-            self._files[root] = file_digests(root)
+            self._files[root] = file_digests(root, self.config.root)
         return self._files[root]
 
     def _folder(self, folder: Path, root: Path) -> str:
@@ -134,92 +254,72 @@ class Fingerprints:
         return inputs_digest(digest, *self.council(council), *more, os.environ.get("SOURCE_DATE_EPOCH", ""))
 
 
-@dataclass
-class _Passed:
-    """A paper as it passed its checks, and the hashes of everything the checks read."""
-
-    source: str
-    council: str
-    theme: str
-    data: list[tuple[str, str]]
-    """Each data file the paper names: its path and the hash of its bytes."""
-    paper: Any
-
-
-class Checks:
-    """Papers that passed validation, kept in output/.cache/checked.pickle by the hash of what validation read.
-
-    Loading and validating every paper is most of what a rebuild costs when
-    only one paper changed; a paper whose source, data files, theme and
-    engine are unchanged passed before and passes now. Only passes are kept:
-    a paper with problems is checked every time, so its problems are always
-    reported.
-    """
-
-    def __init__(self, output: Path, *, forget: bool = False) -> None:
-        self.path = output / ".cache" / "checked.pickle"
-        self.passed: dict[str, _Passed] = {}
-        if self.path.is_file() and not forget:
-            try:
-                engine, passed = pickle.loads(self.path.read_bytes())  # noqa: S301 - our own cache, under output/
-            except Exception:  # a cache from another version of Python or of the models: check everything again
-                engine, passed = None, {}
-            if engine == engine_digest():
-                self.passed = passed
-
-    def get(self, name: str, path: Path, prints: Fingerprints) -> tuple[Any, Any] | None:
-        """Return a paper's source (path, name and hash, without its values) and model, if its check still holds."""
-        from .loader import Source
-
-        passed = self.passed.get(name)
-        if passed is None or passed.source != prints.file(path) or passed.theme != prints.council(passed.council)[1]:
-            return None
-        if any(prints.file(Path(data)) != known for data, known in passed.data):
-            return None
-        return Source(path, name, None, passed.source), passed.paper
-
-    def put(self, source: Any, paper: Any, theme_digest: str) -> None:
-        """Remember a paper that passed."""
-        data = [(str(s.path), s.digest) for s, _ in paper.data_sources()]
-        self.passed[source.name] = _Passed(source.digest, paper.council, theme_digest, data, paper)
-
-    def save(self) -> None:
-        """Keep what passed for the next build."""
-        write_atomic(self.path, pickle.dumps((engine_digest(), self.passed), protocol=pickle.HIGHEST_PROTOCOL))
-
-
 class Layouts:
     """A pack's front sheets and page stamps from the last build, by a hash of what each was laid out from.
 
     When one paper of a pack changes without changing its length, the front
     sheet and the page stamps are the same as last time: reading them back
     costs nothing, laying them out again most of what binding the pack costs.
+    A front sheet shows only what the meeting file says (an exempt item's
+    paper gives it nothing), so nothing kept here is exempt. A kept layout
+    that is not a PDF is laid out again.
     """
 
-    def __init__(self, folder: Path, templates: tuple[str, str]) -> None:
+    def __init__(self, folder: Path | None, templates: tuple[str, str]) -> None:
         self.folder = folder
         self.templates = templates
         self.used: set[Path] = set()
+        self.notices: list[str] = []
 
     def get(self, kind: str, source: str, lay_out: Callable[[], bytes]) -> bytes:
         """Return the layout of a source (dialect HTML or the stamps' page), laying it out only if it is new."""
+        if self.folder is None:
+            return lay_out()
         path = self.folder / f"{kind}-{inputs_digest(source, *self.templates)[:32]}.pdf"
         self.used.add(path)
-        if path.is_file():
-            return path.read_bytes()
+        kept = self._read(path)
+        if kept is not None:
+            return kept
         data = lay_out()
-        write_atomic(path, data)
+        try:
+            write_atomic(path, data)
+        except OSError as err:
+            self.notices.append(f"{path.name}: a pack's layout not kept for the next build: {err.strerror or err}")
+        return data
+
+    def _read(self, path: Path) -> bytes | None:
+        """Return a kept layout if it is a whole PDF; discard it with a notice if it is not."""
+        import pikepdf
+
+        if not path.is_file():
+            return None
+        try:
+            data = path.read_bytes()
+            pikepdf.Pdf.open(io.BytesIO(data)).close()
+        except (OSError, pikepdf.PdfError):
+            path.unlink(missing_ok=True)
+            self.notices.append(f"{path.name}: discarded a damaged layout from the cache; laid out again")
+            return None
         return data
 
     def forget_the_rest(self) -> None:
         """Delete the layouts this build did not use: a pack keeps only its latest."""
+        if self.folder is None:
+            return
         for path in self.folder.glob("*.pdf"):
             if path not in self.used:
-                path.unlink()
+                path.unlink(missing_ok=True)
+
+
+def _snapshot_shape(data: Any) -> bool:
+    return (
+        isinstance(data, dict) and isinstance(data.get("inputs"), str)
+        and all(_strings(data.get(key)) for key in ("drafts", "targets", "up_to_date", "notices"))
+    )
 
 
 class Snapshot:
-    """Every input of the last good build, hashed, with what it reported: kept in output/.cache/snapshot.json.
+    """Every input of the last good build, hashed, with what it reported: kept in .cache/snapshot.json.
 
     A build whose sources, templates, engine and drafts' git state all hash
     as they did has nothing to do, and says so without reading a paper. The
@@ -227,40 +327,44 @@ class Snapshot:
     build is seen by the next one.
     """
 
-    def __init__(self, config: Config, prints: Fingerprints) -> None:
+    FILE = "snapshot.json"
+
+    def __init__(self, config: Config, prints: Fingerprints, store: Store) -> None:
         self.config = config
-        self.path = config.output / ".cache" / "snapshot.json"
+        self.store = store
         self.inputs = inputs_digest(
-            prints.content(), prints.templates(), str(config.root.resolve()),
-            os.environ.get("SOURCE_DATE_EPOCH", ""), *sorted(p.as_posix() for p in config.papers),
+            prints.content(), prints.templates(), os.environ.get("SOURCE_DATE_EPOCH", ""),
+            *sorted(_relative(p, config.root) for p in config.papers),
         )
 
     def unchanged(self) -> Report | None:
         """Return the last build's report, all up to date, if nothing it read has changed since; else None."""
-        if self.config.force or not self.path.is_file():
+        if self.config.force:
             return None
-        last = json.loads(self.path.read_text(encoding="utf-8"))
-        if last["inputs"] != self._with_git(last["drafts"]):
+        last = self.store.read(self.FILE, _snapshot_shape)
+        if last is None or last["inputs"] != self._with_git(last["drafts"]):
             return None
         if not all((self.config.root / target).is_file() for target in last["targets"]):
             return None
+        if not self.config.papers and published_files(self.config.output, self.config.root) != set(last["targets"]):
+            return None  # something in output/ no source makes: a build removes it
         return Report(checked=list(last["up_to_date"]), up_to_date=list(last["up_to_date"]), notices=list(last["notices"]))
 
-    def record(self, report: Report, drafts: list[Path], outputs: dict[str, list[Path]]) -> None:
-        """Remember a build that succeeded; forget any earlier one if this build failed, so its problems are shown again."""
+    def record(self, report: Report, news: list[str], drafts: list[Path], outputs: dict[str, list[Path]]) -> None:
+        """Remember a build that succeeded, and the news its sources give; forget any earlier one if this build failed, so its problems are shown again."""
         if not report.ok:
-            self.path.unlink(missing_ok=True)
+            self.store.forget(self.FILE)
             return
-        root = self.config.root.resolve()
-        draft_names = sorted({p.resolve().relative_to(root).as_posix() for p in drafts})
+        root = self.config.root
+        draft_names = sorted({_relative(p, root) for p in drafts})
         last = {
             "inputs": self._with_git(draft_names),
             "drafts": draft_names,
-            "targets": sorted(p.resolve().relative_to(root).as_posix() for paths in outputs.values() for p in paths),
+            "targets": sorted(_relative(p, root) for paths in outputs.values() for p in paths),
             "up_to_date": list(outputs),
-            "notices": report.notices,
+            "notices": news,
         }
-        write_atomic(self.path, json.dumps(last, indent=1).encode("utf-8"))
+        self.store.write(self.FILE, last)
 
     def _with_git(self, drafts: list[str]) -> str:
         """Return the hash of the inputs with git's view of the drafts: a commit changes a draft's stamp."""
@@ -272,3 +376,9 @@ class Snapshot:
         except OSError:  # no git: drafts are stamped "not under version control", whatever happens
             return self.inputs
         return inputs_digest(self.inputs, str(done.returncode), done.stdout)
+
+
+def _relative(path: Path, root: Path) -> str:
+    """Return a path from the project root, as the cache keeps it."""
+    path, root = path.resolve(), root.resolve()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()

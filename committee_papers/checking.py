@@ -6,18 +6,17 @@ work to do: a build with nothing to do never pays for pydantic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import Checks, Fingerprints
-from .errors import ContentError, PaperError, Problem, ThemeError
+from .errors import ContentError, PaperError, Problem, ThemeError, relative
 from .kinds import declared_kinds
 from .loader import Source, load
 from .models import KINDS, PaperBase
 from .models.meeting import Meeting
-from .packs import Pack, check_meeting
-from .project import Config, Report
+from .packs import Pack, check_meeting, exemption_disputes
+from .project import Config, Report, require_content, walk, within_council
 from .revision import version_stamp
 from .theme import Theme, load_theme
 from .validate import validate
@@ -54,9 +53,7 @@ class Job:
         folder named after their council (content/<council>/...) are not put
         under that name twice.
         """
-        relative = self.source.path.resolve().relative_to(config.content.resolve())
-        if len(relative.parts) > 1 and relative.parts[0] == self.theme.slug:
-            relative = relative.relative_to(self.theme.slug)
+        relative = within_council(self.source.path.resolve().relative_to(config.content.resolve()), self.theme.slug)
         folder = config.output / "confidential" if self.paper.exempt else config.output
         return (folder / self.theme.slug / relative).with_suffix(f".{extension}")
 
@@ -68,6 +65,10 @@ class Checked:
     jobs: list[Job]
     packs: list[Pack]
     report: Report
+    withheld: set[str] = field(default_factory=set)
+    """Papers that failed and are, or that a meeting says are, exempt: none of their public outputs may stay."""
+    binds: dict[str, set[str]] = field(default_factory=dict)
+    """The papers each meeting names, valid or not."""
 
 
 class Themes:
@@ -83,6 +84,7 @@ class Themes:
         """Return a council's theme, or None if it cannot be loaded (of() says why)."""
         if council not in self._loaded:
             try:
+                self._refuse_links_outside(council)
                 self._loaded[council] = load_theme(self.config.templates, council, self.config.root)
             except (ThemeError, ContentError) as err:
                 self._loaded[council] = err
@@ -90,6 +92,14 @@ class Themes:
                 self.warnings += self._loaded[council].warnings
         theme = self._loaded[council]
         return theme if isinstance(theme, Theme) else None
+
+    def _refuse_links_outside(self, council: str) -> None:
+        """Raise ThemeError naming every path in the default templates or the council's folder that leads outside the project."""
+        templates = self.config.templates
+        folders = [templates / "default"] + ([templates / council] if (templates / council).resolve().is_relative_to(templates.resolve()) else [])
+        outside = [path for folder in folders for path in walk(folder, self.config.root)[1]]
+        if outside:
+            raise ThemeError("; ".join(_outside_message(path, self.config.root) for path in outside))
 
     def of(self, source: Source, council: str) -> Theme:
         """Return the theme a source names, or raise ContentError at its council field."""
@@ -102,50 +112,85 @@ class Themes:
         return theme
 
 
-def check(config: Config, checks: Checks | None = None, prints: Fingerprints | None = None) -> Checked:
+def check(config: Config) -> Checked:
     """Load and validate every paper and meeting, with their themes; render nothing.
 
-    With `checks`, a paper whose source, data files, theme and engine are as
-    they were when it last passed is not loaded or validated again; `prints`
-    are the build's hashes of them, so each file is read for them once.
+    Every paper is validated each time: a checked model kept between builds
+    would have to be kept in a format that can run code, or hold exempt
+    text. A paper that a meeting disagrees with about being exempt fails,
+    so nothing of it is published.
     """
+    require_content(config)
     report = Report()
     themes = Themes(config)
-    checks = checks or Checks(config.output, forget=True)
-    prints = prints or Fingerprints(config)
-    meetings = _load_meetings(config, _selected(config, meeting=True), report)
-    wanted = _selected(config, meeting=False)
+    found = _found(config, report)
+    meetings = _load_meetings(config, [p for p in found if _is_meeting(p, config)], report)
+    wanted = [p for p in found if not _is_meeting(p, config)]
     if config.papers:  # a named meeting brings the papers it binds
         wanted += [(config.content / item.paper).resolve() for _, m in meetings for item in m.items if item.paper]
     papers: dict[Path, Job | ContentError] = {}
+    withheld: set[str] = set()
     for path in dict.fromkeys(wanted):
         name = _name(path, config.root)
         try:
-            papers[path] = _check_paper(path, name, config, themes, checks, prints)
+            papers[path] = _check_paper(path, name, config, themes, withheld)
         except ContentError as err:
             papers[path] = err
             report.failed[name] = err.lines
             continue
         report.checked.append(name)
     packs = [p for p in (_check_pack(s, m, config, themes, papers, report) for s, m in meetings) if p]
+    withheld |= _fail_disputed(config, meetings, papers, report)
     jobs = [job for job in papers.values() if isinstance(job, Job)]
     report.notices += themes.warnings
-    return Checked(jobs, packs, report)
+    binds = {s.name: {_name(config.content / item.paper, config.root) for item in m.items if item.paper} for s, m in meetings}
+    return Checked(jobs, packs, report, withheld, binds)
+
+
+def _fail_disputed(config: Config, meetings: list[tuple[Source, Meeting]], papers: dict[Path, Job | ContentError], report: Report) -> set[str]:
+    """Fail every paper that a meeting and the paper disagree about, exempt or not; return their names."""
+    disputed: set[str] = set()
+    for source, meeting in meetings:
+        for path, problem in exemption_disputes(source, meeting, config.content, papers):
+            name = _name(path, config.root)
+            papers[path] = ContentError([problem])
+            report.failed.setdefault(name, []).append(
+                f"{name}: not built, so that nothing of it is published, while {problem.file}:{problem.line} disagrees with it about whether it is exempt"
+            )
+            report.checked = [n for n in report.checked if n != name]
+            disputed.add(name)
+    return disputed
 
 
 def sources(config: Config) -> list[Path]:
     """Return every paper and meeting to build (or just those named), in a stable order."""
-    return _selected(config, meeting=False) + _selected(config, meeting=True)
+    found = _found(config, Report())
+    return [p for p in found if not _is_meeting(p, config)] + [p for p in found if _is_meeting(p, config)]
 
 
-def _selected(config: Config, *, meeting: bool) -> list[Path]:
-    """Return the named sources (or all of content/) that are meetings, or that are papers.
+def _found(config: Config, report: Report) -> list[Path]:
+    """Return the named sources (or every YAML file in content/ but its data), failing any path that leads outside the project.
 
     content/data holds the data files papers name; they are read with their papers, never built alone.
     """
-    folder, data = config.meetings.resolve(), (config.content / "data").resolve()
-    paths = [p.resolve() for p in config.papers] if config.papers else sorted(config.content.resolve().rglob("*.yaml"))
-    return [p for p in paths if p.is_relative_to(folder) == meeting and not p.is_relative_to(data)]
+    if config.papers:
+        paths = [p.resolve() for p in config.papers]
+    else:
+        files, outside = walk(config.content, config.root)
+        for path in outside:
+            report.failed[_name(path, config.root, resolve=False)] = [_outside_message(path, config.root)]
+        paths = sorted(p.resolve() for p in files if p.suffix == ".yaml")
+    data = (config.content / "data").resolve()
+    return [p for p in paths if not p.is_relative_to(data)]
+
+
+def _is_meeting(path: Path, config: Config) -> bool:
+    return path.is_relative_to(config.meetings.resolve())
+
+
+def _outside_message(path: Path, root: Path) -> str:
+    """Return the message for a link that leads outside the project."""
+    return f"{_name(path, root, resolve=False)}: leads outside the project (to {path.resolve()}); nothing outside the project is read: copy the file in, or delete the link"
 
 
 def _load_meetings(config: Config, paths: list[Path], report: Report) -> list[tuple[Source, Meeting]]:
@@ -171,19 +216,22 @@ def _check_pack(source: Source, meeting: Meeting, config: Config, themes: Themes
     return pack
 
 
-def _check_paper(path: Path, name: str, config: Config, themes: Themes, checks: Checks, prints: Fingerprints) -> Job:
+def _check_paper(path: Path, name: str, config: Config, themes: Themes, withheld: set[str]) -> Job:
     if not path.is_file():
         raise ContentError([Problem(name, 1, 1, "", "no such file")])
     if not path.is_relative_to(config.content.resolve()):
         raise ContentError([Problem(name, 1, 1, "", f"papers live in {_name(config.content, config.root)}/; this file is outside it")])
-    remembered = checks.get(name, path, prints)
-    if remembered is not None:
-        source, paper = remembered
-        return Job(source, paper, themes.of(source, paper.council), _stamp(source, paper))
-    source = load(path, name)
-    paper = validate(source, kinds_of(config, source), theme_of=themes.get, content=config.content)
+    try:
+        source = load(path, name)
+    except OSError as err:  # deleted or unreadable since it was found
+        raise ContentError([Problem(name, 1, 1, "", f"cannot be read: {err.strerror or err}")]) from None
+    try:
+        paper = validate(source, kinds_of(config, source), theme_of=themes.get, content=config.content)
+    except ContentError:
+        if isinstance(source.data, dict) and source.data.get("exempt"):  # an exempt paper with problems: its public outputs go
+            withheld.add(name)
+        raise
     theme = themes.of(source, paper.council)
-    checks.put(source, paper, prints.council(paper.council)[1])  # only a paper that passed everything, its theme included
     return Job(Source(path, name, None, source.digest), paper, theme, _stamp(source, paper))
 
 
@@ -201,8 +249,6 @@ def _stamp(source: Source, paper: PaperBase) -> str | None:
     return version_stamp(paper, files)
 
 
-def _name(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+def _name(path: Path, root: Path, *, resolve: bool = True) -> str:
+    """Return a path from the project root; a link's own path, unless told to follow it."""
+    return relative(path, root) if resolve else (path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix())

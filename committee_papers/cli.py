@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     except PaperError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl+C: the build has ended its workers; every output written is whole
+        print("error: stopped (Ctrl+C): every output written is whole; build again to finish", file=sys.stderr)
+        return 1
 
 
 def _run(args: argparse.Namespace, config: Config, show: Console) -> int:

@@ -26,7 +26,7 @@ class PackItem:
     item: AgendaItem
     job: Job | None
     report_of: str = ""
-    """The line that says whose report it is, for the agenda."""
+    """The line that says whose report it is, for the agenda; empty for an exempt item, whose paper gives the agenda nothing."""
 
 
 @dataclass
@@ -62,7 +62,7 @@ def check_meeting(source: Source, meeting: Meeting, theme: Theme, content: Path,
             problems += _exemption_problems(source, i, item, job)
             if job and job.paper.agenda_item not in (None, number):
                 problems.append(source.problem(("items", i, "paper"), f"the paper {item.paper} says it is item {job.paper.agenda_item}, but it is item {number} here"))
-        items.append(PackItem(number, item, job, _report_of(job)))
+        items.append(PackItem(number, item, job, _report_of(item, job)))
     deadline = publication_deadline(meeting.date, theme.access_to_information)
     problems += _late_items(source, meeting, items, deadline)
     if problems:
@@ -77,8 +77,9 @@ def check_meeting(source: Source, meeting: Meeting, theme: Theme, content: Path,
     return pack
 
 
-def _report_of(job: Job | None) -> str:
-    officer = getattr(job.paper, "report_of", None) if job else None
+def _report_of(item: AgendaItem, job: Job | None) -> str:
+    """Return whose report an item's paper is; nothing for an exempt item, whose agenda entry shows only what the meeting file says."""
+    officer = getattr(job.paper, "report_of", None) if job and not item.exempt else None
     return f"Report of the {officer.post}" if officer else ""
 
 
@@ -98,6 +99,17 @@ def _paper_of(
     if written_for is not None and written_for.date != meeting_date:
         return None, source.problem(path, f"the paper {reference} is written for the meeting on {written_for.date}, not this one on {meeting_date}")
     return job, None
+
+
+def exemption_disputes(source: Source, meeting: Meeting, content: Path, papers: dict[Path, Job | ContentError]) -> list[tuple[Path, Any]]:
+    """Return each paper a meeting and the paper itself disagree about, exempt or not, with the meeting's problem."""
+    disputes = []
+    for i, item in enumerate(meeting.items):
+        path = (content / item.paper).resolve() if item.paper else None
+        job = papers.get(path) if path else None
+        if path and job is not None and not isinstance(job, ContentError):
+            disputes += [(path, problem) for problem in _exemption_problems(source, i, item, job)]
+    return disputes
 
 
 def _exemption_problems(source: Source, i: int, item: AgendaItem, job: Job | None) -> list[Any]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .errors import PaperError
 
 
 @dataclass
@@ -35,6 +38,11 @@ class Config:
     def meetings(self) -> Path:
         return self.content / "meetings"
 
+    @property
+    def confidential(self) -> Path:
+        """Return the folder of exempt papers and confidential packs, which is never published."""
+        return self.output / "confidential"
+
 
 @dataclass
 class Report:
@@ -51,6 +59,8 @@ class Report:
     """Papers and packs whose outputs were already made from the same inputs."""
     outputs: dict[str, list[str]] = field(default_factory=dict)
     """The files each built paper was written to, as paths from the project root."""
+    removed: list[str] = field(default_factory=list)
+    """Outputs no source makes any more, removed by this build, as paths from the project root."""
 
     @property
     def ok(self) -> bool:
@@ -64,6 +74,8 @@ class Report:
             line += f", {_count(len(self.packs), 'agenda pack')} built"
         if self.up_to_date and verb == "built":
             line += f", {len(self.up_to_date)} up to date"
+        if self.removed:
+            line += f", {_count(len(self.removed), 'old output')} removed"
         if self.failed:
             line += f", {len(self.failed)} failed: {', '.join(self.failed)}"
         return line
@@ -75,3 +87,33 @@ Progress = Callable[[str, int, int], None]
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'s' * (n != 1)}"
+
+
+def walk(folder: Path, root: Path) -> tuple[list[Path], list[Path]]:
+    """Return the files under a folder, and apart the links found there that lead outside the project root.
+
+    Links are not followed into folders; a link to a file inside the project
+    is a file like any other. A path leading outside is never read.
+    """
+    root = root.resolve()
+    files: list[Path] = []
+    outside: list[Path] = []
+    for here, folders, names in os.walk(folder, followlinks=False):
+        for name in sorted(folders + names):
+            path = Path(here) / name
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                outside.append(path)
+            elif name in names:
+                files.append(path)
+    return sorted(files), sorted(outside)
+
+
+def require_content(config: Config) -> None:
+    """Raise PaperError unless the project has a content/ folder to build from (named papers each say where they are)."""
+    if not config.papers and not config.content.is_dir():
+        raise PaperError(f"{config.root}: no content/ folder here: run the build in the project folder, or name it with --root")
+
+
+def within_council(path: Path, council: str) -> Path:
+    """Return where in a council's output folder a paper at this path in content/ goes: content/<council>/ is not named twice."""
+    return path.relative_to(council) if len(path.parts) > 1 and path.parts[0] == council else path

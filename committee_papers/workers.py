@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.forkserver
+import signal
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -57,8 +58,8 @@ class PackTask:
     """Each public item's paper outputs, relative to the pack's folder, for its web page."""
     templates: tuple[str, str]
     """The hashes of the default templates and the council's theme: part of every remembered layout's key."""
-    layouts: Path
-    """Where the pack's front sheets and page stamps from the last build are kept."""
+    layouts: Path | None
+    """Where the pack's front sheets and page stamps from the last build are kept (None: the cache cannot be written)."""
 
 
 @dataclass
@@ -69,6 +70,7 @@ class Outcome:
     files: dict[str, bytes] = field(default_factory=dict)
     error: str | None = None
     rendered: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
 
 
 _roots: tuple[Path, Path] | None = None
@@ -83,6 +85,8 @@ def _start(content: Path, templates: Path, version: str) -> None:
     fonts and stylesheets, for as long as the templates are unchanged.
     """
     global _roots, _version, _renderer
+    if multiprocessing.parent_process() is not None:  # a worker: Ctrl+C stops the build, which ends its workers
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     if (_roots, _version) != ((content, templates), version):
         _roots, _version, _renderer = (content, templates), version, None
 
@@ -108,14 +112,15 @@ def bind_pack(task: PackTask) -> Outcome:
     from .binder import Assembler
     from .cache import Layouts
 
+    layouts = Layouts(task.layouts, task.templates)
+
     def bind(renderer: Any) -> dict[str, bytes]:
         papers = {number: path.read_bytes() for number, path in task.pdfs.items()}
-        layouts = Layouts(task.layouts, task.templates)
         files = Assembler(renderer, layouts).build(task.pack, papers, task.links)
         layouts.forget_the_rest()
         return files
 
-    return _attempt(task.name, bind)
+    return replace(_attempt(task.name, bind), notices=layouts.notices)
 
 
 def _attempt(name: str, make: Callable[[Any], dict[str, bytes]]) -> Outcome:
@@ -125,6 +130,8 @@ def _attempt(name: str, make: Callable[[Any], dict[str, bytes]]) -> Outcome:
         files = make(renderer)
     except PaperError as err:  # sent back as text: the user's message, never a traceback
         return Outcome(name, error=err.about(name), rendered=renderer.rendered[before:])
+    except OSError as err:  # a paper's PDF gone since it was written, or a layout the cache cannot keep
+        return Outcome(name, error=f"{name}: {err.filename or 'a file'} cannot be read: {err.strerror or err}; build again", rendered=renderer.rendered[before:])
     return Outcome(name, files, rendered=renderer.rendered[before:])
 
 
@@ -170,12 +177,23 @@ class Workers:
         return done
 
     def close(self) -> None:
-        """Stop the workers."""
+        """Stop the workers once they have finished their tasks."""
         if self.pool is not None:
             self.pool.shutdown()
+
+    def end(self) -> None:
+        """End the workers now, whatever they are doing: the build is stopping."""
+        if self.pool is None:
+            return
+        for process in list(getattr(self.pool, "_processes", {}).values()):  # the pool has no public way to end its workers
+            process.terminate()
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> Workers:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.end()

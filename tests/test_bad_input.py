@@ -1,4 +1,4 @@
-"""The bad-input corpus: every bad source gives its exact message, exit status 1, no traceback, and loses no output.
+"""The bad-input corpus: every bad source gives its exact message, exit status 1, no traceback, and loses no output (but a public one of a paper that now says it is exempt).
 
 Each tests/bad_input/<case>.yaml is put in place of a paper that was built
 once; <case>.expected holds exactly what the build prints on stderr.
@@ -60,6 +60,13 @@ def test_bad_input_gives_its_message_and_keeps_the_outputs(built, case, capsys):
     assert status == 1
     assert "Traceback" not in err
     assert err == expected.read_text(encoding="utf-8").replace("{themes}", theme_names())
+    if b"\nexempt:" not in (CORPUS / f"{case}.yaml").read_bytes():
+        assert {name: (root / name).read_bytes() for name in OUTPUTS} == before
+        return
+    # A bad paper that says it is exempt keeps no public output: what was published before is withdrawn.
+    assert [name for name in OUTPUTS if (root / name).exists()] == []
+    (root / PAPER).write_text(MINI_REPORT)
+    assert build(Config(root, papers=[root / PAPER])).ok  # the public paper again, for the next case
     assert {name: (root / name).read_bytes() for name in OUTPUTS} == before
 
 
