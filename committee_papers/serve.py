@@ -187,7 +187,7 @@ def index_page(preview: Preview) -> str:
         cells = [f'<a href="/view/{html.escape(name)}">{html.escape(_title(outputs.get("html")) or name)}</a>']
         cells += [f'<a href="/output/{_url(preview, outputs[ext])}">{label}</a>' if ext in outputs else "" for ext, label in (("pdf", "PDF"), ("docx", "Word"))]
         count = len(preview.problems.get(name, []))
-        cells.append(f'<a href="/view/{html.escape(name)}">{count} problem{"s" * (count != 1)}</a>' if count else "builds")
+        cells.append(f'<a href="/view/{html.escape(name)}">{count} problem{"s" * (count != 1)}</a>' if count else "built")
         rows.append(f"<tr><th scope=\"row\">{cells[0]}<br><code>{html.escape(name)}</code></th>" + "".join(f"<td>{c}</td>" for c in cells[1:]) + "</tr>")
     table = (
         '<table><caption>Papers and meetings</caption><thead><tr><th scope="col">Paper or meeting</th><th scope="col">PDF</th>'
@@ -383,6 +383,7 @@ class Builder:
             _show(self.show, rebuilt, self.preview, self.port)
             if rebuilt.report is not None and not config.papers and _binds(rebuilt, config):
                 # A paper's own page first; then the packs that bind it, whose pages reload when they are bound again.
+                self.preview.busy = True
                 _show(self.show, rebuild_affected(config, _meetings(config)), self.preview, self.port)
 
 
