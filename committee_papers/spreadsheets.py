@@ -22,6 +22,7 @@ import csv
 import datetime
 import hashlib
 import io
+import os
 import posixpath
 import re
 import warnings
@@ -121,7 +122,8 @@ def _sheet(source: Source, at: Path_, declared: Any, content: Path) -> Sheet:
     if isinstance(reference, str):
         raise ContentError([source.problem(at, reference)])
     target = (content / reference.file).resolve()
-    name = posixpath.normpath(posixpath.join(_folder_name(source.name, content, source.path), reference.file))
+    # Named as the paper is, from the project root: content/data/kpis.xlsx.
+    name = posixpath.normpath(posixpath.join(posixpath.dirname(source.name), Path(os.path.relpath(target, source.path.parent)).as_posix()))
     if not target.is_relative_to((content / "data").resolve()):
         raise ContentError([source.problem(at, f"expected {EXAMPLE}, got {reference.file!r}: a spreadsheet must be in content/data/")])
     if not target.is_file():
@@ -134,13 +136,6 @@ def _sheet(source: Source, at: Path_, declared: Any, content: Path) -> Sheet:
     grid = reader(data, name, reference, lambda message: source.problem(at, message))
     sheet_source = Source(target, name, None, hashlib.sha256(data).hexdigest())
     return _split(grid, sheet_source, lambda message: source.problem(at, message), declared)
-
-
-def _folder_name(paper: str, content: Path, path: Path) -> str:
-    """Return content/ as the paper's name spells it (content/ from the project root), for naming the spreadsheet."""
-    parts = Path(paper).parts
-    depth = len(path.resolve().relative_to(content.resolve()).parts) if path.resolve().is_relative_to(content.resolve()) else 1
-    return posixpath.join(*parts[: len(parts) - depth]) if len(parts) > depth else "."
 
 
 def _reference(declared: str) -> Reference | str:

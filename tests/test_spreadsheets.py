@@ -7,6 +7,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import jsonschema
 import openpyxl
 import pytest
 from lxml import html as lxml_html
@@ -214,3 +215,16 @@ def test_a_control_character_in_a_cell_is_refused_at_the_cell(tmp_path):
     assert [str(p) for p in caught.value.problems] == [
         "content/data/kpis.csv: A2: contains a control character U+0007 that Word cannot hold; retype the text around it"
     ]
+
+
+def test_an_editor_accepts_rows_from_in_place_of_rows_but_not_both():
+    from committee_papers.schema import schemas
+
+    from .test_schema import editor_view
+
+    schema = schemas()["committee-report.schema.json"]
+    text = with_block(TOTALS.format(source="data/funding.xlsx#Funding!A3:C6"))
+    jsonschema.validate(editor_view(text), schema)
+    both = text.replace("  rows_from:", "  rows: [[Blaby, '1', '2']]\n          rows_from:")
+    assert "rows: [[Blaby" in both
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(editor_view(both)))
