@@ -228,3 +228,40 @@ def test_an_editor_accepts_rows_from_in_place_of_rows_but_not_both():
     both = text.replace("  rows_from:", "  rows: [[Blaby, '1', '2']]\n          rows_from:")
     assert "rows: [[Blaby" in both
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(editor_view(both)))
+
+
+KEYED = """\
+kind: anything
+block:
+  columns:
+    - {title: Indicator, key: name}
+    - {title: Actual, key: actual, type: number}
+    - {title: Target 2015, key: target, type: number}
+    - {title: Gap, key: gap, figure: {difference: [actual, target]}}
+  rows_from: data/kpis.csv
+"""
+
+
+def test_keyed_columns_take_each_cell_by_its_heading(tmp_path):
+    content = tmp_path / "content"
+    (content / "data").mkdir(parents=True)
+    (content / "data" / "kpis.csv").write_text("Comments,ACTUAL,Indicator,target 2015\nLate,41.5,Recycling,45\n", encoding="utf-8")
+    source = loads(KEYED, "content/p.yaml", content / "p.yaml")
+    fill_rows(source, content)
+    # by key (any case), by title (any case and spacing); Comments names no column and is left out; Gap is worked out
+    assert source.data["block"]["rows"] == [{"actual": "41.5", "name": "Recycling", "target": "45"}]
+    assert str(source.problem(("block", "rows", 0, "target"), "expected a number")) == "content/data/kpis.csv: D2: rows[0].target: expected a number"
+
+
+def test_a_keyed_column_no_heading_names_is_reported_at_the_declaration(tmp_path):
+    content = tmp_path / "content"
+    (content / "data").mkdir(parents=True)
+    (content / "data" / "kpis.csv").write_text("Indicator,Actual Q3,Target 2015\nRecycling,41.5,45\n", encoding="utf-8")
+    source = loads(KEYED, "content/p.yaml", content / "p.yaml")
+    with pytest.raises(ContentError) as caught:
+        fill_rows(source, content)
+    line = KEYED.splitlines().index("  rows_from: data/kpis.csv") + 1
+    assert [str(p) for p in caught.value.problems] == [
+        f"content/p.yaml:{line}:14: block.rows_from: expected a heading 'Actual' (or 'actual') in the first row of the range, "
+        "got 'Indicator', 'Actual Q3', 'Target 2015' (did you mean 'Actual Q3'?)"
+    ]
