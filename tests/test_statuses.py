@@ -87,7 +87,7 @@ def test_the_quarter_before_the_first_is_the_last_of_the_year_before():
     ("change", "message"),
     [
         ("    groups:\n=>    priorities: []\n    groups:\n",
-         "18:5: parts[0]: expected a mapping with either groups (of commitments) or priorities, not both; got a mapping"),
+         "18:5: parts[0]: expected a mapping with either groups (of commitments) or priorities, not both"),
         ("    groups:\n=>    grups:\n",
          "19:5: parts[0].grups: unknown key (did you mean 'groups'?); expected one of: heading, subheading, groups"),
     ],
