@@ -125,7 +125,7 @@ class Preview:
 # ---------------------------------------------------------------- the pages
 
 
-def page_bar(preview: Preview, name: str, page: Path) -> str:
+def page_bar(preview: Preview, name: str) -> str:
     """Return what the preview adds to a built page: links to its other outputs, its problems, and the script that reloads it."""
     links = [f'<a href="/">All papers and meetings</a>']
     for ext, label in (("pdf", "PDF"), ("docx", "Word")):
@@ -233,6 +233,8 @@ def _url(preview: Preview, path: Path) -> str:
 def application(preview: Preview) -> Any:
     """Return the Starlette application: the index, each source's page, the built files and the event stream."""
     from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
     from starlette.requests import Request
     from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
     from starlette.routing import Route
@@ -258,7 +260,7 @@ def application(preview: Preview) -> Any:
             return FileResponse(path, headers={"Cache-Control": "no-store"})
         name = preview.pages.get(path, "")
         document = path.read_text(encoding="utf-8")
-        return HTMLResponse(with_bar(document, page_bar(preview, name, path)) if name else document, headers={"Cache-Control": "no-store"})
+        return HTMLResponse(with_bar(document, page_bar(preview, name)) if name else document, headers={"Cache-Control": "no-store"})
 
     async def events(request: Request) -> Response:
         return StreamingResponse(_stream(preview, request), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
@@ -280,22 +282,21 @@ def application(preview: Preview) -> Any:
         Route("/events", events),
         Route("/status", status),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    # Only requests addressed to this computer by name: a web page elsewhere cannot reach the previews by DNS rebinding.
+    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=sorted(LOCAL_NAMES))]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
 
 async def _stream(preview: Preview, request: Any) -> Any:
     """Send the versions of every source now and after every rebuild, until the page or the server goes."""
     sent: dict[str, int] | None = None
     while not preview.stopping:
-        changed = preview.changed
+        changed = preview.changed or asyncio.Event()  # taken before the versions are read, so no rebuild slips between
         if preview.versions != sent:
             sent = dict(preview.versions)
             yield f"data: {json.dumps(sent)}\n\n"
         try:
-            if changed is None:
-                await asyncio.sleep(0.1)
-            else:
-                await asyncio.wait_for(changed.wait(), HEARTBEAT)
+            await asyncio.wait_for(changed.wait(), HEARTBEAT)
         except TimeoutError:
             yield ": still here\n\n"
         if await request.is_disconnected():

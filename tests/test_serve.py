@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -130,6 +131,9 @@ def test_the_index_lists_each_paper_with_its_pdf_and_word_file(served):
     assert index is not None and "A small report" in index
     assert 'href="/output/leicester-city/cabinet/mini.pdf"' in index and 'href="/output/leicester-city/cabinet/mini.docx"' in index
     assert fetch(address + "/output/.cache/manifest.json") is None  # the build's memory is not served
+    elsewhere = urllib.request.Request(address + "/", headers={"Host": "attacker.example"})
+    with pytest.raises(urllib.error.HTTPError):  # a page elsewhere, its name pointed at this computer, reads nothing
+        urllib.request.urlopen(elsewhere, timeout=5)  # noqa: S310
 
 
 def test_ctrl_c_stops_the_server(served):
@@ -159,6 +163,6 @@ def test_the_bar_follows_the_skip_link_and_names_each_problem(tmp_path):
     problem = f"{PAPER}:3:9: title: expected text, got a list"
     preview.problems[PAPER] = [problem]
     page = '<!DOCTYPE html>\n<html><head><title>T</title></head><body><a class="skip-link" href="#content">Skip to content</a><main id="content"><h1>T</h1></main></body></html>'
-    shown = with_bar(page, page_bar(preview, PAPER, tmp_path / "mini.html"))
+    shown = with_bar(page, page_bar(preview, PAPER))
     assert shown.index("Skip to content") < shown.index('<div class="preview-bar"') < shown.index("<main")
     assert f"<code>{problem}</code>" in shown and "1 problem: below is the last good version" in shown
