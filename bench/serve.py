@@ -66,7 +66,8 @@ def settle(address: str) -> None:
 def edit(paper: Path, mark: str) -> None:
     """Change a paper as an officer would: a word in its title, saved."""
     text = paper.read_text(encoding="utf-8")
-    paper.write_text(re.sub(r"^(title: .*?)( rev \w+)?$", rf"\1 rev {mark}", text, count=1, flags=re.M), encoding="utf-8")
+    changed = re.sub(r"^title: (['\"]?)(.*?)( rev \w+)?\1$", rf"title: \g<1>\g<2> rev {mark}\g<1>", text, count=1, flags=re.M)
+    paper.write_text(changed, encoding="utf-8")
 
 
 def edit_to_view(address: str, events: queue.Queue[dict[str, int]], paper: Path, name: str, page: str, mark: str) -> float:
@@ -81,6 +82,9 @@ def edit_to_view(address: str, events: queue.Queue[dict[str, int]], paper: Path,
             shown = fetch(f"{address}/output/{page}") or ""
             if f"rev {mark}" in shown:
                 return time.perf_counter() - start
+            problems = json.loads(fetch(f"{address}/status") or "{}").get("problems", {}).get(name)
+            if problems:
+                raise SystemExit(f"the edited paper has problems: {problems}")
 
 
 def chosen(root: Path, sizes: list[int]) -> list[tuple[Any, int]]:
