@@ -117,7 +117,8 @@ def _declarations(value: Any, path: Path_) -> Iterator[tuple[Path_, dict[str, An
 def _sheet(source: Source, at: Path_, declared: Any, content: Path) -> Sheet:
     """Read the range a declaration names, or raise ContentError at the declaration."""
     if not isinstance(declared, str):
-        raise ContentError([source.problem(at, f"expected {EXAMPLE}, got {'nothing' if declared is None else 'a ' + type(declared).__name__}")])
+        shape = "nothing" if declared is None else "a list" if isinstance(declared, list) else "a mapping"
+        raise ContentError([source.problem(at, f"expected {EXAMPLE}, got {shape}")])
     reference = _reference(declared)
     if isinstance(reference, str):
         raise ContentError([source.problem(at, reference)])
@@ -133,9 +134,11 @@ def _sheet(source: Source, at: Path_, declared: Any, content: Path) -> Sheet:
         raise ContentError([source.problem(at, f"{name} is {size / 2**20:.1f} MB; a spreadsheet may be at most {MAX_BYTES // 2**20} MB (is it the right file?)")])
     data = target.read_bytes()
     reader = _csv_cells if target.suffix.lower() == ".csv" else _workbook_cells
-    grid = reader(data, name, reference, lambda message: source.problem(at, message))
-    sheet_source = Source(target, name, None, hashlib.sha256(data).hexdigest())
-    return _split(grid, sheet_source, lambda message: source.problem(at, message), declared)
+    def refuse(message: str) -> Problem:
+        return source.problem(at, message)
+
+    grid = reader(data, name, reference, refuse)
+    return _split(grid, Source(target, name, None, hashlib.sha256(data).hexdigest()), refuse, declared)
 
 
 def _reference(declared: str) -> Reference | str:

@@ -153,6 +153,7 @@ def test_a_changed_workbook_makes_the_paper_out_of_date(project):
     [
         ("data/missing.csv", "expected a CSV file or an XLSX workbook in content/data/, such as data/kpis.csv or data/kpis-q3.xlsx#Sheet1!A1:G40, got 'data/missing.csv': there is no content/data/missing.csv"),
         ("data/funding.xls", "(save it from Excel as .xlsx)"),
+        ("{file: data/funding.csv}", "got a mapping"),
         ("../templates/leicester-city/theme.yaml", "got '../templates/leicester-city/theme.yaml'"),
         ("cabinet/mini.csv", "a spreadsheet must be in content/data/"),
         ("data/funding.xlsx#Fundng!A3:C6", "expected a sheet of content/data/funding.xlsx (Funding), got 'Fundng' (did you mean 'Funding'?)"),
