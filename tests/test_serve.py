@@ -166,3 +166,12 @@ def test_the_bar_follows_the_skip_link_and_names_each_problem(tmp_path):
     shown = with_bar(page, page_bar(preview, PAPER))
     assert shown.index("Skip to content") < shown.index('<div class="preview-bar"') < shown.index("<main")
     assert f"<code>{problem}</code>" in shown and "1 problem: below is the last good version" in shown
+
+
+def test_a_saved_spreadsheet_rebuilds_every_paper_but_excels_lock_file_does_not(project):
+    from committee_papers.watch import affected, relevant
+
+    root = project({PAPER: MINI_REPORT, "content/cabinet/other.yaml": MINI_REPORT, "content/data/kpis.xlsx": b""})
+    assert relevant(None, str(root / "content/data/kpis.xlsx")) and relevant(None, str(root / "content/data/kpis.csv"))
+    assert not relevant(None, str(root / "content/data/~$kpis.xlsx"))
+    assert affected(Config(root), [root / "content/data/kpis.xlsx"]) == sorted((root / "content/cabinet").glob("*.yaml"))
