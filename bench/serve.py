@@ -63,10 +63,17 @@ def settle(address: str) -> None:
         time.sleep(0.1)
 
 
+SHOWN = r"(title|department|portfolio)"
+"""A field every kind of the corpus shows on its first page: a report's title, a monitoring's department, a plan's portfolio."""
+
+
 def edit(paper: Path, mark: str) -> None:
-    """Change a paper as an officer would: a word in its title, saved."""
+    """Change a paper as an officer would: a word in its title (or department, or portfolio), saved."""
     text = paper.read_text(encoding="utf-8")
-    changed = re.sub(r"^title: (['\"]?)(.*?)( rev \w+)?\1$", rf"title: \g<1>\g<2> rev {mark}\g<1>", text, count=1, flags=re.M)
+    pattern = rf"^{SHOWN}: (['\"]?)(.*?)( rev \w+)?\2$"
+    changed, count = re.subn(pattern, rf"\g<1>: \g<2>\g<3> rev {mark}\g<2>", text, count=1, flags=re.M)
+    if not count:
+        raise SystemExit(f"{paper} has no top-level title, department or portfolio to edit")
     paper.write_text(changed, encoding="utf-8")
 
 
