@@ -362,8 +362,9 @@ def _replace(source: Source, path: Path_, block: dict[str, Any], sheet: Sheet) -
         source.values[(*path, "rows", *sub)] = mark
     for sub, mark in rows[2].items():
         source.keys[(*path, "rows", *sub)] = mark
-    sheet.source.data = rows[0]
-    sheet.source.values = {sub: mark for sub, mark in rows[1].items()}
+    # The spreadsheet's own source holds the same rows under `rows`, marked by cell, for what traces values to their files.
+    sheet.source.data = {"rows": rows[0]}
+    sheet.source.values = {("rows", *sub): _within(mark, 0) for sub, mark in rows[1].items()}
 
 
 Marks = dict[Path_, Mark]

@@ -61,10 +61,13 @@ def validate(
 
 
 def _keep_sheets(paper: Any, sheets: list[tuple[Path_, Source]]) -> None:
-    """Keep each spreadsheet a paper's rows came from as one of its data files: a changed workbook makes the paper out of date."""
+    """Keep each spreadsheet a paper's rows came from as one of its data files: a changed workbook makes the paper out of date.
+
+    Its rows are checked where they stand in the paper, so the data file carries no model of its own to check again.
+    """
     if isinstance(paper, Paper):
         for path, sheet in sheets:
-            paper.attach(path, sheet, sheet.data)
+            paper.attach(path, sheet, None)
 
 
 def _attach_data(source: Source, paper: Paper, content: Path) -> list[Problem]:

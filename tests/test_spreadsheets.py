@@ -199,7 +199,8 @@ def test_records_take_their_keys_from_the_headings_and_their_marks_from_the_cell
     source = loads(text, "content/cabinet/p.yaml", content / "cabinet" / "p.yaml")
     (sheet,) = fill_rows(source, content)
     assert source.data["block"]["rows"] == [{"indicator": "Recycling", "actual_q3": "41.5", "target": "45"}, {"indicator": "Missed bins", "target": "12"}]
-    assert sheet[1].name == "content/data/kpis.csv"
+    assert sheet[1].name == "content/data/kpis.csv" and sheet[1].data == {"rows": source.data["block"]["rows"]}
+    assert str(sheet[1].problem(("rows", 1, "target"), "expected a number")) == "content/data/kpis.csv: C3: rows[1].target: expected a number"
     # a blank cell a field needs is reported at that cell, and an unknown key at its heading
     assert str(source.problem(("block", "rows", 1, "actual_q3"), "expected a value")) == "content/data/kpis.csv: B3: rows[1].actual_q3: expected a value"
     assert str(source.problem(("block", "rows", 0, "target"), "unknown key", key=True)) == "content/data/kpis.csv: C1: rows[0].target: unknown key"
