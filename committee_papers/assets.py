@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import binascii
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -32,5 +33,8 @@ class Assets:
         """Return the bytes of an allowed asset URL."""
         if url.startswith("data:"):
             header, _, payload = url.partition(",")
-            return base64.b64decode(payload) if header.endswith(";base64") else unquote(payload).encode()
+            try:
+                return base64.b64decode(payload, validate=True) if header.endswith(";base64") else unquote(payload).encode()
+            except binascii.Error:
+                raise RenderError(f"{url[:40]!r}...: expected a data: URL of base64 text, got something else") from None
         return self.path_of(url).read_bytes()

@@ -74,6 +74,8 @@ class Themes:
     def __init__(self, config: Config) -> None:
         self.config = config
         self._loaded: dict[str, Theme | PaperError] = {}
+        self.warnings: list[str] = []
+        """Warnings of the themes loaded so far, each told once."""
 
     def get(self, council: str) -> Theme | None:
         """Return a council's theme, or None if it cannot be loaded (of() says why)."""
@@ -82,6 +84,8 @@ class Themes:
                 self._loaded[council] = load_theme(self.config.templates, council, self.config.root)
             except (ThemeError, ContentError) as err:
                 self._loaded[council] = err
+            else:
+                self.warnings += self._loaded[council].warnings
         theme = self._loaded[council]
         return theme if isinstance(theme, Theme) else None
 
@@ -90,7 +94,7 @@ class Themes:
         self.get(council)
         theme = self._loaded[council]
         if isinstance(theme, ContentError):
-            raise ContentError([*theme.problems, source.problem(("council",), "the council's theme has problems (above)")])
+            raise ContentError([*theme.problems, source.problem(("council",), "the council's theme has problems, told in its own lines")])
         if isinstance(theme, PaperError):
             raise ContentError([source.problem(("council",), str(theme))])
         return theme
@@ -118,11 +122,12 @@ def check(config: Config, checks: Checks | None = None, prints: Fingerprints | N
             papers[path] = _check_paper(path, name, config, themes, checks, prints)
         except ContentError as err:
             papers[path] = err
-            report.failed[name] = [str(p) for p in err.problems]
+            report.failed[name] = err.lines
             continue
         report.checked.append(name)
     packs = [p for p in (_check_pack(s, m, config, themes, papers, report) for s, m in meetings) if p]
     jobs = [job for job in papers.values() if isinstance(job, Job)]
+    report.notices += themes.warnings
     return Checked(jobs, packs, report)
 
 
@@ -149,7 +154,7 @@ def _load_meetings(config: Config, paths: list[Path], report: Report) -> list[tu
             source = load(path, name)
             loaded.append((source, validate(source, {"meeting": Meeting})))
         except ContentError as err:
-            report.failed[name] = [str(p) for p in err.problems]
+            report.failed[name] = err.lines
     return loaded
 
 
@@ -157,7 +162,7 @@ def _check_pack(source: Source, meeting: Meeting, config: Config, themes: Themes
     try:
         pack = check_meeting(source, meeting, themes.of(source, meeting.council), config.content, papers)
     except ContentError as err:
-        report.failed[source.name] = [str(p) for p in err.problems]
+        report.failed[source.name] = err.lines
         return None
     report.checked.append(source.name)
     report.notices += pack.notices

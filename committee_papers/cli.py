@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     new_command = commands.add_parser("new", help="write a new paper with every field present and explained")
     new_command.add_argument("kind", help="the kind of paper, such as committee-report")
     new_command.add_argument("path", type=Path, help="where to write it, inside content/")
-    commands.add_parser("schema", help="regenerate the JSON Schemas in schemas/ from the models")
+    commands.add_parser("schema", help="regenerate the JSON Schemas in schemas/ and the block reference in docs/blocks.md from the models")
     comments_command = commands.add_parser("comments", help="list a reviewed DOCX's comments with the YAML lines they are on")
     comments_command.add_argument("docx", type=Path, help="the reviewed .docx")
     comments_command.add_argument("--json", action="store_true", help="write JSON for tools")
@@ -83,9 +83,10 @@ def _run(args: argparse.Namespace, config: Config, show: Console) -> int:
             print(f"wrote {args.path}: fill in the blanks, then run: python build.py check {args.path}")
         return 0
     if args.command == "schema":
+        from . import block_docs
         from .schema import write
 
-        for path in write(config.root):
+        for path in [*write(config.root), block_docs.write(config.root)]:
             if not args.quiet:
                 print(f"wrote {path.relative_to(config.root).as_posix()}")
         return 0

@@ -32,6 +32,7 @@ class Console:
             yield None
             return
         from rich.console import Console as RichConsole
+        from rich.markup import escape
         from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn
 
         bar = Bar(
@@ -41,7 +42,7 @@ class Console:
         task = bar.add_task("", total=None)
 
         def advance(name: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=name)
+            bar.update(task, completed=done, total=total, description=escape(name))  # a file's name is text, not Rich markup
 
         with bar:
             yield advance
@@ -65,6 +66,7 @@ class Console:
 
     def _table(self, report: Report, verb: str) -> None:
         from rich.console import Console as RichConsole
+        from rich.markup import escape
         from rich.table import Table
 
         table = Table(box=None, pad_edge=False)
@@ -73,12 +75,12 @@ class Console:
         table.add_column("result", no_wrap=True)
         done = report.built + report.packs if verb == "built" else report.checked
         for name in done:
-            table.add_row(name, _outputs(report.outputs.get(name, [])), "[green]ok[/]")
+            table.add_row(escape(name), escape(_outputs(report.outputs.get(name, []))), "[green]ok[/]")
         for name in report.up_to_date if verb == "built" else []:
-            table.add_row(name, "", "up to date")
+            table.add_row(escape(name), "", "up to date")
         for name, messages in report.failed.items():
             count = f"{len(messages)} problem{'s' * (len(messages) != 1)}"
-            table.add_row(name, "", f"[red]failed[/] ({count})")
+            table.add_row(escape(name), "", f"[red]failed[/] ({count})")
         RichConsole(file=self.err).print(table)
 
 

@@ -13,7 +13,8 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Union
 
@@ -49,7 +50,7 @@ ALLOWED_CLASSES: dict[str, frozenset[str]] = {
     "section": frozenset({"landscape", "new-page", "keep-with-previous", "appendix", "decision-status"}),
     "h1": frozenset(), "h2": frozenset(), "h3": frozenset(), "h4": frozenset(),
     "p": frozenset({"label", "council", "report-of", "signature", "caption"}),
-    "div": frozenset({"para", "body", "banner", "cover", "page-break"}),
+    "div": frozenset({"para", "body", "banner", "cover", "page-break", "signatories", "signatory"}),
     "ul": frozenset(), "ol": frozenset({"endnotes", "paren"}), "li": frozenset(),
     "table": frozenset({"keep", "narrow", "chart-data"}), "caption": frozenset(), "colgroup": frozenset(), "col": frozenset(),
     "thead": frozenset(), "tbody": frozenset(), "tr": frozenset({"group", "total"}),
@@ -72,11 +73,15 @@ P_CLASS_STYLES = {
 }
 NARROW = 0.6  # table.narrow: the share of the text width, as in the stylesheet
 
+THEME_CLASSES: ContextVar[Mapping[str, str]] = ContextVar("theme_classes", default={})
+"""The council's own classes (`p.key-point`) and the Word style of each, while its document is written."""
+STYLE_TYPES = {"p": WD_STYLE_TYPE.PARAGRAPH, "span": WD_STYLE_TYPE.CHARACTER, "table": WD_STYLE_TYPE.TABLE}
+
 REQUIRED_STYLES = (
     "Normal", "Heading 1", "Heading 2", "Heading 3", "Heading 4",
     "Numbered Paragraph", "Body Indent", "List Bullet", "List Bullet 2",
     "List Number", "List Number 2", "List Continue", "List Continue 2",
-    "Table Text", "Table Heading", "Table Grid", "Caption", "Figure",
+    "Table Text", "Table Heading", "Table Grid", "Normal Table", "Caption", "Figure",
     "Quote", "Quote Source", "Facts", "Facts Heading", "Definition Term",
     "Definition", "Banner", "Cover Label", "Endnote Text", "Council Name",
     "Report Of", "Signature",
@@ -126,6 +131,7 @@ class Fmt:
     link: Link | None = None
     colour: str | None = None  # RRGGBB text colour (status text)
     shade: str | None = None  # RRGGBB run shading (an inline status)
+    style: str | None = None  # character style id (a span of a class the theme declares)
 
 
 @dataclass(frozen=True)
@@ -189,14 +195,27 @@ class Ctx:
 
 def write_docx(html: str, reference: bytes, *, created: datetime.datetime, language: str,
                resolve_image: Callable[[str], bytes],
-               annotate: Callable[[WordDocument], None] | None = None) -> bytes:
+               annotate: Callable[[WordDocument], None] | None = None,
+               classes: Mapping[str, str] | None = None) -> bytes:
     """Return the .docx bytes of a dialect document in the reference's styles.
 
-    `annotate` is given the finished document before it is saved (provenance anchors go in there).
+    `annotate` is given the finished document before it is saved (provenance anchors go in there);
+    `classes` are the theme's own classes by `element.class`, each with its Word style.
     """
+    token = THEME_CLASSES.set(classes or {})
+    try:
+        return _write_docx(html, reference, created, language, resolve_image, annotate)
+    finally:
+        THEME_CLASSES.reset(token)
+
+
+def _write_docx(html: str, reference: bytes, created: datetime.datetime, language: str,
+                resolve_image: Callable[[str], bytes], annotate: Callable[[WordDocument], None] | None) -> bytes:
+    """Write the document, with the theme's classes known."""
     root = lxml_html.document_fromstring(html)
     document = docx.Document(io.BytesIO(reference))
     _check_styles(document)
+    _check_theme_styles(document)
     when = _utc_naive(created)
     writer = _Writer(document, root, resolve_image, hashlib.sha256(reference).hexdigest())
     writer.write()
@@ -275,16 +294,28 @@ def _set_core_properties(document: WordDocument, meta: dict[str, str],
     props = document.core_properties
     for child in list(props._element):
         props._element.remove(child)
-    author = meta.get("author", "")
-    props.title = meta["title"]
+    author = _core_text(meta.get("author", ""))
+    props.title = _core_text(meta["title"])
     props.author = author
-    props.subject = meta.get("description", "")
-    props.keywords = meta.get("keywords", "")
+    props.subject = _core_text(meta.get("description", ""))
+    props.keywords = _core_text(meta.get("keywords", ""))
     props.language = language
     props.last_modified_by = author
     props.created = when
     props.modified = when
     props.revision = 1
+
+
+CORE_PROPERTY_LIMIT = 255
+"""The most characters Word keeps in a core property (title, author, subject, keywords)."""
+
+
+def _core_text(text: str) -> str:
+    """Return text short enough for a core property, cut at a word with an ellipsis; the body keeps it whole."""
+    if len(text) <= CORE_PROPERTY_LIMIT:
+        return text
+    cut = text[: CORE_PROPERTY_LIMIT - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"
 
 
 def _set_language(document: WordDocument, language: str) -> None:
@@ -342,12 +373,32 @@ def _misplaced(element: etree._Element) -> RenderError:
     return _unknown(element, "element not allowed here:")
 
 
+def _theme_style(element: etree._Element) -> str | None:
+    """Return the Word style of the first class on an element that the theme declares, if any."""
+    theme = THEME_CLASSES.get()
+    return next((theme[f"{element.tag}.{name}"] for name in _classes(element) if f"{element.tag}.{name}" in theme), None)
+
+
+def _check_theme_styles(document: WordDocument) -> None:
+    """Raise ThemeError unless the reference has every style the theme's classes name, of the right type."""
+    for key, name in THEME_CLASSES.get().items():
+        tag, cls = key.split(".", 1)
+        if cls in ALLOWED_CLASSES[tag]:  # the dialect's own meaning would be lost
+            raise ThemeError(f"theme class {cls!r}: expected a name the dialect does not use, got {tag}.{cls}, which it does")
+        found = next((s for s in document.styles if s.name == name), None)
+        if found is None or found.type != STYLE_TYPES[tag]:
+            kind = {"p": "paragraph", "span": "character", "table": "table"}[tag]
+            raise ThemeError(f"theme class {cls!r}: expected a {kind} style named {name!r} in the reference.docx, "
+                             f"got {'a style of another type' if found is not None else 'none'}")
+
+
 def _check_known(element: etree._Element) -> None:
-    """Raise RenderError unless the element and its classes are in the dialect."""
+    """Raise RenderError unless the element and its classes are in the dialect or the theme."""
     allowed = ALLOWED_CLASSES.get(element.tag)
     if allowed is None:
         raise _unknown(element)
-    extra = [name for name in _classes(element) if name not in allowed]
+    theme = THEME_CLASSES.get()
+    extra = [name for name in _classes(element) if name not in allowed and f"{element.tag}.{name}" not in theme]
     if extra:
         raise _unknown(element, f"unknown class {extra[0]!r} on")
 
@@ -642,7 +693,7 @@ class _Writer:
     def _p(self, element: etree._Element, ctx: Ctx) -> None:
         """Write a paragraph, in the style its class maps to."""
         classes = _classes(element)
-        style = P_CLASS_STYLES[classes[0]] if classes else ctx.style
+        style = (P_CLASS_STYLES.get(classes[0]) or _theme_style(element)) if classes else ctx.style
         paragraph = self._paragraph(ctx, self._inline(element, ctx.fmt), style=style)
         if paragraph is not None and "caption" in classes:
             paragraph.paragraph_format.keep_with_next = True  # a caption stays with what it captions
@@ -656,12 +707,27 @@ class _Writer:
             self._write_blocks(element, replace(ctx, style="Banner", direct_indent=False))
         elif "cover" in classes:
             self._write_blocks(element, ctx)
+        elif "signatories" in classes:
+            self._signatories(element, ctx)
         elif "page-break" in classes:
             if _has_content(list(_child_nodes(element))):
                 raise _unknown(element, "content inside")
             self.page_break_pending = True
         else:
             raise _unknown(element, "element not allowed here:")
+
+    def _signatories(self, element: etree._Element, ctx: Ctx) -> None:
+        """Write div.signatories as a table of one row, a cell per div.signatory, in equal widths and without rules."""
+        people = _child_elements(element)
+        if not people or any(p.tag != "div" or _classes(p) != ["signatory"] for p in people):
+            raise RenderError(f"{_where(element)}: expected <div.signatory> children only")
+        table = etree.Element("table", {"class": "signatories"})
+        columns = etree.SubElement(table, "colgroup")
+        row = etree.SubElement(etree.SubElement(table, "tbody"), "tr")
+        for person in people:
+            etree.SubElement(columns, "col", {"style": f"width: {100 / len(people):g}%"})
+            etree.SubElement(row, "td").extend(copy.deepcopy(_child_elements(person)))
+        self._table(table, ctx)
 
     def _numbered_paragraph(self, element: etree._Element, ctx: Ctx) -> None:
         """Write div.para: number, tab, first paragraph; later blocks indented under it."""
@@ -826,7 +892,9 @@ class _Writer:
         widths = _column_widths(widths, columns, round(room * NARROW) if "narrow" in _classes(element) else room)
         self._before_block(ctx)
         table = ctx.container.add_table(len(rows), columns)
-        table._tbl.tblStyle_val = self._style_id("Table Grid", WD_STYLE_TYPE.TABLE)
+        # Signatories stand side by side with no rules: Word's plain table style.
+        style = _theme_style(element) or ("Normal Table" if "signatories" in _classes(element) else "Table Grid")
+        table._tbl.tblStyle_val = self._style_id(style, WD_STYLE_TYPE.TABLE)
         self._size_table(table, widths, ctx)
         _look(table, header=any(header for _, header in rows))
         for index, (row, header) in enumerate(rows):
@@ -1100,6 +1168,8 @@ class _Writer:
             return self._inline(element, replace(fmt, link=self._link(element, fmt)))
         if "status" in classes:
             return self._inline(element, self._status_fmt(element, fmt))
+        if tag == "span" and _theme_style(element):
+            return self._inline(element, replace(fmt, style=self._style_id(_theme_style(element), WD_STYLE_TYPE.CHARACTER)))
         if "page-number" in classes or "page-count" in classes:
             shown = "".join(element.itertext()).strip() or "1"
             return [FieldCode("PAGE" if "page-number" in classes else "NUMPAGES", shown, fmt)]
@@ -1273,9 +1343,10 @@ def _run(fmt: Fmt, *content: etree._Element) -> etree._Element:
     """Return a w:r with the format's run properties and the given content."""
     r = OxmlElement("w:r")
     rpr = OxmlElement("w:rPr")
-    if fmt.link is not None:
+    style_id = fmt.link.style_id if fmt.link is not None else fmt.style
+    if style_id:
         style = OxmlElement("w:rStyle")
-        style.set(qn("w:val"), fmt.link.style_id)
+        style.set(qn("w:val"), style_id)
         rpr.append(style)
     for on, tag in ((fmt.bold, "w:b"), (fmt.italic, "w:i")):
         if on:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,13 +29,34 @@ class Problem:
 class PaperError(Exception):
     """Base of every error reported to the user as a message, without a traceback."""
 
+    def about(self, name: str) -> str:
+        """Return the message as said of one paper or pack: its name first."""
+        return f"{name}: {self}"
+
+
+MAX_MESSAGES = 50
+"""The most problems told of one file: past that, a file is the wrong file, and a clerk needs its first mistakes."""
+
 
 class ContentError(PaperError):
-    """A source file has problems; each is reported."""
+    """A source file has problems; each is reported, up to MAX_MESSAGES a file."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        self.lines = _lines(self.problems)
+        """The problems as printed: at most MAX_MESSAGES a file, then how many more."""
+        super().__init__("\n".join(self.lines))
+
+
+def _lines(problems: list[Problem]) -> list[str]:
+    """Return sorted problems as lines, at most MAX_MESSAGES for each file, then a line saying how many more."""
+    lines = []
+    for file, group in itertools.groupby(problems, key=lambda p: p.file):
+        found = list(group)
+        lines += [str(p) for p in found[:MAX_MESSAGES]]
+        if len(found) > MAX_MESSAGES:
+            lines.append(f"{file}: and {len(found) - MAX_MESSAGES} more problems; mend the ones above first")
+    return lines
 
 
 class ThemeError(PaperError):
@@ -43,6 +65,18 @@ class ThemeError(PaperError):
 
 class RenderError(PaperError):
     """A paper could not be laid out: an element, an asset or a link is not allowed."""
+
+
+class TemplateProblem(RenderError):
+    """A council's template could not be drawn: the template, its line, and what went wrong."""
+
+    def __init__(self, where: str, what: str) -> None:
+        self.where = where
+        super().__init__(f"{where}: {what}")
+
+    def about(self, name: str) -> str:
+        """Return the message with the template's place first, as an editor jumps to it, then the paper."""
+        return f"{self} (while laying out {name})"
 
 
 class SystemLibraryError(PaperError):

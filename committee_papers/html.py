@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import traceback
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -12,11 +14,12 @@ from lxml import html as lxml_html
 
 from . import prose
 from .dates import created, day_month_year, long_date
+from .errors import PaperError, TemplateProblem, relative
 from .models import PaperBase
 from .models.values import answer_text, money_text
 from .notes import label as note_label
 from .notes import number_notes
-from .theme import FACTS_FILL, Theme
+from .theme import FACTS_FILL, Theme, load_stylesheet, markup_in_css
 
 def block_kind(block: Any) -> str:
     """Name a content block for the templates: text, paragraph, table ..."""
@@ -46,11 +49,17 @@ def figure(chart: Any, id: str, caption: str | None = None, with_table: bool = F
     return Markup(figure_markup(chart, id=id, caption=caption, with_table=with_table))
 
 
+def _shown(value: Any) -> Any:
+    """Print a missing value (an officer's name the paper does not give) as nothing, never as "None"."""
+    return "" if value is None else value
+
+
 class Templates:
     """The Jinja environment of one council: its theme's templates first, then the defaults."""
 
     def __init__(self, templates: Path, theme: Theme) -> None:
         self.theme = theme
+        self.root = templates
         default = jinja2.FileSystemLoader(templates / "default")
         loader = jinja2.ChoiceLoader(
             [jinja2.FileSystemLoader(templates / theme.slug), default, jinja2.PrefixLoader({"default": default})]
@@ -62,6 +71,7 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            finalize=_shown,
         )
         self.env.filters.update(
             prose=prose.to_html,
@@ -77,21 +87,55 @@ class Templates:
     @lru_cache(maxsize=None)
     def stylesheet(self) -> str:
         """Return the council's stylesheet: the default one with its theme's values and additions."""
-        css = self.env.get_template("paper.css.j2").render(theme=self.theme, facts_fill=FACTS_FILL)
-        extra = self.env.loader.get_source(self.env, "theme.css")[0] if self._has("theme.css") else ""
-        return css + extra
-
-    def _has(self, name: str) -> bool:
-        return name in self.env.loader.list_templates()
+        css = self._draw("paper.css.j2", {"theme": self.theme, "facts_fill": FACTS_FILL})
+        markup = markup_in_css(css)
+        if markup:  # a council's own paper.css.j2 is inlined in the web page, as theme.css is
+            source = self._name(self.env.get_template("paper.css.j2").filename or "paper.css.j2")
+            raise TemplateProblem(source, f"the stylesheet it makes holds {markup[0].group()!r}, which would end the web page's <style>")
+        return css + load_stylesheet(self.root, self.theme.slug, self.root.parent)
 
     def pack_index(self, meeting: Any, items: list[Any], links: dict[str, dict[str, str]]) -> str:
         """Return the web page of an agenda pack, linking to the agenda and each public paper."""
-        template = self.env.get_template("pack-index.html.j2")
-        return template.render(meeting=meeting, items=items, links=links, theme=self.theme, stylesheet=Markup(self.stylesheet()))
+        context = {"meeting": meeting, "items": items, "links": links, "theme": self.theme, "stylesheet": Markup(self.stylesheet())}
+        return self._draw("pack-index.html.j2", context)
+
+    def _draw(self, name: str, context: dict[str, Any]) -> str:
+        """Render a template, turning a mistake in a council's template into a message at its line."""
+        try:
+            return self.env.get_template(name).render(context)
+        except jinja2.TemplateSyntaxError as err:
+            raise TemplateProblem(f"{self._name(err.filename or name)}:{err.lineno}", f"template syntax: {err.message}") from None
+        except jinja2.TemplateNotFound as err:
+            where = f"{self._name(str(self.root / self.theme.slug))}/ or {self._name(str(self.root / 'default'))}/"
+            raise self._problem(err, f"no template named {err.name!r} in {where}", always=True) from None
+        except jinja2.UndefinedError as err:
+            raise self._problem(err, f"undefined: {_plain(err.message or str(err))}", always=True) from None
+        except jinja2.TemplateError as err:
+            raise self._problem(err, err.message or str(err), always=True) from None
+        except PaperError:
+            raise  # already a message (an asset or a figure refused)
+        except Exception as err:
+            raise self._problem(err, f"{type(err).__name__}: {err}", always=False) from err
+
+    def _problem(self, err: Exception, what: str, *, always: bool) -> TemplateProblem:
+        """Return where in the templates an error was raised: jinja rewrites its frames to the templates' names and lines.
+
+        An error that passed through none of the council's own templates is
+        the engine's, and keeps its traceback unless jinja itself raised it.
+        """
+        frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename.endswith(".j2")]
+        council = self.root.resolve() / self.theme.slug
+        if not always and not any(Path(f.filename).resolve().is_relative_to(council) for f in frames):
+            raise err
+        where = f"{self._name(frames[-1].filename)}:{frames[-1].lineno}" if frames else self._name(str(self.root / self.theme.slug))
+        return TemplateProblem(where, what)
+
+    def _name(self, filename: str) -> str:
+        """Return a template's path from the project root, as a person types it."""
+        return relative(Path(filename), self.root.parent)
 
     def render(self, paper: PaperBase, **extra: Any) -> str:
         """Return the dialect HTML of a paper (or agenda), notes numbered."""
-        template = self.env.get_template(f"{paper.kind}.html.j2")
         context = {
             "paper": paper,
             "theme": self.theme,
@@ -100,9 +144,14 @@ class Templates:
             **paper.derived(),
             **extra,
         }
-        document = lxml_html.document_fromstring(template.render(context))
+        document = lxml_html.document_fromstring(self._draw(f"{paper.kind}.html.j2", context))
         number_notes(document, self.theme.numbering.notes)
         return serialise(document)
+
+
+def _plain(message: str) -> str:
+    """Name a Python object in jinja's message as its class alone: a CommitteeReport, not 'committee_papers...object'."""
+    return re.sub(r"'(?:[\w]+\.)*(\w+) object'", r"a \1", message)
 
 
 def serialise(document: Any) -> str:

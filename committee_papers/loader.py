@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +32,34 @@ Path_ = tuple[str | int, ...]
 # newline, and the non-characters. They arrive when text is pasted from PDFs.
 # Lone surrogates (written as "\ud800" escapes) are half a character that no file can hold.
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Characters that make a file read differently from what it means. Bidirectional
+# embeddings, overrides and isolates reorder what an editor or reviewer sees
+# ("Trojan Source"); the marks U+200E/F only set a direction and are harmless.
+# NEL and the line and paragraph separators are line breaks to YAML but not to
+# editors: text after one in a comment is read as YAML, and every line number
+# after it would be off.
+_MISLEADING = re.compile("[\u202a-\u202e\u2066-\u2069\x85\u2028\u2029]")
+_MISLEADING_NAMES = {
+    "\x85": "a 'next line' control (NEL), often a mis-converted '…'",
+    "\u2028": "a line separator",
+    "\u2029": "a paragraph separator",
+}
+# Invisible characters make two keys that look the same differ; in text they
+# are harmless (a direction mark, a joiner in a name), so only keys refuse them.
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")
 # Papers are a few hundred kilobytes at most; a bigger file is the wrong file, or an attack.
 MAX_BYTES = 2 * 1024 * 1024
 # Real papers nest a dozen levels; a deeper file would exhaust Python's stack.
 MAX_DEPTH = 100
+# The longest real paper has a few thousand rows in one table and some tens of
+# thousands of values; these bounds are ten times that, and keep a 2 MB file of
+# tiny values from taking minutes to check and lay out.
+MAX_ITEMS = 10_000
+"""The most items in one list: rows of a table, cells of a row, recommendations."""
+MAX_KEYS = 1_000
+"""The most keys in one mapping."""
+MAX_VALUES = 200_000
+"""The most values (keys, texts, lists and mappings) in one file."""
 _BANG = "a value starting with ! is read as a YAML tag: put the value in quotes"
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
@@ -70,6 +94,8 @@ class Source:
     """A hash of the text as loaded, so later stages can tell a changed source without reading it again."""
     values: dict[Path_, Mark] = field(default_factory=dict)
     keys: dict[Path_, Mark] = field(default_factory=dict)
+    text: tuple[str, list[int]] | None = field(default=None, repr=False)
+    """The file's text and its lines' starts, kept only once a problem inside a field had to be placed."""
 
     def mark(self, path: Path_, *, key: bool = False) -> Mark:
         """Return where a field was written, or its nearest written parent."""
@@ -81,6 +107,27 @@ class Source:
             if path in self.values:
                 return self.values[path]
         return Mark(1, 1)
+
+    def problem_at(self, path: Path_, piece: str, value: str, message: str) -> Problem:
+        """Return a problem at a piece of a field's text: where the file holds it within the field, else at the field."""
+        problem = self.problem(path, message)
+        text, starts = self._text()
+        if problem.cell or problem.line > len(starts) or "\n" in piece:  # a spreadsheet's cell is named, not searched
+            return problem
+        start = starts[problem.line - 1] + problem.column - 1
+        # The field as written is its value with indentation, quotes and escapes: at most about twice as long.
+        found = text.find(piece, start, start + 2 * len(value) + 200)
+        return replace(problem, line=problem.line + text.count("\n", start, found), column=found - text.rfind("\n", 0, found)) if found >= 0 else problem
+
+    def _text(self) -> tuple[str, list[int]]:
+        """Return the file's text and where each of its lines starts, read once; nothing when it cannot be read."""
+        if self.text is None:
+            try:
+                text = self.path.read_text(encoding="utf-8") if self.path.is_file() else ""
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            self.text = (text, [0, *(m.end() for m in re.finditer("\n", text))])
+        return self.text
 
     def problem(self, path: Path_, message: str, *, key: bool = False) -> Problem:
         """Return a problem at a field of this file."""
@@ -112,15 +159,19 @@ def dotted(path: Path_) -> str:
     return out
 
 
+class _TooBig(yaml.MarkedYAMLError):
+    """A file past one of the bounds on papers: valid YAML, but no real paper is that big."""
+
+
 class _StrictComposer(Composer):
     """Compose nodes, refusing anchors and aliases."""
 
     depth = 0
+    count = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:
         event = self.peek_event()
-        if self.depth >= MAX_DEPTH:
-            raise yaml.MarkedYAMLError(None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+        self._bound(event, parent, index)
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
             raise yaml.MarkedYAMLError(
                 None, None, "anchors and aliases (& and *) are not allowed: write the value out", event.start_mark
@@ -134,6 +185,18 @@ class _StrictComposer(Composer):
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+    def _bound(self, event: Any, parent: Node | None, index: Any) -> None:
+        """Refuse a file, where the bound is passed, that is deeper, longer or bigger than any real paper."""
+        self.count += 1
+        if self.depth >= MAX_DEPTH:
+            raise _TooBig(None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+        if isinstance(index, int) and index >= MAX_ITEMS:
+            raise _TooBig(None, None, f"a list of more than {MAX_ITEMS:,} items; split the paper or the table", event.start_mark)
+        if index is None and isinstance(parent, MappingNode) and len(parent.value) >= MAX_KEYS:
+            raise _TooBig(None, None, f"a mapping of more than {MAX_KEYS:,} keys", event.start_mark)
+        if self.count > MAX_VALUES:
+            raise _TooBig(None, None, f"more than {MAX_VALUES:,} values in one file; split the paper", event.start_mark)
 
 
 class _Loader(Reader, Scanner, Parser, _StrictComposer, SafeConstructor, BaseResolver):
@@ -187,6 +250,9 @@ def load(path: Path, name: str) -> Source:
 def loads(text: str, name: str, path: Path | None = None) -> Source:
     """Load YAML text, or raise ContentError."""
     source = Source(path or Path(name), name, None, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    misleading = [_misleading(name, text, m.start()) for m in _MISLEADING.finditer(text)]
+    if misleading:
+        raise ContentError(misleading)
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as err:
@@ -210,6 +276,8 @@ def _compose(text: str) -> Node | None:
     if _FastLoader is not None:
         try:
             return yaml.compose(text, Loader=_FastLoader)  # noqa: S506 - the loaders construct nothing
+        except _TooBig:
+            raise  # the same in Python, only slower
         except yaml.YAMLError:
             pass
     return yaml.compose(text, Loader=_Loader)  # noqa: S506
@@ -234,10 +302,17 @@ def _mapping(node: MappingNode, path: Path_, source: Source, problems: list[Prob
     out: dict[str, Any] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, ScalarNode):
-            problems.append(source.problem(path, "expected a plain key, got a mapping or list as a key"))
+            line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            what = "a list" if isinstance(key_node, SequenceNode) else "a mapping"
+            problems.append(Problem(source.name, line, column, dotted(path), f"expected a plain key, got {what} as a key (hint: a key cannot start with '[', '{{' or '? '; put it in quotes)"))
             continue
         key = key_node.value
         key_mark = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        invisible = _INVISIBLE.search(key)
+        if invisible:
+            message = f"the key holds an invisible character U+{ord(invisible.group()):04X}; retype the key"
+            problems.append(Problem(source.name, key_mark.line, key_mark.column + invisible.start(), dotted((*path, key)), message))
+            continue
         if key in out:
             first = source.keys[(*path, key)]
             problems.append(Problem(source.name, key_mark.line, key_mark.column, dotted((*path, key)), f"duplicate key (first written on line {first.line})"))
@@ -247,10 +322,24 @@ def _mapping(node: MappingNode, path: Path_, source: Source, problems: list[Prob
     return out
 
 
+def _position(text: str, position: int) -> tuple[int, int]:
+    """Return the line and column of a character, counting lines as editors do (by newlines alone)."""
+    return text.count("\n", 0, position) + 1, position - (text.rfind("\n", 0, position) + 1) + 1
+
+
 def _unsafe_character(name: str, text: str, position: int) -> Problem:
-    line = text.count("\n", 0, position) + 1
-    column = position - (text.rfind("\n", 0, position) + 1) + 1
-    return Problem(name, line, column, "", _unsafe(text[position]))
+    return Problem(name, *_position(text, position), "", _unsafe(text[position]))
+
+
+def _misleading(name: str, text: str, position: int) -> Problem:
+    """Return a problem at a character that makes the file read differently from what it means."""
+    character = text[position]
+    code = f"U+{ord(character):04X}"
+    if character in _MISLEADING_NAMES:
+        what = f"contains {_MISLEADING_NAMES[character]} {code}, which YAML reads as a new line though editors do not show one"
+        return Problem(name, *_position(text, position), "", f"{what}; replace it with a new line or a space")
+    what = f"contains the bidirectional control character {code}, which can make text show in another order than it is read"
+    return Problem(name, *_position(text, position), "", f"{what}; delete it (it is invisible: retype the text around it)")
 
 
 def _unsafe(character: str) -> str:
@@ -262,6 +351,8 @@ def _unsafe(character: str) -> str:
 def _syntax_problem(name: str, text: str, err: yaml.MarkedYAMLError) -> Problem:
     mark = err.problem_mark or err.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    if isinstance(err, _TooBig):
+        return Problem(name, line, column, "", f"too big for a paper: {err.problem}")
     message = err.problem or "not valid YAML"
     if err.context:
         message = f"{err.context}, {message}"

@@ -20,7 +20,10 @@ SCHEMES = {"http", "https", "mailto", "tel"}
 NOTE_MARKER = re.compile(r"\[\^([A-Za-z0-9_-]+)\]")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S")
 _LINK = re.compile(r"\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))+)|^\s*\[[^\]]+\]:\s*<?([^\s>]+)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>", re.MULTILINE)
-_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?:\s[^>]*)?/?>|<!--")
+# What Markdown passes through as HTML (its own rule: a tag name, anything but
+# spaces, < > and @, then attributes), and comments, declarations and processing
+# instructions. `<svg/onload=...>` is a tag too; an autolink <https://...> is not.
+_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?![A-Za-z0-9+.-]*:)[^<>@\s]*(?:\s[^<>]*)?>|<!--|<[!?]")
 _IMAGE = re.compile(r"!\[[^\]]*\]\(")
 _IMAGE_WHOLE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 
@@ -70,17 +73,23 @@ def _note_ref(match: re.Match[str]) -> str:
 
 def link_problems(text: str) -> list[str]:
     """Return what is wrong with the raw HTML, links and images a prose field holds."""
+    return [message for message, _ in text_problems(text)]
+
+
+def text_problems(text: str) -> list[tuple[str, str]]:
+    """Return what is wrong with the raw HTML, links and images a prose field holds, each with the piece of text it is about."""
     found = []
     html = _HTML.search(text)
     if html:
-        tag = f"<{html.group(1)}>" if html.group(1) else "<!--"
-        found.append(f"raw HTML such as {tag} is not allowed in text; write Markdown: **bold**, *italic*, [a link](https://...)")
-    if _IMAGE.search(text):
-        found.append("images are not allowed in text; use a figure")
+        tag = f"<{html.group(1)}>" if html.group(1) else html.group()
+        found.append((f"raw HTML such as {tag} is not allowed in text; write Markdown: **bold**, *italic*, [a link](https://...)", html.group()))
+    image = _IMAGE.search(text)
+    if image:
+        found.append(("images are not allowed in text; use a figure", image.group()))
     for target in (next(g for g in groups if g) for groups in _LINK.findall(_IMAGE_WHOLE.sub("", text))):
         scheme = urlsplit(target).scheme.lower()
         if target.startswith("#"):
             continue
         if scheme not in SCHEMES:
-            found.append(f"expected a web address (https://...) or mailto: link, got {target!r}")
+            found.append((f"expected a web address (https://...) or mailto: link, got {target!r}", target))
     return found

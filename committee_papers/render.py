@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+import docx
+from lxml import etree
+
 from .assets import Assets
+from .docx_writer import _check_styles as check_styles
 from .docx_writer import write_docx
+from .errors import RenderError, ThemeError, relative
 from .html import Templates, created, web_page
 from .provenance import Origin, annotate
 from .system import check_libraries
@@ -41,8 +48,22 @@ class Renderer:
             path = self.template_root / theme.slug / "reference.docx"
             if not path.is_file():
                 path = self.template_root / "default" / "reference.docx"
-            self._references[theme.slug] = path.read_bytes()
+            self._references[theme.slug] = self._checked_reference(path)
         return self._references[theme.slug]
+
+    def _checked_reference(self, path: Path) -> bytes:
+        """Return a reference .docx's bytes, or raise RenderError naming it when Word could not open it or it lacks a style."""
+        data = path.read_bytes()
+        name = relative(path, self.template_root.parent)
+        try:
+            check_styles(docx.Document(io.BytesIO(data)))
+        except ThemeError as err:
+            raise RenderError(f"{name}: {err}; add them in Word, or delete the file to use the default styles") from None
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, etree.LxmlError):
+            what = "a zip archive that is not a Word document" if zipfile.is_zipfile(io.BytesIO(data)) else "a file that is not a Word document"
+            raise RenderError(f"{name}: expected a Word document (.docx) whose styles the papers use, got {what}; "
+                              "save it again from Word as .docx, or delete it to use the default styles") from None
+        return data
 
     def dialect(self, document: Any, theme: Theme, **extra: Any) -> str:
         """Return a paper or agenda laid out as dialect HTML."""
@@ -80,4 +101,5 @@ class Renderer:
             language=theme.language,
             resolve_image=lambda src: self.assets.read(urljoin(base_url, src)),
             annotate=(lambda word: annotate(word, origin)) if origin else None,
+            classes=theme.word_styles(),
         )

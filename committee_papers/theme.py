@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import AfterValidator, Field, PrivateAttr, ValidationError, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from .errors import ContentError, ThemeError, did_you_mean
-from .loader import load
+from .errors import ContentError, Problem, ThemeError, did_you_mean
+from .loader import Source, load
 from .models.common import Strict
+from .models.decisions import formula_problem
 
 Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$", description="A colour as #RRGGBB.")]
+# A family name goes into the stylesheet: letters, digits, spaces and . ' & + - cover
+# every real typeface's name, and none of them can end a CSS string or the <style> element.
+FontFamily = Annotated[str, Field(pattern=r"^\w[\w .'&+-]{0,63}$", description="A font family's name: Arial.")]
+# What would end the page's <style> element, or start a script or comment, in the HTML.
+_STYLE_BREAKERS = re.compile(r"</style|<!--|<script", re.IGNORECASE)
 
 
 class Fonts(Strict):
     """Typefaces: the first family that is installed is used."""
 
-    body: list[str] = Field(min_length=1)
+    body: list[FontFamily] = Field(min_length=1)
     """Font families for text, in order of preference (Arial, Liberation Sans)."""
-    headings: list[str] | None = None
+    headings: list[FontFamily] | None = None
     """Font families for headings; the body fonts when not given."""
     size: float = Field(default=11, ge=8, le=16)
     """Body text size in points."""
@@ -213,6 +222,62 @@ class StatusScale(Strict):
         return next((s for s in self.statuses if s.label == label), None)
 
 
+class Formulas(Strict):
+    """The words a council puts before its decisions; {committee} is filled in with the committee's name."""
+
+    recommendations: str | None = Field(default=None, examples=["The {committee} is RECOMMENDED to:"])
+    """The line before recommendations, if the council prints one."""
+    resolutions: str | None = Field(default=None, examples=["The {committee} RESOLVES that:"])
+    """The line before resolutions, if the council prints one."""
+    reason: str = "Reason"
+    """The label before the reason paired with a recommendation or resolution."""
+
+    @model_validator(mode="after")
+    def _sound(self) -> Formulas:
+        for formula in (self.recommendations, self.resolutions):
+            problem = formula_problem(formula) if formula else None
+            if problem:
+                raise ValueError(problem)
+        return self
+
+
+class ImplicationHeading(Strict):
+    """One of the council's implication headings: the key officers write, the heading printed, and what it needs."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$", examples=["financial"])
+    """What officers write in an implications block: financial, legal, equalities ..."""
+    heading: str = Field(examples=["Financial Implications"])
+    """The heading printed above it."""
+    required: bool = False
+    """Whether every implications block must have it."""
+    signed: bool = False
+    """Whether an officer must sign it off (signed_by)."""
+
+
+class ThemeClass(Strict):
+    """A CSS class of the council's own and the Word style it maps to, so PDF, HTML and DOCX agree."""
+
+    element: Literal["p", "span", "table"]
+    """The element it goes on: p (a paragraph style), span (a character style) or table (a table style)."""
+    word_style: str = Field(min_length=1, examples=["Intense Quote"])
+    """The style of that type in the council's reference.docx; the CSS goes in the council's theme.css."""
+
+
+ClassName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+
+
+def _unique_keys(headings: list[ImplicationHeading]) -> list[ImplicationHeading]:
+    """Refuse an implication key declared twice."""
+    keys = [h.key for h in headings]
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    if twice:
+        raise ValueError(f"expected each implication key once, got {', '.join(twice)} more than once")
+    return headings
+
+
+ImplicationHeadings = Annotated[list[ImplicationHeading], AfterValidator(_unique_keys)]
+
+
 class Theme(Strict):
     """A council: name, language, typefaces, colours and numbering."""
 
@@ -238,8 +303,21 @@ class Theme(Strict):
     """How a plan shows the priorities an action or measure serves: 1,4 or their short names."""
     statuses: dict[str, StatusScale] = {}
     """The council's status scales by name (a RAG trajectory scale, a risk scale ...); the first is the default."""
+    formulas: Formulas = Formulas()
+    """The words before recommendations and resolutions, with {committee} filled in."""
+    implications: ImplicationHeadings = []
+    """The council's implication headings in the order printed; without them an implications block prints its keys."""
+    classes: dict[ClassName, ThemeClass] = {}
+    """CSS classes the council's block templates may use, each with the Word style the DOCX gives it."""
     slug: SkipJsonSchema[str] = ""
     """The theme's folder name, set when it is loaded: never typed."""
+    _warnings: list[str] = PrivateAttr(default_factory=list)
+    """What the clerk should know of the theme on this machine (fonts it lacks), set when it is loaded."""
+
+    @property
+    def warnings(self) -> list[str]:
+        """Return the warnings found when the theme was loaded."""
+        return self._warnings
 
     def scale(self, name: str | None) -> StatusScale | None:
         """Return a status scale by name, or the first when name is None."""
@@ -250,7 +328,7 @@ class Theme(Strict):
     def font_stack(self, role: Literal["body", "headings"]) -> str:
         """Return a CSS font-family list for body text or headings."""
         families = (self.fonts.headings if role == "headings" else None) or self.fonts.body
-        return ", ".join(f'"{f}"' for f in families) + ", sans-serif"
+        return ", ".join(_css_string(f) for f in families) + ", sans-serif"
 
     def contrast_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Return each pair of the theme's colours that text is set in and on whose contrast is under 4.5:1."""
@@ -284,9 +362,84 @@ class Theme(Strict):
             pairs.append((("risk", "bands", i, "colour"), c.text, band.colour, f"a {band.name} risk rating"))
         return pairs
 
+    def word_styles(self) -> dict[str, str]:
+        """Return the Word style of each class the theme declares, by `element.class`."""
+        return {f"{c.element}.{name}": c.word_style for name, c in self.classes.items()}
+
     def hex(self, colour: str) -> str:
         """Return a theme colour as Word writes it: RRGGBB."""
         return getattr(self.colours, colour).lstrip("#").upper()
+
+
+def _css_string(text: str) -> str:
+    """Return text as a quoted CSS string that cannot end early, whatever it holds."""
+    return '"' + "".join(c if c.isalnum() or c in " .'&+-_" else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def markup_in_css(text: str) -> list[re.Match[str]]:
+    """Return each piece of a stylesheet that would end the web page's <style> element, or start markup in it."""
+    return list(_STYLE_BREAKERS.finditer(text))
+
+
+def stylesheet_problems(text: str, name: str) -> list[Problem]:
+    """Return each place where a council's stylesheet would end the page's <style> element or start markup."""
+    found = []
+    for match in markup_in_css(text):
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        message = f"expected CSS, got {match.group()!r}: a stylesheet may not hold markup, which would end the web page's <style>"
+        found.append(Problem(name, line, column, "", message))
+    return found
+
+
+def load_stylesheet(templates: Path, council: str, root: Path) -> str:
+    """Return a council's theme.css, or nothing; raise ContentError where it holds markup or is not UTF-8 text."""
+    path = templates / council / "theme.css"
+    if not path.is_file():
+        return ""
+    name = path.relative_to(root).as_posix()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise ContentError([Problem(name, 1, 1, "", f"expected UTF-8 text, got the byte {err.object[err.start]:#04x}; save the file as UTF-8")]) from None
+    problems = stylesheet_problems(text, name)
+    if problems:
+        raise ContentError(problems)
+    return text
+
+
+@functools.cache
+def installed_fonts() -> frozenset[str] | None:
+    """Return the names of the font families fontconfig knows, lower-cased, or None where it cannot be asked."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
+    listing = subprocess.run([fc_list, "--format", "%{family}\n"], capture_output=True, text=True, timeout=60, check=False).stdout
+    return frozenset(name.strip().casefold() for line in listing.splitlines() for name in line.split(","))
+
+
+def fallback_font(family: str) -> str:
+    """Return the family fontconfig sets text in when a theme asks for one that is not installed."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return "a default font"
+    found = subprocess.run([fc_match, "--format", "%{family[0]}", family], capture_output=True, text=True, timeout=60, check=False).stdout
+    return found.strip() or "a default font"
+
+
+def font_warnings(theme: Theme, source: Source) -> list[str]:
+    """Return a warning for each list of fonts of which none is installed, naming the font used instead."""
+    installed = installed_fonts()
+    if installed is None:
+        return []
+    warnings = []
+    for role in ("body", "headings"):
+        families = getattr(theme.fonts, role)
+        if families and not any(f.casefold() in installed for f in families):
+            listed = ", ".join(families)
+            problem = source.problem(("fonts", role), f"none of these fonts is installed: {listed}; papers will be set in {fallback_font(families[0])} (install one, or name one that is)")
+            warnings.append(f"warning: {problem}")
+    return warnings
 
 
 def load_theme(templates: Path, council: str, root: Path) -> Theme:
@@ -310,4 +463,7 @@ def load_theme(templates: Path, council: str, root: Path) -> Theme:
     unreadable = theme.contrast_problems()
     if unreadable:
         raise ContentError([source.problem(path, message) for path, message in unreadable])
-    return theme.model_copy(update={"slug": council})
+    load_stylesheet(templates, council, root)
+    theme = theme.model_copy(update={"slug": council})
+    theme._warnings = font_warnings(theme, source)
+    return theme

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import posixpath
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core.core_schema import ErrorType
 
 from .errors import ContentError, Problem, did_you_mean
 from .loader import Path_, Source, load
@@ -19,7 +21,7 @@ from .models.blocks import BLOCK_KEYS
 from .models.common import TAG_PREFIX
 from .models.paper import texts
 from .models.status import status_refs, unknown_status
-from .prose import link_problems
+from .prose import text_problems
 from .spreadsheets import fill_rows
 from .theme import Theme
 
@@ -54,7 +56,8 @@ def validate(
     if problems:
         raise ContentError(problems)
     problems = [source.problem(path, message) for path, message in paper.problems()]
-    problems += [source.problem(path, message) for path, text in texts(paper) for message in link_problems(text)]
+    sources = [(source, paper), *(paper.data_sources() if isinstance(paper, Paper) else [])]
+    problems += [src.problem_at(path, piece, text, message) for src, model in sources for path, text in texts(model) for message, piece in text_problems(text)]
     if problems:
         raise ContentError(problems)
     return paper
@@ -160,6 +163,20 @@ def _message(kind: str, error: dict[str, Any]) -> str:
     expected = {
         "int_parsing": "a whole number",
         "int_type": "a whole number",
+        "int_parsing_size": "a whole number of at most 19 digits",
+        "int_from_float": "a whole number",
+        "float_parsing": "a number such as 12.5",
+        "float_type": "a number such as 12.5",
+        "finite_number": "a number such as 12.5",
+        "decimal_parsing": "a number such as 12.5",
+        "greater_than": f"a number over {ctx.get('gt')}",
+        "less_than": f"a number under {ctx.get('lt')}",
+        "date_from_datetime_inexact": "an ISO date such as 2007-11-10",
+        "date_future": "an ISO date such as 2007-11-10",
+        "string_too_short": f"text of at least {ctx.get('min_length')} character(s)",
+        "string_too_long": f"text of at most {ctx.get('max_length')} characters",
+        "too_long": f"at most {ctx.get('max_length')} item(s)",
+        "enum": f"one of {ctx.get('expected')}",
         "bool_parsing": "Yes or No",
         "bool_type": "Yes or No",
         "date_from_datetime_parsing": "an ISO date such as 2007-11-10",
@@ -176,8 +193,10 @@ def _message(kind: str, error: dict[str, Any]) -> str:
         "string_pattern_mismatch": _PATTERNS.get(ctx.get("pattern", ""), f"text matching {ctx.get('pattern')}"),
         "literal_error": f"one of {ctx.get('expected')}",
     }.get(kind)
-    if kind == "too_short":
+    if kind in ("too_short", "too_long"):
         return f"expected {expected}, got {ctx.get('actual_length')}"
+    if kind == "string_too_long":
+        return f"expected {expected}, got {len(str(error.get('input')))}"
     if kind == "literal_error":
         options = [o.strip(" '") for o in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
         return f"expected {expected}, got {got}{did_you_mean(str(error.get('input')), options)}"
@@ -186,16 +205,29 @@ def _message(kind: str, error: dict[str, Any]) -> str:
     if expected:
         hint = _shape_hint(kind, error.get("input"))
         return f"expected {expected}, got {got}" + (f" (hint: {hint})" if hint else "")
-    message = error["msg"].removeprefix("Value error, ")
-    # A check on a whole mapping (a status's colours, say) says in its message what it found.
-    return message if isinstance(error.get("input"), (dict, list)) else f"{message}; got {got}"
+    if kind in ("value_error", "assertion_error") or kind not in _PYDANTIC_TYPES:  # our models' own words
+        message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        # A check on a whole mapping (a status's colours, say) says in its message what it found.
+        return message if isinstance(error.get("input"), (dict, list)) else f"{message}; got {got}"
+    # pydantic's own wording is a programmer's: say only what was found
+    return f"expected a different kind of value here, got {got}; see the schema for what this field holds"
 
 
 _MAPPING_TYPES = {"dict_type", "model_type", "model_attributes_type"}
 
 
+_PYDANTIC_TYPES = frozenset(typing.get_args(ErrorType))
+"""The error types pydantic itself raises; any other is a model's own and already in officers' words."""
+
+
 def _shape_hint(kind: str, value: Any) -> str:
     """Explain the usual cause of a value of the wrong shape in an officer's words."""
+    if kind.startswith("date") and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return f"{value} is not a day of the calendar"
+    if kind.startswith("date") and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ].*", value):
+        return "a date without a time"
+    if kind.startswith("date") and isinstance(value, str) and value.isdigit():
+        return "write the date as year-month-day"
     if kind in _MAPPING_TYPES and isinstance(value, list):
         return "remove the '- ' before the keys"
     if kind in _MAPPING_TYPES and isinstance(value, str):
@@ -216,6 +248,7 @@ _PATTERNS = {
     r"^[a-z][a-z0-9-]*$": "a short name in lower-case letters, digits and hyphens, starting with a letter",
     r"^#[0-9A-Fa-f]{6}$": "a colour written as #RRGGBB",
     r"^[a-z]{2}(-[A-Z]{2})?$": "a language tag such as en-GB",
+    r"^\w[\w .'&+-]{0,63}$": "a font family's name such as Arial (letters, digits, spaces and . ' & + -, at most 64)",
 }
 
 

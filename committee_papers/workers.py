@@ -124,7 +124,7 @@ def _attempt(name: str, make: Callable[[Any], dict[str, bytes]]) -> Outcome:
     try:
         files = make(renderer)
     except PaperError as err:  # sent back as text: the user's message, never a traceback
-        return Outcome(name, error=str(err), rendered=renderer.rendered[before:])
+        return Outcome(name, error=err.about(name), rendered=renderer.rendered[before:])
     return Outcome(name, files, rendered=renderer.rendered[before:])
 
 

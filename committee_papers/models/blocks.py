@@ -1,4 +1,7 @@
-"""The blocks a paper's parts are written in: text, tables, facts, timelines, quotes, scores."""
+"""The blocks a paper's parts are written in: text, tables, facts, timelines, quotes, scores, decision parts.
+
+Each block is drawn by its own template, blocks/<key>.html.j2 (docs/blocks.md).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from typing import Annotated, Any, Union
 from pydantic import Discriminator, Tag
 
 from .common import TAG_PREFIX, Fact, Paragraph, Prose, Quote, Strict, Table, Timeline
+from .decisions import DECISION_BLOCKS
 from .scoring import ScoreSummary, ScoreTable, ScoringRules
 from .totals import TotalsTable
 
@@ -77,7 +81,21 @@ BLOCK_KEYS: dict[str, type[Strict]] = {
     "score_table": ScoreTableBlock,
     "score_summary": ScoreSummaryBlock,
     "totals_table": TotalsTableBlock,
+    **DECISION_BLOCKS,
 }
+
+
+def as_block(key: str, value: Any) -> Strict:
+    """Return a value a kind holds in a field of its own (its recommendations, say) as the block of that key, to draw it."""
+    return BLOCK_KEYS[key].model_construct(**{key: value})
+
+
+def numbered_paragraphs(block: Any) -> int:
+    """Return how many paragraph numbers a block takes: one for text, one per item for recommendations ..."""
+    if isinstance(block, (str, Paragraph)):
+        return 1
+    count = getattr(block, "paragraphs", None)
+    return count() if callable(count) else 0
 
 
 def _block_tag(value: Any) -> str | None:

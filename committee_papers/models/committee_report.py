@@ -9,8 +9,9 @@ from typing import Any, Literal
 from pydantic import Field
 
 from ..errors import did_you_mean
-from .blocks import Block
-from .common import Paragraph, Prose, Strict
+from .blocks import Block, as_block, numbered_paragraphs
+from .common import Contact, Officer, Paragraph, Prose, Strict
+from .decisions import Decision, DecisionStatus, Decisions, ForwardTimetable, Implication, StatusLine, TimetableEntry
 from .paper import Located, PaperBase, blocks_of
 from .scoring import ScoreTable, ScoringRules
 
@@ -24,33 +25,7 @@ class Meeting(Strict):
     """The meeting date (ISO: 2007-11-10)."""
 
 
-class TimetableEntry(Strict):
-    """A meeting in the forward timetable of consultation and meetings."""
 
-    meeting: str = Field(examples=["Cabinet"])
-    """The meeting, as the council names it."""
-    date: datetime.date
-    """The meeting date (ISO: 2007-11-10)."""
-
-
-class Officer(Strict):
-    """A named officer and their post."""
-
-    name: str | None = Field(default=None, examples=["Andy Morley"])
-    """The officer's name, if the paper gives it."""
-    post: str = Field(examples=["Chief Accountant"])
-    """The officer's post."""
-
-
-class Contact(Officer):
-    """The report author to contact."""
-
-    team: str | None = None
-    """The author's team or division."""
-    phone: str | None = Field(default=None, examples=["0116 252 6000"])
-    """A telephone number or extension."""
-    email: str | None = Field(default=None, examples=["officer@example.gov.uk"])
-    """An email address."""
 
 
 class Section(Strict):
@@ -64,11 +39,9 @@ class Section(Strict):
     """Paragraphs (each numbered), tables and other blocks, in order."""
 
 
-class Implication(Strict):
+class SignedImplication(Implication):
     """A key implication and the officer who signs it off."""
 
-    text: Prose
-    """What the implications are (Markdown)."""
     signed_by: Officer
     """The officer who signs the implications off."""
 
@@ -87,15 +60,15 @@ class OtherImplication(Strict):
 class Implications(Strict):
     """Key financial, legal and other implications."""
 
-    financial: Implication
+    financial: SignedImplication
     """Financial implications, signed off by a finance officer."""
-    legal: Implication
+    legal: SignedImplication
     """Legal implications, signed off by a legal officer."""
     other: list[OtherImplication] = []
     """The other implications table: each implication, whether it applies, and where."""
 
 
-class DecisionStatus(Strict):
+class KeyDecisionStatus(Strict):
     """The decision status table at the end of a report."""
 
     key_decision: bool
@@ -108,6 +81,12 @@ class DecisionStatus(Strict):
     """When a key decision was first published on the forward plan (28 clear days' notice are needed)."""
     decision_by: str
     """Executive (Cabinet) or Council, as the council writes it."""
+
+    def table(self) -> DecisionStatus:
+        """Return the status as the rows of a decision status table."""
+        rows = [("Key Decision", "Yes" if self.key_decision else "No"), ("Reason", self.reason),
+                ("Appeared in Forward Plan", self.forward_plan), ("Executive or Council Decision", self.decision_by)]
+        return DecisionStatus(rows=[StatusLine(label=label, value=value) for label, value in rows if value is not None])
 
 
 class SubSection(Strict):
@@ -153,8 +132,8 @@ class CommitteeReport(PaperBase):
     """The officer whose report it is."""
     sections: list[Section] = Field(min_length=1)
     """The report's own sections, numbered 1, 2 ... before the standard parts."""
-    recommendations: list[Prose] = Field(min_length=1, examples=[["Cabinet is recommended to approve the report."]])
-    """What the committee is asked to decide, one item each."""
+    recommendations: list[Decision] = Field(min_length=1, examples=[["Cabinet is recommended to approve the report."]])
+    """What the committee is asked to decide, one item each: text, or a mapping with text and the reason for it."""
     implications: Implications
     """Key financial, legal and other implications."""
     background_papers: list[Prose] = []
@@ -163,7 +142,7 @@ class CommitteeReport(PaperBase):
     """Who was consulted, one each."""
     author: Contact
     """The report author to contact."""
-    decision_status: DecisionStatus | None = None
+    decision_status: KeyDecisionStatus | None = None
     """The decision status table, if the council uses one."""
     notes: dict[str, Prose] = {}
     """Endnotes for the report itself, by marker."""
@@ -178,6 +157,25 @@ class CommitteeReport(PaperBase):
         """Return the meeting date: the date the report is written for."""
         return self.meeting.date
 
+    def committee_name(self) -> str | None:
+        """Return the committee the report goes to."""
+        return self.meeting.committee
+
+    def part_block(self, key: str) -> Strict | None:
+        """Return a standard part (recommendations, implications, author ...) as the block that draws it."""
+        implications = {"financial": self.implications.financial, "legal": self.implications.legal}
+        values: dict[str, Any] = {
+            "recommendations": Decisions.model_construct(items=self.recommendations),  # already checked
+            "implications": implications,
+            "background_papers": self.background_papers,
+            "consultations": self.consultations,
+            "author": self.author,
+            "decision_status": self.decision_status.table() if self.decision_status else None,
+            "forward_timetable": ForwardTimetable.model_construct(meetings=self.forward_timetable) if self.forward_timetable else None,
+        }
+        value = values.get(key)
+        return as_block(key, value) if value else None
+
     def derived(self) -> dict[str, Any]:
         """Return paragraph numbers and overall scores."""
         models = [m for _, m in blocks_of(self)]
@@ -185,6 +183,11 @@ class CommitteeReport(PaperBase):
         tables = {m.id: m for m in models if isinstance(m, ScoreTable)}
         overall = {i: rule_sets[t.rules].overall(t.scores()) for i, t in tables.items()}
         return {"outline": self.outline(), "score_tables": tables, "overall": overall}
+
+    def theme_problems(self, theme: Any) -> list[Located]:
+        """Return the block checks, and the report's own implications checked against the council's headings."""
+        implications = self.part_block("implications")
+        return super().theme_problems(theme) + implications.theme_problems(theme, self.committee_name())
 
     def problems(self) -> list[Located]:
         """Return tables, scores, notes and paragraph references that do not add up."""
@@ -198,10 +201,12 @@ class CommitteeReport(PaperBase):
 
 @dataclass
 class NumberedBlock:
-    """A block of a numbered section and the number it carries, if any."""
+    """A block of a numbered section and the number it carries, if any (the first, for a block of several)."""
 
     number: str | None
     block: Any
+    numbers: list[str] = field(default_factory=list)
+    """Every number the block carries: one per recommendation of a recommendations block."""
 
 
 @dataclass
@@ -235,14 +240,12 @@ def number(report: CommitteeReport) -> Outline:
         part = NumberedPart(str(len(parts) + 1), section.heading, "section", id=section.id)
         count = 0
         for block in section.content:
-            numbered = isinstance(block, (str, Paragraph))
-            count += numbered
-            label = f"{part.number}.{count}" if numbered else None
-            part.blocks.append(NumberedBlock(label, block))
-            if label:
-                paragraphs[label] = label
-                if isinstance(block, Paragraph):
-                    paragraphs[block.id] = label
+            labels = [f"{part.number}.{count + i}" for i in range(1, numbered_paragraphs(block) + 1)]
+            count += len(labels)
+            part.blocks.append(NumberedBlock(labels[0] if labels else None, block, labels))
+            paragraphs.update({label: label for label in labels})
+            if labels and isinstance(block, Paragraph):
+                paragraphs[block.id] = labels[0]
         parts.append(part)
     for key, heading, items in _standard_parts(report):
         part = NumberedPart(str(len(parts) + 1), heading, key)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import re
+import typing
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, GetJsonSchemaHandler, Tag, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, GetJsonSchemaHandler, Tag, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 from pydantic.json_schema import JsonSchemaValue
 
 # A tag in an error location is not a key in the YAML; this prefix lets the
@@ -42,10 +46,28 @@ DataFile = Annotated[
 """A reference to a data file; the paper's data_files() says which model reads it."""
 
 
-class Strict(BaseModel):
-    """A mapping in content: unknown keys are errors, strings stay strings."""
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+@functools.cache
+def _is_date_field(model: type[BaseModel], name: str) -> bool:
+    """Tell whether a model's field holds a date (or nothing)."""
+    field = model.model_fields.get(name)
+    return field is not None and datetime.date in (field.annotation, *typing.get_args(field.annotation))
+
+
+class Strict(BaseModel):
+    """A mapping in content: unknown keys are errors, strings stay strings, dates are ISO dates."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _iso_date(cls, value: Any, info: ValidationInfo) -> Any:
+        # pydantic would read 1194825600 as seconds since 1970 and 2007-11-12T10:00 as a date with a time
+        if isinstance(value, str) and not _ISO_DATE.fullmatch(value) and info.field_name and _is_date_field(cls, info.field_name):
+            raise PydanticCustomError("date_parsing", "expected an ISO date")
+        return value
 
 
 class Column(Strict):
@@ -192,3 +214,31 @@ class DatedEvent(Strict):
 
 
 Status = Literal["draft", "final"]
+
+
+class Officer(Strict):
+    """An officer: their post, and their name if the paper gives it."""
+
+    name: str | None = Field(default=None, examples=["Andy Morley"])
+    """The officer's name, if the paper gives it."""
+    post: str = Field(examples=["Chief Accountant"])
+    """The officer's post."""
+
+    def line(self) -> str:
+        """Return the officer as one line: name and post, or the post alone when no name is given."""
+        return ", ".join(part for part in (self.name, self.post) if part)
+
+
+class Contact(Officer):
+    """An officer to contact about a paper: post, and any of name, team, telephone and email."""
+
+    team: str | None = None
+    """The officer's team or division."""
+    phone: str | None = Field(default=None, examples=["0116 252 6000"])
+    """A telephone number or extension."""
+    email: str | None = Field(default=None, examples=["officer@example.gov.uk"])
+    """An email address."""
+
+    def lines(self) -> list[str]:
+        """Return the lines printed before the email address: name (if given), post, team, telephone."""
+        return [part for part in (self.name, self.post, self.team, self.phone) if part]

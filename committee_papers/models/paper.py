@@ -73,8 +73,19 @@ class PaperBase(Strict):
         return found + score_problems(models) + note_problems(list(texts(self)), self.note_scopes())
 
     def theme_problems(self, theme: Any) -> list[Located]:
-        """Return values that do not fit the council's theme (such as a risk level beyond its scales)."""
-        return []
+        """Return values that do not fit the council's theme (such as a risk level beyond its scales).
+
+        Kinds add their own to these: what each block says of itself against
+        the theme (an implication heading the council does not have, a formula
+        naming a committee the paper does not go to).
+        """
+        committee = self.committee_name()
+        return [((*path, *sub), message) for path, block in blocks_of(self) if hasattr(block, "theme_problems") and block is not self
+                for sub, message in block.theme_problems(theme, committee)]
+
+    def committee_name(self) -> str | None:
+        """Return the committee, board or Cabinet the paper goes to, if its kind says; decision formulas name it."""
+        return None
 
     def note_scopes(self) -> dict[tuple[Any, ...], set[str]]:
         """Return each part of the paper that collects its own notes (by path) and its note markers."""

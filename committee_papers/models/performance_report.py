@@ -226,6 +226,10 @@ class PerformanceReport(PaperBase):
     def document_date(self) -> datetime.date:
         return self.meeting.date
 
+    def committee_name(self) -> str | None:
+        """Return the group the report goes to."""
+        return self.meeting.name
+
     def data_files(self) -> list[tuple[tuple[Any, ...], str, type[Any]]]:
         files = []
         for i, appendix in enumerate(self.appendices):

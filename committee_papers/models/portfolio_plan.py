@@ -263,11 +263,11 @@ class PortfolioPlan(PaperBase):
 
     def theme_problems(self, theme: Theme) -> list[Located]:
         """Return risk levels outside the council's scales (or a risk analysis where the theme has no scales)."""
+        found = super().theme_problems(theme)
         if not self.risks:
-            return []
+            return found
         if theme.risk is None:
-            return [(("risks",), f"the theme of {theme.slug!r} defines no risk scales (risk: in its theme.yaml)")]
-        found: list[Located] = []
+            return [*found, (("risks",), f"the theme of {theme.slug!r} defines no risk scales (risk: in its theme.yaml)")]
         for i, risk in enumerate(self.risks):
             for axis in ("impact", "likelihood"):
                 scale = getattr(theme.risk, axis)
