@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .cache import Checks, Fingerprints
 from .errors import ContentError, PaperError, Problem, ThemeError
+from .kinds import declared_kinds
 from .loader import Source, load
-from .models import PaperBase
+from .models import KINDS, PaperBase
 from .models.meeting import Meeting
 from .packs import Pack, check_meeting
 from .project import Config, Report
@@ -179,10 +181,16 @@ def _check_paper(path: Path, name: str, config: Config, themes: Themes, checks: 
         source, paper = remembered
         return Job(source, paper, themes.of(source, paper.council), _stamp(source, paper))
     source = load(path, name)
-    paper = validate(source, theme_of=themes.get, content=config.content)
+    paper = validate(source, kinds_of(config, source), theme_of=themes.get, content=config.content)
     theme = themes.of(source, paper.council)
     checks.put(source, paper, prints.council(paper.council)[1])  # only a paper that passed everything, its theme included
     return Job(Source(path, name, None, source.digest), paper, theme, _stamp(source, paper))
+
+
+def kinds_of(config: Config, source: Source) -> dict[str, Any]:
+    """Return the kinds a paper may be: the engine's own, then those its council and the defaults declare in kind files."""
+    council = source.data.get("council") if isinstance(source.data, dict) else None
+    return {**KINDS, **declared_kinds(config.templates, council, config.root)}
 
 
 def _stamp(source: Source, paper: PaperBase) -> str | None:

@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     new_command = commands.add_parser("new", help="write a new paper with every field present and explained")
     new_command.add_argument("kind", help="the kind of paper, such as committee-report")
     new_command.add_argument("path", type=Path, help="where to write it, inside content/")
+    new_command.add_argument("--council", help="the council, whose own kinds (templates/<council>/kinds/) may then be named")
     commands.add_parser("schema", help="regenerate the JSON Schemas in schemas/ and the block reference in docs/blocks.md from the models")
     comments_command = commands.add_parser("comments", help="list a reviewed DOCX's comments with the YAML lines they are on")
     comments_command.add_argument("docx", type=Path, help="the reviewed .docx")
@@ -78,7 +79,7 @@ def _run(args: argparse.Namespace, config: Config, show: Console) -> int:
     if args.command == "new":
         from .skeleton import new_paper
 
-        new_paper(args.kind, args.path.resolve(), config.root)
+        new_paper(args.kind, args.path.resolve(), config.root, args.council)
         if not args.quiet:
             print(f"wrote {args.path}: fill in the blanks, then run: python build.py check {args.path}")
         return 0

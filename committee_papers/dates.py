@@ -19,6 +19,20 @@ def day_month_year(value: datetime.date) -> str:
     return f"{value.day}{_ORDINALS.get(value.day, 'th')} {value:%B %Y}"
 
 
+DATE_STYLES = {
+    "ordinal": day_month_year,
+    "day-month-year": lambda value: f"{value.day} {value:%B %Y}",
+    "short": lambda value: f"{value.day} {value:%b %Y}",
+    "numeric": lambda value: f"{value:%d/%m/%Y}",
+}
+"""How councils write a date in a table: 18th January 2013, 18 January 2013, 18 Jan 2013, 18/01/2013."""
+
+
+def council_date(value: datetime.date, style: str) -> str:
+    """Write a date in one of the styles councils use (DATE_STYLES)."""
+    return DATE_STYLES[style](value)
+
+
 def created(paper: Any) -> datetime.datetime:
     """Return the timestamp a paper's files carry: from the sources, never the clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")

@@ -22,7 +22,7 @@ import docx
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -50,14 +50,15 @@ ALLOWED_CLASSES: dict[str, frozenset[str]] = {
     "section": frozenset({"landscape", "new-page", "keep-with-previous", "appendix", "decision-status"}),
     "h1": frozenset(), "h2": frozenset(), "h3": frozenset(), "h4": frozenset(),
     "p": frozenset({"label", "council", "report-of", "signature", "caption"}),
-    "div": frozenset({"para", "body", "banner", "cover", "page-break", "signatories", "signatory"}),
-    "ul": frozenset(), "ol": frozenset({"endnotes", "paren"}), "li": frozenset(),
-    "table": frozenset({"keep", "narrow", "chart-data"}), "caption": frozenset(), "colgroup": frozenset(), "col": frozenset(),
+    "div": frozenset({"para", "body", "banner", "cover", "page-break", "signatories", "signatory", "side-by-side", "side"}),
+    "ul": frozenset(), "ol": frozenset({"endnotes", "paren"}), "li": frozenset({"toc-1", "toc-2", "toc-3"}),
+    "nav": frozenset({"contents"}),
+    "table": frozenset({"keep", "narrow", "chart-data", "signatories"}), "caption": frozenset(), "colgroup": frozenset(), "col": frozenset(),
     "thead": frozenset(), "tbody": frozenset(), "tr": frozenset({"group", "total"}),
     "th": frozenset({"status"}), "td": frozenset({"score", "status"}),
     "dl": frozenset({"timeline"}), "dt": frozenset(), "dd": frozenset(),
-    "aside": frozenset({"facts"}), "blockquote": frozenset(), "footer": frozenset({"running-footer"}),
-    "header": frozenset({"running-header"}),
+    "aside": frozenset({"facts"}), "blockquote": frozenset(), "footer": frozenset({"running-footer", "after-first"}),
+    "header": frozenset({"running-header", "after-first"}),
     "figure": frozenset({"chart"}), "img": frozenset(), "figcaption": frozenset(),
     "strong": frozenset(), "b": frozenset(), "em": frozenset(), "i": frozenset(),
     "sup": frozenset({"note-ref"}), "sub": frozenset(), "br": frozenset(), "a": frozenset(),
@@ -610,19 +611,32 @@ class _Writer:
     def _body_parts(self, body: etree._Element) -> etree._Element:
         """Write header and footer; return <main>."""
         main = None
+        running: list[tuple[etree._Element, str, str]] = []
         for child in _child_elements(body):
             _check_known(child)
             if child.tag == "header" and "running-header" in _classes(child):
-                self._running(child, self.document.sections[0].header, "Running Header")
+                running.append((child, "header", "Running Header"))
             elif child.tag == "footer" and "running-footer" in _classes(child):
-                self._running(child, self.document.sections[0].footer, "Running Footer")
+                running.append((child, "footer", "Running Footer"))
             elif child.tag == "main" and main is None:
                 main = child
             else:
                 raise _unknown(child, "unexpected element")
         if main is None:
             raise RenderError("body: no <main>")
+        self._running_parts(running)
         return main
+
+    def _running_parts(self, running: list[tuple[etree._Element, str, str]]) -> None:
+        """Fill the first section's header and footer; one marked after-first is left off the first page."""
+        section = self.document.sections[0]
+        bare_first = any("after-first" in _classes(element) for element, _, _ in running)
+        if bare_first:
+            section.different_first_page_header_footer = True
+        for element, which, style in running:
+            self._running(element, getattr(section, which), style)
+            if bare_first and "after-first" not in _classes(element):
+                self._running(element, getattr(section, f"first_page_{which}"), style)
 
     def _body_ctx(self) -> Ctx:
         """Return the context for the document body in its first section."""
@@ -713,6 +727,8 @@ class _Writer:
             if _has_content(list(_child_nodes(element))):
                 raise _unknown(element, "content inside")
             self.page_break_pending = True
+        elif "side-by-side" in classes:
+            self._side_by_side(element, ctx)
         else:
             raise _unknown(element, "element not allowed here:")
 
@@ -1035,6 +1051,73 @@ class _Writer:
         if cell._tc[-1].tag != qn("w:p"):
             self._add_paragraph(cell, style)  # Word needs a cell to end with one
 
+    # ------------------------------------------------ side by side and contents
+
+    def _side_by_side(self, element: etree._Element, ctx: Ctx) -> None:
+        """Write blocks set side by side as a borderless table of one row, a cell for each `div.side`."""
+        sides = _child_elements(element)
+        for side in sides:
+            _check_known(side)
+            if side.tag != "div" or _classes(side) != ["side"]:
+                raise _misplaced(side)
+        self._before_block(ctx)
+        room = ctx.text_width - ctx.indent
+        widths = _column_widths([], len(sides), room)
+        table = ctx.container.add_table(1, len(sides))
+        self._size_table(table, widths, ctx)
+        _borderless(table)
+        for side, cell, width in zip(sides, table.rows[0].cells, widths):
+            placeholder = cell._tc.p_lst[0]
+            self._write_blocks(side, Ctx(container=cell, text_width=width, fmt=ctx.fmt))
+            if len(cell._tc.p_lst) > 1 or cell._tc[-1].tag != qn("w:p"):
+                cell._tc.remove(placeholder)
+            if cell._tc[-1].tag != qn("w:p"):
+                self._add_paragraph(cell, "Normal")  # Word needs a cell to end with one
+        self.after_table = ctx.container
+
+    def _contents(self, element: etree._Element, ctx: Ctx) -> None:
+        """Write a contents list as a TOC field Word updates, its entries (with PAGEREF page numbers) as the field's result."""
+        if _classes(element) != ["contents"]:
+            raise _unknown(element, "unknown class on")
+        entries: list[etree._Element] = []
+        for child in _child_elements(element):
+            _check_known(child)
+            if child.tag == "ul":
+                entries = _child_elements(child)
+            else:
+                self._block(child, ctx)
+        paragraphs = [self._contents_entry(li, ctx) for li in entries]
+        if not paragraphs:
+            return
+        levels = max(int(_classes(li)[0].removeprefix("toc-")) for li in entries)
+        begin = FieldCode(f'TOC \\o "2-{levels + 1}" \\h \\z \\u', "", Fmt())
+        start, instr, separate, _, end = _field(begin)
+        start.find(qn("w:fldChar")).set(qn("w:dirty"), "true")  # Word works the page numbers out again on opening
+        first = paragraphs[0]._p
+        anchor = first.find(qn("w:pPr"))
+        at = 0 if anchor is None else list(first).index(anchor) + 1
+        for offset, run in enumerate((start, instr, separate)):
+            first.insert(at + offset, run)
+        paragraphs[-1]._p.append(end)
+
+    def _contents_entry(self, li: etree._Element, ctx: Ctx) -> Paragraph:
+        """Write one contents entry: the heading's words linked to it, a dotted tab, and its page as a PAGEREF field."""
+        _check_known(li)
+        classes = _classes(li)
+        links = [a for a in _child_elements(li) if a.tag == "a"]
+        if li.tag != "li" or len(classes) != 1 or len(links) != 1 or not links[0].get("href", "").startswith("#"):
+            raise _misplaced(li)
+        level = int(classes[0].removeprefix("toc-"))
+        bookmark = self.bookmarks.get(links[0].get("href")[1:])
+        if bookmark is None:
+            raise RenderError(f"{_where(li)}: a contents entry links to {links[0].get('href')!r}, which is no heading")
+        items = self._inline(li, ctx.fmt) + [Tab(ctx.fmt), FieldCode(f"PAGEREF {bookmark} \\h", "", ctx.fmt)]
+        paragraph = self._paragraph(ctx, items, style="Normal", left=LIST_STEP * (level - 1), force=True)
+        assert paragraph is not None
+        room = ctx.text_width - ctx.indent
+        paragraph.paragraph_format.tab_stops.add_tab_stop(Twips(room), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        return paragraph
+
     # ------------------------------------------------ sections and page breaks
 
     def _before_block(self, ctx: Ctx) -> None:
@@ -1064,8 +1147,8 @@ class _Writer:
             last = self.document.add_paragraph()._p
         sentinel = self.document.element.body.sectPr
         last.set_sectPr(_clone(sentinel))
-        for reference in sentinel.xpath("w:headerReference|w:footerReference"):
-            sentinel.remove(reference)
+        for reference in sentinel.xpath("w:headerReference|w:footerReference|w:titlePg"):
+            sentinel.remove(reference)  # later sections link to this one's header, and only the document's first page is bare
         self.page_break_pending = False
 
     def _keep_last_with_next(self) -> None:
@@ -1282,6 +1365,7 @@ BLOCK_HANDLERS: dict[str, Callable[[_Writer, etree._Element, Ctx], None]] = {
     "div": _Writer._div,
     "ul": _Writer._list, "ol": _Writer._list,
     "table": _Writer._table,
+    "nav": _Writer._contents,
     "dl": _Writer._dl,
     "aside": _Writer._aside,
     "blockquote": _Writer._blockquote,
@@ -1317,6 +1401,16 @@ def _content_widths(cells: list[Placed], columns: int) -> list[float]:
             longest[column] = max(longest[column], len(" ".join(words)), max(len(w) for w in words) * 2)
     weights = [min(n, 60) ** 0.5 for n in longest]
     return [100 * w / sum(weights) for w in weights]
+
+
+def _borderless(table: Table) -> None:
+    """Take every border off a table that only sets blocks side by side."""
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        line = OxmlElement(f"w:{edge}")
+        line.set(qn("w:val"), "nil")
+        borders.append(line)
+    _insert_in_order(table._tbl.tblPr, borders, TBLPR_ORDER)
 
 
 def _keep_together(table: Table) -> None:

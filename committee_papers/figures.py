@@ -62,7 +62,13 @@ class GridItem:
 
 @dataclass(frozen=True)
 class GridChart:
-    """A grid of shaded cells with items placed in them: a risk matrix, a heat map."""
+    """A grid of shaded cells with items placed in them, or words written in them: a risk matrix, a heat map.
+
+    Any kind can build one from its data: the scales may have any number of
+    levels, labelled by number, name or code, and each cell may carry its
+    own text (a count, or the references of the risks in it) in its own
+    colour, so a black band can hold white figures.
+    """
 
     title: str
     x_title: str
@@ -73,26 +79,38 @@ class GridChart:
     """Row names, bottom to top (the first is row 1)."""
     fills: tuple[tuple[str, ...], ...]
     """Cell colours (#RRGGBB) by row then column, bottom row first."""
-    items: tuple[GridItem, ...]
+    items: tuple[GridItem, ...] = ()
     legend: tuple[tuple[str, str], ...] = ()
     """Names and colours of the fills, for the key."""
     size: tuple[float, float] = (6.3, 3.8)
     """Width and height in inches."""
     numbered_levels: bool = True
     """Show each level as 'n Name'."""
+    cell_text: tuple[tuple[str, ...], ...] = ()
+    """Words written in each cell (a count, risk references), by row then column, bottom row first; none when empty."""
+    text_colours: tuple[tuple[str, ...], ...] = ()
+    """The colour of each cell's words, in the same order; black when not given."""
+    what: str = "item"
+    """What a cell's text counts, for the alt text: risk, indicator."""
 
     def level(self, axis: str, n: int) -> str:
         levels = self.x_levels if axis == "x" else self.y_levels
         return f"{n} {levels[n - 1]}" if self.numbered_levels else levels[n - 1]
 
     def alt_text(self) -> str:
-        """Describe the grid and where every item sits, from the data."""
-        count = len(self.items)
-        text = (
+        """Describe the grid and where every item sits (or what every cell holds), from the data."""
+        grid = (
             f"{self.title}: a grid of {self.y_title} ({self.level('y', 1)} to {self.level('y', len(self.y_levels))}, "
-            f"rows) by {self.x_title} ({self.level('x', 1)} to {self.level('x', len(self.x_levels))}, columns) "
-            f"with {count} item{'s' * (count != 1)} placed."
+            f"rows) by {self.x_title} ({self.level('x', 1)} to {self.level('x', len(self.x_levels))}, columns)"
         )
+        if self.cell_text:
+            filled = [
+                f" {self.y_title} {self.level('y', r + 1)}, {self.x_title} {self.level('x', c + 1)}: {text}."
+                for r, row in enumerate(self.cell_text) for c, text in enumerate(row) if text
+            ]
+            return grid + "." + ("".join(filled) or " Every cell is empty.")
+        count = len(self.items)
+        text = grid + f" with {count} {self.what}{'s' * (count != 1)} placed."
         for item in self.items:
             where = f"{self.y_title} {self.level('y', item.row)}, {self.x_title} {self.level('x', item.column)}"
             text += f" {item.label} {item.name}: {where}{'; ' + item.note if item.note else ''}."
@@ -101,7 +119,12 @@ class GridChart:
         return text
 
     def table(self) -> DataTable:
-        """Return the items and their cells as a table."""
+        """Return the items and their cells, or every cell's words, as a table."""
+        if self.cell_text:
+            rows = tuple(
+                (self.level("y", r + 1), *self.cell_text[r]) for r in reversed(range(len(self.y_levels)))
+            )
+            return DataTable((f"{self.y_title} / {self.x_title}", *(self.level("x", c + 1) for c in range(len(self.x_levels)))), rows)
         return DataTable(
             ("", "Item", self.y_title, self.x_title, ""),
             tuple(
@@ -110,22 +133,24 @@ class GridChart:
         )
 
     def draw(self, figure: Any) -> None:
-        from matplotlib.patches import Patch, Rectangle
-
         ax = figure.add_axes((0.25, 0.17, 0.5, 0.72))
+        self.draw_panel(ax)
+        if self.legend:
+            _grid_legend(figure, self.legend, loc="center right")
+
+    def draw_panel(self, ax: Any) -> None:
+        """Draw the grid, its items or words, its axes and title on one set of axes."""
+        from matplotlib.patches import Rectangle
+
         columns, rows = len(self.x_levels), len(self.y_levels)
         for r in range(rows):
             for c in range(columns):
                 ax.add_patch(Rectangle((c, r), 1, 1, facecolor=self.fills[r][c], edgecolor="#FFFFFF", linewidth=2))
-        cells: dict[tuple[int, int], list[GridItem]] = {}
-        for item in self.items:
-            cells.setdefault((item.column, item.row), []).append(item)
-        for (column, row), placed in sorted(cells.items()):
-            for k, item in enumerate(placed):
-                offset = (k - (len(placed) - 1) / 2) * 0.3
-                x, y = column - 0.5 + offset, row - 0.5
-                ax.plot(x, y, "o", markersize=17, color="#FFFFFF", markeredgecolor="#1A1A1A", markeredgewidth=1.2)
-                ax.text(x, y, item.label, ha="center", va="center", fontsize=7, fontweight="bold", color="#1A1A1A")
+                text = self.cell_text[r][c] if self.cell_text else ""
+                if text:
+                    colour = self.text_colours[r][c] if self.text_colours else "#000000"
+                    ax.text(c + 0.5, r + 0.5, text, ha="center", va="center", fontsize=8, fontweight="bold", color=colour, wrap=True)
+        self._draw_items(ax)
         ax.set_xlim(0, columns)
         ax.set_ylim(0, rows)
         ax.set_xticks([c + 0.5 for c in range(columns)], [self.level("x", c + 1) for c in range(columns)], fontsize=7)
@@ -136,9 +161,52 @@ class GridChart:
         for side in ax.spines.values():
             side.set_visible(False)
         ax.set_title(self.title, fontsize=10, fontweight="bold")
-        if self.legend:
-            handles = [Patch(facecolor=colour, edgecolor="#595959", label=name) for name, colour in self.legend]
-            figure.legend(handles=handles, loc="center right", fontsize=8, frameon=False, title="Band", title_fontsize=8)
+
+    def _draw_items(self, ax: Any) -> None:
+        cells: dict[tuple[int, int], list[GridItem]] = {}
+        for item in self.items:
+            cells.setdefault((item.column, item.row), []).append(item)
+        for (column, row), placed in sorted(cells.items()):
+            for k, item in enumerate(placed):
+                offset = (k - (len(placed) - 1) / 2) * 0.3
+                x, y = column - 0.5 + offset, row - 0.5
+                ax.plot(x, y, "o", markersize=17, color="#FFFFFF", markeredgecolor="#1A1A1A", markeredgewidth=1.2)
+                ax.text(x, y, item.label, ha="center", va="center", fontsize=7, fontweight="bold", color="#1A1A1A")
+
+
+def _grid_legend(figure: Any, legend: tuple[tuple[str, str], ...], loc: str) -> None:
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor=colour, edgecolor="#595959", label=name) for name, colour in legend]
+    figure.legend(handles=handles, loc=loc, fontsize=8, frameon=False, title="Band", title_fontsize=8,
+                  ncol=1 if loc == "center right" else len(handles))
+
+
+@dataclass(frozen=True)
+class GridCharts:
+    """Grids drawn side by side with one key: the previous and current heat maps of a register."""
+
+    title: str
+    charts: tuple[GridChart, ...]
+    size: tuple[float, float] = (6.3, 3.4)
+
+    def alt_text(self) -> str:
+        """Describe each grid in turn."""
+        return f"{self.title}: {len(self.charts)} grids side by side. " + " ".join(c.alt_text() for c in self.charts)
+
+    def table(self) -> DataTable:
+        """Return the first grid's table (each grid's own table is drawn by the template)."""
+        return self.charts[0].table()
+
+    def draw(self, figure: Any) -> None:
+        count = len(self.charts)
+        left, right, gap = 0.12, 0.98, 0.12
+        width = (right - left - gap * (count - 1)) / count
+        for k, chart in enumerate(self.charts):
+            chart.draw_panel(figure.add_axes((left + k * (width + gap), 0.3, width, 0.58)))
+        legend = self.charts[0].legend
+        if legend:
+            _grid_legend(figure, legend, loc="lower center")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from lxml import html as lxml_html
 
 from . import prose
+from .contents import fill_contents
 from .dates import created, day_month_year, long_date
 from .errors import PaperError, TemplateProblem, relative
 from .models import PaperBase
@@ -144,8 +145,9 @@ class Templates:
             **paper.derived(),
             **extra,
         }
-        document = lxml_html.document_fromstring(self._draw(f"{paper.kind}.html.j2", context))
+        document = lxml_html.document_fromstring(self._draw(getattr(paper, "template", f"{paper.kind}.html.j2"), context))
         number_notes(document, self.theme.numbering.notes)
+        fill_contents(document)
         return serialise(document)
 
 

@@ -79,13 +79,42 @@ def _rows_from_spreadsheets(schema: Any) -> None:
             schema["oneOf"] = [{"required": ["rows"]}, {"required": [DECLARATION]}]
 
 
-def schemas() -> dict[str, dict[str, Any]]:
-    """Return every schema by file name: one per kind of paper and of data file, the meeting's and the theme's."""
+def schemas(root: Path | None = None) -> dict[str, dict[str, Any]]:
+    """Return every schema by file name: one per kind of paper and of data file, the meeting's, the theme's and the kind file's.
+
+    With a project root, each kind its templates declare has one too: the
+    default ones as <kind>.schema.json, a council's as <council>/<kind>.schema.json,
+    so an editor completes that council's own fields.
+    """
+    from .kinds import Kind
     from .models.meeting import Meeting
     from .theme import Theme
 
-    kinds: dict[str, type[BaseModel]] = {**KINDS, "meeting": Meeting, **DATA_KINDS, "theme": Theme}
-    return {f"{kind}.schema.json": schema_of(model, kind) for kind, model in sorted(kinds.items())}
+    kinds: dict[str, type[BaseModel]] = {**KINDS, "meeting": Meeting, **DATA_KINDS, "theme": Theme, "kind": Kind}
+    found = {f"{kind}.schema.json": schema_of(model, kind) for kind, model in sorted(kinds.items())}
+    if root is not None:
+        found.update(declared_schemas(root))
+    return found
+
+
+def declared_schemas(root: Path) -> dict[str, dict[str, Any]]:
+    """Return the schema of each kind declared in a kind file under root/templates, by file name."""
+    from .errors import ContentError
+    from .kinds import declared_kinds, kind_files
+
+    templates = root / "templates"
+    found: dict[str, dict[str, Any]] = {}
+    councils = sorted(p.parent.parent.name for p in templates.glob("*/kinds/*.yaml"))
+    for council in dict.fromkeys(councils):
+        declared = declared_kinds(templates, council, root)
+        for kind, path in kind_files(templates, council).items():
+            model = declared[kind]
+            if isinstance(model, ContentError):
+                raise model
+            owner = path.parent.parent.name
+            name = f"{kind}.schema.json" if owner == "default" else f"{owner}/{kind}.schema.json"
+            found[name] = schema_of(model, f"{kind} ({owner})" if owner != "default" else kind)
+    return dict(sorted(found.items()))
 
 
 def render(schema: dict[str, Any]) -> str:
@@ -96,9 +125,9 @@ def render(schema: dict[str, Any]) -> str:
 def stale(root: Path) -> list[str]:
     """Return the schema files in root/schemas that are missing or differ from the models."""
     folder = root / FOLDER
-    expected = {name: render(s) for name, s in schemas().items()}
+    expected = {name: render(s) for name, s in schemas(root).items()}
     wrong = [n for n, text in expected.items() if not (folder / n).is_file() or (folder / n).read_text(encoding="utf-8") != text]
-    extra = [p.name for p in folder.glob("*.schema.json") if p.name not in expected] if folder.is_dir() else []
+    extra = [n for n in _written(folder) if n not in expected]
     return sorted(wrong + extra)
 
 
@@ -107,10 +136,10 @@ def write(root: Path) -> list[Path]:
     from .output import write_atomic
 
     folder = root / FOLDER
-    expected = schemas()
-    for old in folder.glob("*.schema.json") if folder.is_dir() else []:
-        if old.name not in expected:
-            old.unlink()
+    expected = schemas(root)
+    for old in _written(folder):
+        if old not in expected:
+            (folder / old).unlink()
     written = []
     for name, schema in expected.items():
         write_atomic(folder / name, render(schema).encode("utf-8"))
@@ -118,8 +147,22 @@ def write(root: Path) -> list[Path]:
     return written
 
 
-def comment(paper: Path, root: Path, kind: str) -> str:
+def _written(folder: Path) -> list[str]:
+    """Return the schema files in a folder (and its councils' folders), by name relative to it."""
+    return [p.relative_to(folder).as_posix() for p in folder.rglob("*.schema.json")] if folder.is_dir() else []
+
+
+def schema_name(root: Path, council: Any, kind: str) -> str:
+    """Return the file name of the schema of a council's kind: its own declaration's, or the default one."""
+    from .kinds import kind_files
+
+    path = kind_files(root / "templates", council).get(kind)
+    owner = path.parent.parent.name if path else "default"
+    return f"{kind}.schema.json" if owner == "default" else f"{owner}/{kind}.schema.json"
+
+
+def comment(paper: Path, root: Path, kind: str, council: Any = None) -> str:
     """Return the first line of a paper (or meeting, or data file) that tells an editor where its schema is."""
-    target = (root / FOLDER / f"{kind}.schema.json").resolve()
+    target = (root / FOLDER / schema_name(root, council, kind)).resolve()
     relative = Path(*[".."] * len(paper.resolve().parent.relative_to(root.resolve()).parts), target.relative_to(root.resolve()))
     return f"# yaml-language-server: $schema={relative.as_posix()}"

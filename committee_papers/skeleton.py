@@ -29,22 +29,30 @@ _PLAIN = re.compile(r"[A-Za-z0-9][\w .,'()/&-]*")
 _YAML_WORDS = {"yes", "no", "true", "false", "on", "off", "null", "~", "y", "n"}
 
 
-def new_paper(kind: str, path: Path, root: Path) -> None:
-    """Write a new paper of a kind at path, refusing to overwrite a file that is there."""
-    if kind not in KINDS:
-        raise PaperError(f"unknown kind {kind!r}{did_you_mean(kind, KINDS)}; expected one of: {', '.join(KINDS)}")
+def new_paper(kind: str, path: Path, root: Path, council: str | None = None) -> None:
+    """Write a new paper of a kind at path, refusing to overwrite a file that is there.
+
+    With a council, its kinds declared in kind files may be named too, and the paper names the council.
+    """
+    from .kinds import declared_kinds
+
+    kinds = {**KINDS, **declared_kinds(root / "templates", council, root)} if council else dict(KINDS)
+    if kind not in kinds:
+        raise PaperError(f"unknown kind {kind!r}{did_you_mean(kind, kinds)}; expected one of: {', '.join(kinds)}")
+    if isinstance(kinds[kind], PaperError):
+        raise kinds[kind]
     if path.exists():
         raise PaperError(f"{path} already exists; choose another name (new never overwrites a paper)")
     if not path.resolve().is_relative_to((root / "content").resolve()):
         raise PaperError(f"{path}: papers live in content/; give a path inside it")
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-        handle.write(skeleton(kind, comment(path, root, kind)))
+        handle.write(skeleton(kind, comment(path, root, kind, council), kinds[kind], council))
 
 
-def skeleton(kind: str, first_line: str) -> str:
-    """Return the text of a new paper of a kind."""
-    model = KINDS[kind]
+def skeleton(kind: str, first_line: str, model: type[BaseModel] | None = None, council: str | None = None) -> str:
+    """Return the text of a new paper of a kind (of a council's own kind, given its model and the council)."""
+    model = model or KINDS[kind]
     lines = [
         first_line,
         f"# A new {kind}. {_sentence(model.__doc__)}",
@@ -52,6 +60,8 @@ def skeleton(kind: str, first_line: str) -> str:
         "# Then run: python build.py check <this file>",
     ]
     _fields(model, 0, lines, (model,), commented=False)
+    if council:
+        lines = [f"council: {council}" if line.startswith("council:") else line for line in lines]
     return "\n".join(lines) + "\n"
 
 

@@ -65,6 +65,31 @@ class RiskScale(Strict):
     """The scale's name in the table header: Impact, Likelihood."""
     levels: list[str] = Field(min_length=2)
     """The level names, lowest first; a level's number is its place in the list."""
+    codes: list[str] | None = None
+    """Codes for the levels, lowest first, where the council writes them (E, D, C, B, A or IV, III, II, I)."""
+
+    @model_validator(mode="after")
+    def _one_code_a_level(self) -> RiskScale:
+        if self.codes is not None and len(self.codes) != len(self.levels):
+            raise ValueError(f"expected one code for each of the {len(self.levels)} levels, got {len(self.codes)}")
+        return self
+
+    def level_of(self, written: str) -> int | None:
+        """Return the number of a level written as its number, its name or its code; None if it has none."""
+        text = written.strip()
+        if text.isdigit() and 1 <= int(text) <= len(self.levels):
+            return int(text)
+        names = [name.lower() for name in self.levels]
+        if text.lower() in names:
+            return names.index(text.lower()) + 1
+        if self.codes and text in self.codes:
+            return self.codes.index(text) + 1
+        return None
+
+    def label(self, level: int) -> str:
+        """Return a level as the council labels it on a matrix: its code and name, or its name."""
+        name = self.levels[level - 1]
+        return f"{self.codes[level - 1]} {name}" if self.codes else name
 
     def header(self) -> str:
         """Return the scale as the council's risk table heads it: Negligible = 1, Marginal = 2 ..."""
@@ -84,6 +109,10 @@ class RiskBand(Strict):
     """The highest rating in the band; bands are listed lowest first."""
     colour: Colour
     """The fill of the band's cells in the risk table and the risk matrix."""
+    text: Colour | None = None
+    """The text colour on the fill (white on a black band); the theme's text colour when not given."""
+    description: str | None = None
+    """What the band means, for the key: "Priority risks which require mitigating controls and quarterly review"."""
 
 
 class RiskScales(Strict):
@@ -109,6 +138,12 @@ class RiskScales(Strict):
     def band(self, rating: int) -> RiskBand:
         """Return the band a rating falls in."""
         return next(b for b in self.bands if rating <= b.up_to)
+
+    def code(self, impact: int, likelihood: int) -> str | None:
+        """Return a risk's code where both scales have codes: likelihood letter then impact numeral (CII)."""
+        if self.likelihood.codes and self.impact.codes:
+            return self.likelihood.codes[likelihood - 1] + self.impact.codes[impact - 1]
+        return None
 
 
 class Performance(Strict):
@@ -301,6 +336,8 @@ class Theme(Strict):
     """Words and colours marking figures better or worse than target."""
     priority_links: Literal["numbers", "names"] = "numbers"
     """How a plan shows the priorities an action or measure serves: 1,4 or their short names."""
+    dates: Literal["ordinal", "day-month-year", "short", "numeric"] = "day-month-year"
+    """How dates are written in tables: 18th January 2013 (ordinal), 18 January 2013, 18 Jan 2013 (short), 18/01/2013 (numeric)."""
     statuses: dict[str, StatusScale] = {}
     """The council's status scales by name (a RAG trajectory scale, a risk scale ...); the first is the default."""
     formulas: Formulas = Formulas()
@@ -359,7 +396,8 @@ class Theme(Strict):
             pairs.append((("performance", f"{kind}_colour"), c.text, getattr(performance, f"{kind}_colour"),
                           f"the {kind.replace('_', ' ')} marker"))
         for i, band in enumerate(self.risk.bands if self.risk else []):
-            pairs.append((("risk", "bands", i, "colour"), c.text, band.colour, f"a {band.name} risk rating"))
+            pairs.append((("risk", "bands", i, "text" if band.text else "colour"), band.text or c.text, band.colour,
+                          f"a {band.name} risk rating"))
         return pairs
 
     def word_styles(self) -> dict[str, str]:

@@ -19,7 +19,8 @@ from .loader import Path_, Source, load
 from .models import KINDS, Paper
 from .models.blocks import BLOCK_KEYS
 from .models.common import TAG_PREFIX
-from .models.paper import texts
+from .models.paper import blocks_of, texts
+from .models.risk import heat_map_problems
 from .models.status import status_refs, unknown_status
 from .prose import text_problems
 from .spreadsheets import fill_rows
@@ -28,7 +29,7 @@ from .theme import Theme
 
 def validate(
     source: Source,
-    kinds: dict[str, type[Any]] = KINDS,
+    kinds: dict[str, Any] = KINDS,
     theme_of: Callable[[str], Theme | None] | None = None,
     content: Path | None = None,
 ) -> Any:
@@ -52,6 +53,7 @@ def validate(
     theme = theme_of(paper.council) if theme_of and not problems else None
     if theme is not None:  # every check that needs the council's theme, before the paper's own checks
         problems = check_statuses(source, paper, theme)
+        problems += [source.problem(path, message) for path, message in council_problems(paper, theme)]
         problems += [source.problem(path, message) for path, message in paper.theme_problems(theme)]
     if problems:
         raise ContentError(problems)
@@ -120,6 +122,18 @@ def check_statuses(source: Source, paper: Paper, theme: Theme) -> list[Problem]:
     ]
 
 
+def council_problems(paper: Paper, theme: Theme) -> list[tuple[tuple[Any, ...], str]]:
+    """Return what the general blocks of a paper (typed tables, KPIs, registers) find against the council's theme."""
+    models = list(blocks_of(paper))
+    found = [
+        ((*path, *sub), message)
+        for path, model in models
+        if model is not paper and hasattr(model, "council_problems")
+        for sub, message in model.council_problems(theme, paper.status_scale)
+    ]
+    return found + heat_map_problems(models, theme)
+
+
 def problems_of(source: Source, model: type[BaseModel], error: ValidationError) -> list[Problem]:
     """Return a pydantic error as problems at the lines of a source.
 
@@ -136,7 +150,9 @@ def _suggestion(model: type[BaseModel], error: Any) -> str | None:
     return close[0] if close else None
 
 
-def _kind(source: Source, kind: Any, kinds: dict[str, type[Any]]) -> type[Any]:
+def _kind(source: Source, kind: Any, kinds: dict[str, Any]) -> type[Any]:
+    if isinstance(kind, str) and isinstance(kinds.get(kind), ContentError):  # a council's kind file that is wrong
+        return _broken_kind(source, kinds[kind])
     if isinstance(kind, str) and kind in kinds:
         return kinds[kind]
     known = ", ".join(kinds)
@@ -144,6 +160,10 @@ def _kind(source: Source, kind: Any, kinds: dict[str, type[Any]]) -> type[Any]:
         raise ContentError([source.problem((), f"expected 'kind:' first, naming one of: {known}")])
     suggestion = did_you_mean(kind, kinds) if isinstance(kind, str) else ""
     raise ContentError([source.problem(("kind",), f"expected one of: {known}, got {_describe(kind)}{suggestion}")])
+
+
+def _broken_kind(source: Source, error: ContentError) -> type[Any]:
+    raise ContentError([*error.problems, source.problem(("kind",), "the kind file of this kind has problems (above)")])
 
 
 def _problem(source: Source, model: type[BaseModel], error: Any) -> Problem:

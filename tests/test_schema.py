@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from committee_papers.models import KINDS
-from committee_papers.schema import render, schemas, stale
+from committee_papers.schema import render, schema_name, schemas, stale
 
 from .conftest import MINI_REPORT, ROOT
 
@@ -103,6 +103,7 @@ def test_mistakes_are_underlined(change, where):
 
 def test_every_example_paper_names_its_schema_on_its_first_line():
     for paper in sorted((ROOT / "content").rglob("*.yaml")):
-        kind = editor_view(paper.read_text(encoding="utf-8"))["kind"]
+        fields = editor_view(paper.read_text(encoding="utf-8"))
         relative = "/".join([".."] * len(paper.parent.relative_to(ROOT).parts))
-        assert paper.read_text(encoding="utf-8").splitlines()[0] == f"# yaml-language-server: $schema={relative}/schemas/{kind}.schema.json"
+        name = schema_name(ROOT, fields.get("council"), fields["kind"])
+        assert paper.read_text(encoding="utf-8").splitlines()[0] == f"# yaml-language-server: $schema={relative}/schemas/{name}"

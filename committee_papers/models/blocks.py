@@ -5,12 +5,15 @@ Each block is drawn by its own template, blocks/<key>.html.j2 (docs/blocks.md).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import Discriminator, Tag
+from pydantic import Discriminator, Field, Tag
 
 from .common import TAG_PREFIX, Fact, Paragraph, Prose, Quote, Strict, Table, Timeline
 from .decisions import DECISION_BLOCKS
+from .kpi import Kpi
+from .milestones import Milestones
+from .risk import HeatMap, RiskRegister
 from .scoring import ScoreSummary, ScoreTable, ScoringRules
 from .totals import TotalsTable
 
@@ -71,6 +74,59 @@ class TotalsTableBlock(Strict):
     """Amounts by row and column, with a totals row the build adds up."""
 
 
+class KpiBlock(Strict):
+    """Indicators against target, written `- kpi:`."""
+
+    kpi: Kpi
+    """Indicators with target, actual and earlier periods; status and direction of travel worked out."""
+
+
+class RiskRegisterBlock(Strict):
+    """A risk register, written `- risk_register:`."""
+
+    risk_register: RiskRegister
+    """Risks scored on the council's scales, with their bands and heat maps."""
+
+
+class HeatMapBlock(Strict):
+    """A heat map given as counts, written `- heat_map:`."""
+
+    heat_map: HeatMap
+    """Risks per cell of likelihood by impact, checked against a register when one is named."""
+
+
+class MilestonesBlock(Strict):
+    """A workplan, written `- milestones:`."""
+
+    milestones: Milestones
+    """Numbered actions with lettered milestones, end dates, progress and status."""
+
+
+class Contents(Strict):
+    """A contents list of the paper's headings, with page numbers in print."""
+
+    title: str = "Contents"
+    """The heading above the list."""
+    depth: int = Field(default=2, ge=1, le=3)
+    """How many levels of heading it lists: 1 (parts), 2 (and their sections) or 3."""
+    scope: Literal["paper", "part"] = "paper"
+    """List the whole paper's headings, or only those of the part (an appendix) the list sits in."""
+
+
+class ContentsBlock(Strict):
+    """A contents list, written `- contents: {}` (or with a title and depth)."""
+
+    contents: Contents
+    """The heading and depth of the contents list."""
+
+
+class SideBySideBlock(Strict):
+    """Two blocks side by side, written `- side_by_side: [block, block]`."""
+
+    side_by_side: list[Block] = Field(min_length=2, max_length=2)  # type: ignore[valid-type]
+    """Two blocks (tables, figures, heat maps, text) set next to each other."""
+
+
 # A block written as a mapping is named by its one key: `- table: {...}`.
 BLOCK_KEYS: dict[str, type[Strict]] = {
     "table": TableBlock,
@@ -81,6 +137,12 @@ BLOCK_KEYS: dict[str, type[Strict]] = {
     "score_table": ScoreTableBlock,
     "score_summary": ScoreSummaryBlock,
     "totals_table": TotalsTableBlock,
+    "kpi": KpiBlock,
+    "risk_register": RiskRegisterBlock,
+    "heat_map": HeatMapBlock,
+    "milestones": MilestonesBlock,
+    "contents": ContentsBlock,
+    "side_by_side": SideBySideBlock,
     **DECISION_BLOCKS,
 }
 
@@ -124,3 +186,5 @@ Block = Annotated[
         custom_error_message="expected text, a mapping with text and id, or one of: " + ", ".join(BLOCK_KEYS),
     ),
 ]
+
+SideBySideBlock.model_rebuild()

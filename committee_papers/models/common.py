@@ -70,22 +70,85 @@ class Strict(BaseModel):
         return value
 
 
+ColumnType = Literal[
+    "text", "prose", "number", "money", "percent", "date", "month", "status", "yes/no", "officer", "reference"
+]
+"""What a column's cells hold; each cell is checked against it and shown in the council's style."""
+
+Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
+
+
+class Figure(Strict):
+    """A figure worked out from other columns of the same row: exactly one of these keys."""
+
+    sum: list[Key] | None = Field(default=None, min_length=2)
+    """Add the columns named: [on_target, off_target, not_reported]."""
+    difference: list[Key] | None = Field(default=None, min_length=2, max_length=2)
+    """The first column minus the second: [actual, target]; the column's `better` says which way is better."""
+    percent: list[Key] | None = Field(default=None, min_length=2, max_length=2)
+    """The first column as a percentage of the second: [green, rated]."""
+    of: list[Key] | None = Field(default=None, min_length=2, max_length=2)
+    """The first column out of the second, written as "38 of 46 (83%)"."""
+    product: list[Key] | None = Field(default=None, min_length=2)
+    """The columns multiplied: [impact, likelihood] gives a risk rating."""
+    band: Key | None = None
+    """The band of the council's risk scales (in its theme) the rating in this column falls in."""
+
+    @model_validator(mode="after")
+    def _one(self) -> Figure:
+        given = [name for name in type(self).model_fields if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(f"expected exactly one of {', '.join(type(self).model_fields)}, got {len(given)}")
+        return self
+
+    @property
+    def rule(self) -> str:
+        """Return the name of the rule: sum, difference, percent, of, product or band."""
+        return next(name for name in type(self).model_fields if getattr(self, name) is not None)
+
+    @property
+    def inputs(self) -> list[str]:
+        """Return the keys of the columns the figure is worked out from."""
+        value = getattr(self, self.rule)
+        return [value] if isinstance(value, str) else list(value)
+
+
 class Column(Strict):
-    """A table column: its heading and, optionally, its share of the width."""
+    """A table column: its heading, what its cells hold, and, optionally, its share of the width.
+
+    A kind may declare the columns of a standard table once (an action plan, a
+    KPI table) and papers reuse them by name; a paper may declare its own.
+    """
 
     title: str
     """The column heading, repeated at the top of every page."""
+    key: Key | None = None
+    """A short name for the column, so rows can be written as mappings (`status: Green`) and figures can name it."""
+    type: ColumnType = "text"
+    """What the cells hold: text, prose, number, money, percent, date, month, status, yes/no, officer or reference."""
     width: int | None = Field(default=None, ge=1, le=100)
     """Share of the table width, in per cent."""
+    scale: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
+    """For a status column: the council's status scale (a name under `statuses:` in its theme); the paper's when not given."""
+    figure: Figure | None = None
+    """Work the cells out from other columns of the row; a value the row states too is checked against it."""
+    better: Literal["higher", "lower"] | None = None
+    """For a difference: whether a higher or a lower figure is better, so the cell says better or worse."""
+    decimals: int | None = Field(default=None, ge=0, le=4)
+    """Decimal places a worked-out figure is shown with (0 when not given)."""
+    total: bool | None = None
+    """Whether the totals row adds this column up; numbers and money are added up when not said."""
 
 
 class Cell(Strict):
     """A table cell that needs more than text."""
 
     text: Prose = ""
-    """What the cell says (Markdown)."""
-    span: int = Field(default=1, ge=1)
+    """What the cell says (Markdown, or a value of the column's type)."""
+    span: int = Field(default=1, ge=1, le=100)
     """How many columns the cell spans."""
+    rows: int = Field(default=1, ge=1, le=1000)
+    """How many rows the cell spans, downwards; the rows below leave that column out."""
 
 
 class GroupRow(Strict):
@@ -95,6 +158,13 @@ class GroupRow(Strict):
     """The sub-heading text."""
 
 
+class Totals(Strict):
+    """A totals row the build adds up: each number and money column summed, figures worked out again from the sums."""
+
+    label: str = "Total"
+    """The label in the first column: TOTAL, Total, All objectives."""
+    stated: dict[str, str] = {}
+    """Totals the paper states too, by column key; each is checked against the sum."""
 def by_shape(shapes: dict[type, Any], expected: str) -> Any:
     """Return a union whose member is chosen by the YAML shape (text, list or mapping) of a value.
 
@@ -127,20 +197,85 @@ def by_key(members: dict[str, Any], expected: str) -> Any:
     return Annotated[Union[tagged], Discriminator(tag, custom_error_type="key", custom_error_message=expected)]
 
 
-CellValue = by_shape({str: Prose, dict: Cell}, "expected text or a mapping with text and span")
-ColumnValue = by_shape({str: str, dict: Column}, "expected a heading or a mapping with title and width")
-Row = by_shape({list: list[CellValue], dict: GroupRow}, "expected a list of cells or a mapping with group")
+CellValue = by_shape({str: Prose, dict: Cell}, "expected text or a mapping with text, span and rows")
+ColumnValue = by_shape({str: str, dict: Column}, "expected a heading or a mapping with title, key, type and width")
+
+
+def _row_tag(value: Any) -> str | None:
+    """Name a row's shape: a list of cells, a `group:` sub-heading, or cells keyed by column."""
+    if isinstance(value, list):
+        return TAG_PREFIX + "cells"
+    if isinstance(value, dict):
+        return TAG_PREFIX + ("group" if "group" in value else "keyed")
+    return None
+
+
+Row = Annotated[
+    Union[
+        Annotated[list[CellValue], Tag(TAG_PREFIX + "cells")],
+        Annotated[GroupRow, Tag(TAG_PREFIX + "group")],
+        Annotated[dict[str, CellValue], Tag(TAG_PREFIX + "keyed")],
+    ],
+    Discriminator(
+        _row_tag,
+        custom_error_type="shape",
+        custom_error_message="expected a list of cells, a mapping of cells by column key, or a mapping with group",
+    ),
+]
+
+
+def or_group(model: type[BaseModel], expected: str) -> Any:
+    """Return a list item type that is a `group:` sub-heading row when it has that key, else `model`."""
+    return Annotated[
+        Union[Annotated[GroupRow, Tag(TAG_PREFIX + "group")], Annotated[model, Tag(TAG_PREFIX + "item")]],
+        Discriminator(
+            lambda value: (TAG_PREFIX + ("group" if "group" in value else "item")) if isinstance(value, dict) else None,
+            custom_error_type="shape",
+            custom_error_message=expected,
+        ),
+    ]
+
+
+class StatusCounts(Strict):
+    """Counts of a table's rows at each status, shown under it."""
+
+    column: Key
+    """The key of the status column counted."""
+    noun: str = "rows"
+    """What a row is, in the count's words: actions, activities."""
+    style: Literal["of", "share"] = "of"
+    """'38 of 46 (83%) actions are Green' (of) or 'Good progress: 55 (56%)' (share, with the status's key text)."""
 
 
 class Table(Strict):
-    """A table with a header row that repeats on every page."""
+    """A table: typed columns, rows of cells, and the figures worked out from them.
+
+    The header row repeats on every page; `header: false` leaves it out (a
+    label and value table), `head` adds rows above it for grouped headings.
+    """
 
     caption: str = Field(min_length=1, examples=["Scoring guidance"])
     """The table's title, shown above it and read out by screen readers first: every table needs one."""
+    id: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
+    """A short name, lower case with hyphens, if other parts refer to this table."""
     columns: list[ColumnValue] = Field(min_length=1)
-    """Column headings, left to right: a heading, or a mapping with title and width."""
+    """Columns, left to right: a heading, or a mapping with title, key, type and width."""
     rows: list[Row] = Field(min_length=1)
-    """Rows, each a list of cells in column order, or a `group:` sub-heading."""
+    """Rows: a list of cells in column order, a mapping of cells by column key, or a `group:` sub-heading."""
+    header: bool = True
+    """Whether the column headings are shown; false for a label and value table, whose first column heads each row."""
+    head: list[list[CellValue]] = []
+    """Heading rows above the column headings, for headings that span columns (`span`) or rows (`rows`)."""
+    row_headings: bool = False
+    """Whether the first cell of each row heads the row (read out with each cell of the row)."""
+    totals: Totals | None = None
+    """A totals row the build adds up."""
+    notes: dict[str, Prose] = {}
+    """Footnotes by marker, shown under the table: a cell ending in the marker (`25000*`, `Achieved†`) points to one."""
+    landscape: bool = False
+    """Set the table on landscape pages of its own; its header row repeats on every page."""
+    counts: StatusCounts | None = None
+    """Count the rows at each status of a status column, under the table."""
 
     @property
     def column_specs(self) -> list[Column]:
@@ -148,17 +283,22 @@ class Table(Strict):
         return [c if isinstance(c, Column) else Column(title=c) for c in self.columns]
 
     def problems(self) -> list[tuple[tuple[Any, ...], str]]:
-        """Return rows whose cells do not fill the columns exactly."""
-        found = []
-        for i, row in enumerate(self.rows):
-            if isinstance(row, GroupRow):
-                continue
-            width = sum(cell.span if isinstance(cell, Cell) else 1 for cell in row)
-            if width != len(self.columns):
-                found.append(
-                    (("rows", i), f"expected {len(self.columns)} cells to match the columns, got {width}")
-                )
-        return found
+        """Return cells that do not fill the columns, values not of their column's type and figures that disagree."""
+        from .columns import table_problems
+
+        return table_problems(self)
+
+    def council_problems(self, theme: Any, scale: str | None) -> list[tuple[tuple[Any, ...], str]]:
+        """Return statuses not on the council's scale and bands the council's risk scales cannot give."""
+        from .columns import table_council_problems
+
+        return table_council_problems(self, theme, scale)
+
+    def view(self, theme: Any, scale: str | None = None) -> Any:
+        """Return the table laid out for a template: heading rows, body rows, totals row, notes."""
+        from .columns import table_view
+
+        return table_view(self, theme, scale)
 
 
 class Fact(Strict):

@@ -10,10 +10,16 @@ from pydantic import BaseModel, Field, PrivateAttr
 
 from ..notes import note_problems
 from .common import Prose, Status, Strict, Table
+from .columns import reference_problems
+from .kpi import Kpi
+from .milestones import Milestones
 from .totals import TotalsTable
 from .scoring import score_problems
 
 Located = tuple[tuple[Any, ...], str]
+
+GENERAL = (Table, TotalsTable, Kpi, Milestones)
+"""General blocks whose own checks every kind of paper runs."""
 
 
 class Exempt(Strict):
@@ -69,7 +75,8 @@ class PaperBase(Strict):
         rules, and note markers without notes (or notes without markers).
         """
         models = list(blocks_of(self))
-        found = [((*path, *sub), message) for path, m in models if isinstance(m, (Table, TotalsTable)) for sub, message in m.problems()]
+        found = [((*path, *sub), message) for path, m in models if isinstance(m, GENERAL) for sub, message in m.problems()]
+        found += [((*path, *sub), message) for path, m in models if isinstance(m, Table) for sub, message in reference_problems(m, ids_of(self))]
         return found + score_problems(models) + note_problems(list(texts(self)), self.note_scopes())
 
     def theme_problems(self, theme: Any) -> list[Located]:
@@ -113,6 +120,11 @@ def walk(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ..
         return
     for key, item in items:
         yield from walk(item, (*path, key))
+
+
+def ids_of(value: Any) -> set[str]:
+    """Return every id and ref written in a paper: what a reference column may name."""
+    return {v for path, v in walk(value) if path and path[-1] in ("id", "ref") and isinstance(v, str)}
 
 
 def texts(value: Any) -> Iterator[tuple[tuple[Any, ...], str]]:

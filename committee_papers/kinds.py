@@ -1,0 +1,306 @@
+"""Kind files: a council declares a kind of paper as data, and one general engine makes its model.
+
+A kind file is `templates/<council>/kinds/<kind>.yaml` (or `templates/default/kinds/<kind>.yaml`
+for every council); it declares the front sheet, the parts a paper has and their order, the
+numbering of paragraphs and appendices, formulas, the running header and footer, the title
+pattern and the cover and contents pages. Each is read once per process and turned into a
+pydantic model (`DeclaredPaper` and one field per declared key), so a paper of that kind is
+checked with the same file:line:col messages and did-you-mean as every other.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import string
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, Union
+
+from pydantic import Field, ValidationError, create_model
+
+from .errors import ContentError, relative
+from .loader import load
+from .models.blocks import BLOCK_KEYS, Block
+from .models.committee_report import Meeting
+from .models.common import Contact
+from .models.common import Prose, Strict
+from .models.decisions import formula_problem
+from .models.declared import DeclaredPaper, Section
+from .models.paper import Located, PaperBase
+from .numbering import AppendixScheme, ParagraphScheme
+
+FOLDER = "kinds"
+KEY = r"^[a-z][a-z0-9_]*$"
+
+FieldType = Literal[
+    "text", "prose", "date", "officer", "people", "yes-no", "choice", "wards", "meeting", "list", "paragraphs-refs",
+    "agenda-item", "exempt", "title",
+]
+PartType = Literal[FieldType, "sections", "paragraphs", "block"]
+
+# Fields every paper has; a kind file may show them on its front sheet, by these types, but not redeclare them.
+SHOWN_FROM_PAPER = {"title": "title", "agenda_item": "agenda-item", "exempt": "exempt"}
+RESERVED = set(PaperBase.model_fields) | {"notes", "appendices"}
+
+
+class FrontSheetField(Strict):
+    """A field of the front sheet: a key the paper writes, its label and what it holds."""
+
+    key: str = Field(pattern=KEY, examples=["report_to"])
+    """The key a paper of this kind writes, lower case with underscores."""
+    label: str = Field(examples=["Report to"])
+    """The label printed beside the value."""
+    type: FieldType = "text"
+    """text, prose (Markdown), date, officer, people (officers), yes-no, choice (from options), wards, meeting
+    (committee and date), list (Markdown lines), paragraphs-refs (paragraph numbers or ids), and the paper's own
+    agenda-item, exempt and title."""
+    required: bool = False
+    """Whether every paper of this kind must give it."""
+    options: list[str] = []
+    """The values a choice may take."""
+    group: str | None = None
+    """A heading row the field sits under, shared with the fields after it that name the same group."""
+    help: str | None = None
+    """What an officer writes here: shown by the editor, and in `new` papers."""
+    show_label: bool = True
+    """Whether the label is printed: stacked lines such as "CABINET" or "21 SEPTEMBER 2006" print the value alone."""
+    empty: str | None = Field(default=None, examples=["N/A", "None"])
+    """What the front sheet prints when the paper leaves an optional field out; left off the sheet when not given."""
+
+
+class Part(Strict):
+    """A part of the paper: the officer's own sections, or a part the kind names (recommendations, reasons ...)."""
+
+    key: str = Field(pattern=KEY, examples=["recommendations"])
+    """The key a paper of this kind writes the part under."""
+    heading: str | None = Field(default=None, examples=["Recommendations"])
+    """The part's heading, numbered by the kind's scheme; officer's sections with no heading here stand at the top."""
+    type: PartType = "paragraphs"
+    """sections (headed sections nested to any depth), paragraphs (numbered paragraphs and other blocks), block
+    (one block of the kind named in `block`), or any front-sheet type (officer, people, list ...)."""
+    block: str | None = None
+    """For type block: the block it holds (table, facts ...)."""
+    required: bool = False
+    """Whether every paper of this kind must have it."""
+    formula: str | None = Field(default=None, examples=["The {committee} RESOLVES that:"])
+    """A line printed before the part's paragraphs, such as the council's recommendation formula; {committee} is
+    filled in with the committee of the meeting on the front sheet. For a recommendations or resolutions block, it
+    takes the place of the theme's formula."""
+    numbering: ParagraphScheme | None = None
+    """The part's own numbering of its paragraphs, such as (a), (b) resolutions; the paper's when not given."""
+    help: str | None = None
+    """What an officer writes here."""
+
+
+class FrontSheet(Strict):
+    """The fields at the head of the paper and how they are laid out."""
+
+    layout: Literal["table", "lines"] = "table"
+    """table: a label | value table; lines: stacked "LABEL: value" lines."""
+    caption: str | None = None
+    """The table's caption, read by screen readers (the title when not given)."""
+    fields: list[FrontSheetField] = []
+    """The fields, in the order they are printed."""
+
+
+class Numbering(Strict):
+    """The numbering of paragraphs and of appendices."""
+
+    paragraphs: ParagraphScheme = ParagraphScheme()
+    """How the paper's headings and paragraphs are numbered."""
+    appendices: AppendixScheme = AppendixScheme()
+    """How appendices are named."""
+    appendix_paragraphs: ParagraphScheme = ParagraphScheme(style="none")
+    """How headings and paragraphs inside an appendix are numbered (afresh in each)."""
+
+
+Token = Literal["council", "committee", "meeting_date", "agenda_item", "title", "page", "page-slash"]
+
+
+class RunningItem(Strict):
+    """An item of the running header or footer that needs more than its name."""
+
+    show: Token | None = None
+    """What to print: council, committee, meeting_date, agenda_item, title, page (Page n of N), page-slash (n / N).
+    A draft's DRAFT mark and version stamp are on every page whatever the kind says."""
+    field: str | None = Field(default=None, pattern=KEY)
+    """A front-sheet field to print instead (a contact officer, a file reference ...)."""
+    text: str | None = None
+    """Fixed text instead."""
+    format: str = Field(default="{}", pattern=r"^[^{}]*\{\}[^{}]*$", examples=["Agenda Item {}"])
+    """How the value is printed, {} standing for it."""
+
+
+class Running(Strict):
+    """A running header or footer: items joined by a separator, left out where the paper has no value."""
+
+    items: list[Union[Token, RunningItem]] = []
+    """The items in order: a name (council, committee, meeting_date, agenda_item, title, page, page-slash) or a mapping."""
+    separator: str = " · "
+    """What stands between two items."""
+    first_page: bool = True
+    """Whether the first page has it too (No: a cover or front sheet with a clean top or foot)."""
+
+
+class Kind(Strict):
+    """A kind of paper, declared by a council: what its papers hold and how they are laid out."""
+
+    name: str = Field(examples=["Covering report"])
+    """What the council calls this kind of paper."""
+    description: str | None = None
+    """What a paper of this kind is for: shown by the editor and in `new` papers."""
+    title: str = Field(default="{title}", examples=["{title}", "ENCLOSURE {agenda_item}: {title}"])
+    """The title as printed: {title}, {agenda_item} and any text or date front-sheet field by key."""
+    front_sheet: FrontSheet = FrontSheet()
+    """The fields at the head of the paper."""
+    parts: list[Part] = Field(min_length=1)
+    """The parts a paper of this kind has or may have, in the kind's order."""
+    order: Literal["fixed", "officer"] = "fixed"
+    """fixed: parts print in the order above; officer: in the order the paper writes them."""
+    numbering: Numbering = Numbering()
+    """The numbering of paragraphs and appendices."""
+    running_header: Running = Running(items=["council"])
+    """The line at the top of every page."""
+    running_footer: Running = Running(items=["page"])
+    """The line at the foot of every page."""
+    cover_page: bool = False
+    """Whether the title and front sheet stand on a page of their own."""
+    contents: bool = False
+    """Whether a list of the parts and appendices follows the front sheet."""
+
+    def problems(self) -> list[Located]:
+        """Return keys used twice or reserved, choices without options, and names the patterns cannot fill."""
+        found: list[Located] = []
+        seen: set[str] = set()
+        for section, specs in (("front_sheet", self.front_sheet.fields), ("parts", self.parts)):
+            for i, spec in enumerate(specs):
+                path = (section, "fields", i) if section == "front_sheet" else (section, i)
+                found += _spec_problems(spec, path, seen)
+                seen.add(spec.key)
+        names = {f.key for f in self.front_sheet.fields} | {"title", "agenda_item"}
+        for name in _pattern_names(self.title):
+            if name not in names:
+                found.append((("title",), f"expected {{title}}, {{agenda_item}} or a front-sheet field's key in braces, got {{{name}}}"))
+        for which in ("running_header", "running_footer"):
+            for i, item in enumerate(getattr(self, which).items):
+                if isinstance(item, RunningItem) and item.field and item.field not in names:
+                    found.append(((which, "items", i, "field"), f"expected a front-sheet field's key, got {item.field!r}"))
+        return found
+
+
+def _spec_problems(spec: FrontSheetField | Part, path: tuple[Any, ...], seen: set[str]) -> list[Located]:
+    found: list[Located] = []
+    if spec.key in seen:
+        found.append(((*path, "key"), f"expected each key once in a kind, got {spec.key!r} again"))
+    shown = SHOWN_FROM_PAPER.get(spec.key)
+    if not shown and spec.key not in RESERVED and (spec.key.startswith("model_") or hasattr(DeclaredPaper, spec.key)):
+        found.append(((*path, "key"), f"{spec.key!r} is a name the engine uses for itself: choose another key"))
+    if spec.key in RESERVED and shown != spec.type:
+        found.append(((*path, "key"), f"{spec.key!r} is a field of every paper; show it with type {shown!r}" if shown else f"{spec.key!r} is a field of every paper: choose another key"))
+    if spec.type in SHOWN_FROM_PAPER.values() and SHOWN_FROM_PAPER.get(spec.key) != spec.type:
+        key = next(k for k, v in SHOWN_FROM_PAPER.items() if v == spec.type)
+        found.append(((*path, "type"), f"the type {spec.type!r} shows the paper's own {key!r}: write key: {key}"))
+    if spec.type == "choice" and not getattr(spec, "options", None):
+        found.append(((*path, "options"), "expected the values a choice may take, got none"))
+    formula = getattr(spec, "formula", None)
+    problem = formula_problem(formula) if formula else None
+    if problem:
+        found.append(((*path, "formula"), problem))
+    if spec.type == "block" and getattr(spec, "block", None) not in BLOCK_KEYS:
+        found.append(((*path, "block"), f"expected one of: {', '.join(BLOCK_KEYS)}, got {getattr(spec, 'block', None)!r}"))
+    return found
+
+
+def _pattern_names(pattern: str) -> list[str]:
+    """Return the names a title pattern fills in; a format or conversion (which could pad a title without end) counts as a wrong name."""
+    try:
+        parsed = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(pattern) if name is not None]
+    except ValueError:
+        return ["?"]
+    return [name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") for name, spec, conversion in parsed]
+
+
+def _annotation(spec: FrontSheetField | Part) -> Any:
+    """Return the type a declared field or part holds."""
+    kind = spec.type
+    simple: dict[str, Any] = {
+        "text": str, "prose": Prose, "date": datetime.date, "officer": Contact, "people": list[Contact],
+        "yes-no": bool, "wards": Union[str, list[str]], "meeting": Meeting, "list": list[Prose],
+        "paragraphs-refs": list[str], "paragraphs": list[Block], "sections": list[Section],
+    }
+    if kind == "choice":
+        return Literal[tuple(spec.options)]  # type: ignore[union-attr]
+    if kind == "block":
+        block = BLOCK_KEYS[spec.block]  # type: ignore[union-attr,index]
+        return block.model_fields[spec.block].annotation  # type: ignore[union-attr]
+    return simple[kind]
+
+
+def _field(spec: FrontSheetField | Part) -> tuple[Any, Any]:
+    annotation = _annotation(spec)
+    label = getattr(spec, "label", None) or spec.heading or spec.key  # type: ignore[union-attr]
+    description = f"{label}: {spec.help}" if spec.help else label
+    is_list = spec.type in ("people", "list", "paragraphs-refs", "paragraphs", "sections")
+    if spec.required:
+        return annotation, Field(description=description, **({"min_length": 1} if is_list else {}))
+    return (annotation, Field(default=[], description=description)) if is_list else (annotation | None, Field(default=None, description=description))
+
+
+def paper_model(kind: Kind, name: str, where: str) -> type[DeclaredPaper]:
+    """Return the model of a paper of a declared kind: the fields every paper has, and the kind's own."""
+    fields: dict[str, Any] = {"kind": (Literal[name], Field(description=f"The kind of paper: {name}."))}
+    for spec in (*kind.front_sheet.fields, *kind.parts):
+        if spec.key not in SHOWN_FROM_PAPER:
+            fields[spec.key] = _field(spec)
+    title = "".join(word.capitalize() for word in re.split(r"[^A-Za-z0-9]+", name)) or "Declared"
+    model = create_model(title, __base__=DeclaredPaper, __doc__=kind.description or kind.name, **fields)
+    model.declaration = kind
+    model.declared_as = where
+    return model
+
+
+@lru_cache(maxsize=256)
+def _model_from_json(declaration: str, name: str, where: str) -> type[DeclaredPaper]:
+    return paper_model(Kind.model_validate_json(declaration), name, where)
+
+
+def rebuild_paper(declaration: str, name: str, where: str, values: dict[str, Any], order: list[str], data: dict[Any, Any]) -> DeclaredPaper:
+    """Return a pickled paper of a declared kind, its model made again from the kind file it was checked with."""
+    paper = _model_from_json(declaration, name, where).model_construct(**values)
+    paper._order = order
+    paper._data = data
+    return paper
+
+
+def kind_files(templates: Path, council: Any) -> dict[str, Path]:
+    """Return the kind files a council's papers may name, by kind: its own first, then the defaults."""
+    folders = [templates / "default" / FOLDER]
+    if isinstance(council, str) and re.fullmatch(r"[a-z][a-z0-9-]*", council):
+        folders.append(templates / council / FOLDER)
+    return {path.stem: path for folder in folders if folder.is_dir() for path in sorted(folder.glob("*.yaml"))}
+
+
+def declared_kinds(templates: Path, council: Any, root: Path) -> dict[str, Any]:
+    """Return the model of each kind a council declares (or a ContentError saying what is wrong with its kind file)."""
+    found = {}
+    for name, path in kind_files(templates, council).items():
+        stat = path.stat()
+        found[name] = _read(path.resolve(), stat.st_mtime_ns, stat.st_size, relative(path, root))
+    return found
+
+
+@lru_cache(maxsize=256)
+def _read(path: Path, mtime: int, size: int, name: str) -> type[DeclaredPaper] | ContentError:
+    """Read, check and make the model of one kind file: once per process while the file is unchanged."""
+    from .validate import problems_of
+
+    try:
+        source = load(path, name)
+        kind = Kind.model_validate(source.data)
+    except ContentError as err:
+        return err
+    except ValidationError as err:
+        return ContentError(problems_of(source, Kind, err))
+    problems = [source.problem(p, message) for p, message in kind.problems()]
+    return ContentError(problems) if problems else paper_model(kind, path.stem, name)

@@ -1,0 +1,245 @@
+"""Papers of the kinds councils declare in kind files: a front sheet, parts in order, a body that is a tree."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, Field, PrivateAttr, model_validator
+
+from ..dates import day_month_year, long_date
+from ..errors import did_you_mean
+from ..numbering import Node, Numberer, NumberedSection, Outline, appendix_name
+from .blocks import Block, as_block
+from .decisions import fill
+from .common import Prose, Strict
+from .paper import Located, PaperBase
+
+ID = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
+
+
+class Section(Strict):
+    """A part of the body: an optional heading, its blocks, then the parts nested inside it, to any depth."""
+
+    heading: str | None = None
+    """The heading; the kind's scheme numbers it. Without one, the blocks carry on the part around it."""
+    id: str | None = ID
+    """A short name, lower case with hyphens, if other parts refer to this one."""
+    numbered: bool = True
+    """No for a heading printed without a number, whose paragraphs carry on the numbers of the part around it."""
+    content: list[Block] = []
+    """Paragraphs (numbered by the kind's scheme), tables and other blocks, in order."""
+    sections: list[Section] = []
+    """Parts nested inside this one."""
+
+
+class Appendix(Strict):
+    """An appendix: a title, then a body of the same shape as the paper's, and its own endnotes."""
+
+    title: str = Field(examples=["Directorate business plan"])
+    """The appendix title; the build names it in the council's scheme (Appendix A, Annex 1 ...)."""
+    id: str | None = ID
+    """A short name, lower case with hyphens, if other parts refer to this appendix."""
+    content: list[Block] = []
+    """Paragraphs, tables and other blocks before the first headed part."""
+    sections: list[Section] = []
+    """Headed parts of the appendix, nested to any depth."""
+    notes: dict[str, Prose] = {}
+    """Endnotes by marker: write [^marker] in the text."""
+
+
+def section_node(section: Section) -> Node:
+    """Return a section of the body, and everything inside it, as parts to number."""
+    children = [section_node(s) for s in section.sections]
+    return Node(section.heading, list(section.content), children, id=section.id, numbered=section.numbered)
+
+
+class DeclaredPaper(PaperBase):
+    """A paper of a kind declared in a council's kind file; the build makes one model per kind file."""
+
+    notes: dict[str, Prose] = {}
+    """Endnotes for the paper itself, by marker: write [^marker] in the text."""
+    appendices: list[Appendix] = []
+    """Appendices, named in the council's scheme."""
+
+    declaration: ClassVar[Any]
+    """The kind file this model was made from (committee_papers.kinds.Kind)."""
+    declared_as: ClassVar[str]
+    """Where that kind file is, relative to the templates folder: for messages and for pickling."""
+    template: ClassVar[str] = "declared.html.j2"
+
+    _order: list[str] = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_order(cls, data: Any, handler: Any) -> Any:
+        """Remember the order the officer wrote the parts in, for kinds whose order is the officer's."""
+        paper = handler(data)
+        if isinstance(data, dict):
+            paper._order = [str(key) for key in data]
+        return paper
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle by the kind file's text, since the model class is made at run time."""
+        from ..kinds import rebuild_paper
+
+        values = {name: getattr(self, name) for name in type(self).model_fields}
+        return rebuild_paper, (self.declaration.model_dump_json(), self.kind, self.declared_as, values, self._order, self._data)
+
+    def part_keys(self) -> list[str]:
+        """Return the keys of the parts the paper has, in the order they are printed."""
+        declared = [part.key for part in self.declaration.parts]
+        order = self._order if self.declaration.order == "officer" else declared
+        return [key for key in order if key in declared and _present(getattr(self, key))]
+
+    def nodes(self) -> list[Node]:
+        """Return the paper's parts as parts to number, in the order they are printed."""
+        parts = {part.key: part for part in self.declaration.parts}
+        found: list[Node] = []
+        for key in self.part_keys():
+            part, value = parts[key], getattr(self, key)
+            if part.type == "sections":
+                children = [section_node(s) for s in value]
+                found += [Node(part.heading, [], children, id=key, key=key)] if part.heading else children
+            elif part.type == "paragraphs":
+                formula = fill(part.formula, self.committee_name()) if part.formula else None
+                found.append(Node(part.heading, list(value), id=key, key=key, scheme=part.numbering, extra={"formula": formula}))
+            elif part.type == "block":
+                found.append(Node(part.heading, [self._block(part, value)], id=key, key=key, scheme=part.numbering))
+            else:
+                found.append(Node(part.heading, [], id=key, key=key, extra={"formula": part.formula, "type": part.type, "value": value}))
+        return found
+
+    @staticmethod
+    def _block(part: Any, value: Any) -> Any:
+        """Return a part's value as the block that draws it, with the kind's formula where the paper gives none."""
+        if part.formula and getattr(value, "formula", "") is None:
+            value = value.model_copy(update={"formula": part.formula})
+        return as_block(part.block, value)
+
+    def theme_problems(self, theme: Any) -> list[Located]:
+        """Return what every block says of itself against the theme, the kind's block parts too."""
+        found = super().theme_problems(theme)
+        committee = self.committee_name()
+        for part in self.declaration.parts:
+            value = getattr(self, part.key, None)
+            block = self._block(part, value) if part.type == "block" and value is not None else None
+            for sub, message in block.theme_problems(theme, committee) if hasattr(block, "theme_problems") else []:
+                found.append(((part.key, *sub[1:]), message))  # the block's own key stands for the part's
+        return found
+
+    def outline(self) -> Outline:
+        """Return the numbered parts of the paper and every paragraph number a reference may name.
+
+        Each top-level part has an id, its own or part-N, for the contents to link to.
+        """
+        outline = Numberer(self.declaration.numbering.paragraphs).outline(self.nodes())
+        for n, section in enumerate(outline.sections, 1):
+            section.id = section.id or f"part-{n}"
+        return outline
+
+    def appendix_outlines(self) -> list[tuple[str, Appendix, list[NumberedSection]]]:
+        """Return each appendix's name in the council's scheme, the appendix and its numbered parts."""
+        numbering = self.declaration.numbering
+        found = []
+        for n, appendix in enumerate(self.appendices, 1):
+            body = Node(None, list(appendix.content), [section_node(s) for s in appendix.sections])
+            found.append((appendix_name(numbering.appendices, n, self.agenda_item), appendix, Numberer(numbering.appendix_paragraphs).outline([body]).sections))
+        return found
+
+    def printed_title(self) -> str:
+        """Return the title as the kind's pattern prints it."""
+        return self.declaration.title.format_map(self.plain_values())
+
+    def plain_values(self) -> dict[str, str]:
+        """Return the title, agenda item and every front-sheet field as one line of text, by key."""
+        values = {"title": self.title, "agenda_item": self.agenda_item or ""}
+        for spec in self.declaration.front_sheet.fields:
+            values.setdefault(spec.key, plain_text(getattr(self, spec.key, None)))
+        return values
+
+    def front_sheet(self) -> list[tuple[Any, Any]]:
+        """Return each front-sheet field to print with its value: those the paper gives, and empty ones with an empty text."""
+        rows = []
+        for spec in self.declaration.front_sheet.fields:
+            value = getattr(self, spec.key, None)
+            if _present(value) or spec.type == "exempt" or spec.empty is not None:
+                rows.append((spec, value))
+        return rows
+
+    def running(self, which: str, council: str) -> list[tuple[str, str]]:
+        """Return the items of the running header or footer: ("text", words), ("page", "") or ("page-slash", "")."""
+        values = {**self.plain_values(), "council": council}
+        meeting = next((getattr(self, f.key) for f in self.declaration.front_sheet.fields if f.type == "meeting"), None)
+        if meeting is not None:
+            values.update(committee=meeting.committee, meeting_date=long_date(meeting.date))
+        items: list[tuple[str, str]] = []
+        for item in getattr(self.declaration, which).items:
+            show, form = (item, "{}") if isinstance(item, str) else (item.show, item.format)
+            if show in ("page", "page-slash"):
+                items.append((show, ""))
+                continue
+            text = item.text if not isinstance(item, str) and item.text is not None else values.get(item.field if not isinstance(item, str) and item.field else show or "", "")
+            if text:
+                items.append(("text", form.format(text)))
+        return items
+
+    def derived(self) -> dict[str, Any]:
+        """Return the numbered parts, the appendices with their names, and the front sheet."""
+        return {"outline": self.outline(), "appendices": self.appendix_outlines(), "kind": self.declaration, "item_in_header": False}
+
+    def committee_name(self) -> str | None:
+        """Return the committee of the meeting on the front sheet, for the decision formulas that name it."""
+        return next((getattr(self, f.key).committee for f in self.declaration.front_sheet.fields if f.type == "meeting" and getattr(self, f.key, None)), None)
+
+    def document_date(self) -> datetime.date | None:
+        """Return the date of the meeting (or the first date on the front sheet)."""
+        for spec in self.declaration.front_sheet.fields:
+            value = getattr(self, spec.key, None)
+            if spec.type == "meeting" and value is not None:
+                return value.date
+            if spec.type == "date" and value is not None:
+                return value
+        return None
+
+    def problems(self) -> list[Located]:
+        """Return notes, tables and paragraph references that do not add up."""
+        return super().problems() + self._reference_problems()
+
+    def note_scopes(self) -> dict[tuple[Any, ...], set[str]]:
+        """Return the paper's own notes and each appendix's."""
+        appendices = {("appendices", i): set(a.notes) for i, a in enumerate(self.appendices)}
+        return {(): set(self.notes), **appendices}
+
+    def _reference_problems(self) -> list[Located]:
+        """Return paragraph references that name no paragraph the reader sees."""
+        fields = [f for f in (*self.declaration.front_sheet.fields, *self.declaration.parts) if f.type == "paragraphs-refs"]
+        if not fields:
+            return []
+        printed = self.outline().paragraphs
+        return [
+            ((spec.key, i), f"expected a paragraph number printed in this paper or a paragraph id, got {ref!r}{did_you_mean(ref, printed)}")
+            for spec in fields
+            for i, ref in enumerate(getattr(self, spec.key) or [])
+            if ref not in printed
+        ]
+
+
+def plain_text(value: Any) -> str:
+    """Return a front-sheet value as one line of text: a running header, a title pattern."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.date):
+        return day_month_year(value)
+    if isinstance(value, list):
+        return ", ".join(plain_text(v) for v in value)
+    if isinstance(value, BaseModel):
+        parts = [getattr(value, name) for name in type(value).model_fields]
+        return ", ".join(plain_text(p) for p in parts if p not in (None, ""))
+    return str(value)
+
+
+def _present(value: Any) -> bool:
+    return value is not None and value != [] and value != ""

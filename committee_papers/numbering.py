@@ -1,0 +1,208 @@
+"""Numbering schemes: the numbers a reader sees on headings, paragraphs and appendices, worked out in one place.
+
+A council's kind file names its scheme; the templates print the numbers this
+module gives and never count for themselves, so a paragraph reference is
+checked against, and printed as, the number on the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import Field
+
+from .models.common import Paragraph, Strict
+from .notes import label as note_label
+
+Counter = Literal["decimal", "lower-alpha", "upper-alpha", "lower-roman", "upper-roman"]
+
+Style = Literal["decimal", "decimal-zero", "headings", "running", "restart", "none"]
+
+
+class ParagraphScheme(Strict):
+    """How headings and paragraphs are numbered."""
+
+    style: Style = "decimal"
+    """decimal: headings 1, 1.1 and paragraphs under them 1.1, 1.1.1; decimal-zero: headings 1.0, paragraphs 1.1;
+    headings: only headings, 1, 1.1; running: paragraphs 1, 2, 3 through the paper; restart: paragraphs 1, 2, 3
+    under each heading; none: no numbers."""
+    counter: Counter = "decimal"
+    """How a running or restarting number is written: 1 (decimal), a (lower-alpha), A, i (lower-roman), I."""
+    format: str = Field(default="{}", pattern=r"^[^{}]*\{\}[^{}]*$", examples=["{}", "{}.", "({})"])
+    """How a number is printed, {} standing for it: "{}." gives 1., "({})" gives (a)."""
+
+
+AppendixStyle = Literal["upper-alpha", "decimal", "lower-alpha", "upper-roman", "item-upper-alpha", "item-decimal"]
+
+
+class AppendixScheme(Strict):
+    """How appendices are named."""
+
+    prefix: str = Field(default="Appendix", examples=["Appendix", "Annex", "Enclosure"])
+    """The word before an appendix's number: Appendix, Annex, Enclosure."""
+    style: AppendixStyle = "upper-alpha"
+    """upper-alpha: A, B; decimal: 1, 2; item-upper-alpha: the agenda item then a letter, 1A, 1B; item-decimal: 8.1, 8.2."""
+
+
+def counter(n: int, style: Counter) -> str:
+    """Return the nth number written in a counter style: 3, c, C, iii or III."""
+    if style in ("upper-alpha", "upper-roman"):
+        return note_label(n, "lower-" + style.removeprefix("upper-")).upper()
+    return note_label(n, style)
+
+
+def appendix_name(scheme: AppendixScheme, n: int, agenda_item: str | None) -> str:
+    """Return the name of the nth appendix in a council's scheme: Appendix A, Annex 1, Enclosure 8.1."""
+    style = scheme.style
+    if style == "item-upper-alpha":
+        number = f"{agenda_item or ''}{counter(n, 'upper-alpha')}"
+    elif style == "item-decimal":
+        number = f"{agenda_item}.{n}" if agenda_item else str(n)
+    else:
+        number = counter(n, style)
+    return f"{scheme.prefix} {number}".strip()
+
+
+@dataclass
+class Node:
+    """A part of a paper to number: an optional heading, its blocks, then the parts inside it."""
+
+    heading: str | None
+    blocks: list[Any]
+    children: list[Node] = field(default_factory=list)
+    id: str | None = None
+    key: str | None = None
+    """The kind's name for this part (recommendations ...); None for the officer's own sections."""
+    scheme: ParagraphScheme | None = None
+    """A part's own numbering of its paragraphs (lettered recommendations ...), if not the paper's."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """What the template needs besides (a formula, the part's value)."""
+    numbered: bool = True
+    """False for a heading printed without a number, whose paragraphs carry on the count around it."""
+
+
+@dataclass
+class NumberedBlock:
+    """A block and the numbers printed beside it: one for a paragraph, one per item for recommendations ..."""
+
+    numbers: list[str]
+    block: Any
+
+    @property
+    def number(self) -> str | None:
+        """Return the block's first number, if it has any."""
+        return self.numbers[0] if self.numbers else None
+
+
+@dataclass
+class NumberedSection:
+    """A part of a paper with its printed heading number and its numbered blocks."""
+
+    number: str | None
+    heading: str | None
+    level: int
+    """1 for a part at the top of the paper or appendix, 2 inside it ..."""
+    blocks: list[NumberedBlock]
+    sections: list[NumberedSection]
+    id: str | None = None
+    key: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Outline:
+    """The numbered parts of a paper, and each printed paragraph number by what a reference may write."""
+
+    sections: list[NumberedSection]
+    paragraphs: dict[str, str]
+    """A paragraph's number as written (4.1, b) or its id, to the number printed (4.1., (b))."""
+
+
+def numbered(block: Any) -> int:
+    """Return how many paragraph numbers a block carries: one for text, one per recommendation, none for a table."""
+    from .models.blocks import numbered_paragraphs
+
+    return numbered_paragraphs(block)
+
+
+@dataclass
+class _Scope:
+    """The count of numbered things under one heading; headingless parts share their parent's."""
+
+    prefix: tuple[int, ...]
+    count: int = 0
+
+
+class Numberer:
+    """Number the parts of one paper (or appendix) by one scheme, in reading order."""
+
+    def __init__(self, scheme: ParagraphScheme) -> None:
+        self.scheme = scheme
+        self.running = 0
+        self.paragraphs: dict[str, str] = {}
+
+    def outline(self, nodes: list[Node]) -> Outline:
+        """Return the numbered parts of a list of top-level parts."""
+        sections = self._sections(nodes, _Scope(()), 1)
+        return Outline(sections, self.paragraphs)
+
+    def _sections(self, nodes: list[Node], scope: _Scope, level: int) -> list[NumberedSection]:
+        return [self._section(node, scope, level) for node in nodes]
+
+    def _section(self, node: Node, scope: _Scope, level: int) -> NumberedSection:
+        number, inner = None, scope
+        if node.heading is not None and node.numbered:
+            inner = self._heading_scope(scope)
+            number = self._heading_number(inner.prefix)
+        blocks = self._blocks(node, inner)
+        children = self._sections(node.children, inner, level + (node.heading is not None))
+        return NumberedSection(number, node.heading, level, blocks, children, node.id, node.key, node.extra)
+
+    def _heading_scope(self, scope: _Scope) -> _Scope:
+        if self.scheme.style in ("decimal", "decimal-zero", "headings"):
+            scope.count += 1
+            return _Scope((*scope.prefix, scope.count))
+        return _Scope(scope.prefix)  # restart counts afresh under each heading; running ignores the scope
+
+    def _heading_number(self, prefix: tuple[int, ...]) -> str | None:
+        style = self.scheme.style
+        if style not in ("decimal", "decimal-zero", "headings"):
+            return None
+        text = ".".join(map(str, prefix)) + (".0" if style == "decimal-zero" and len(prefix) == 1 else "")
+        return self.scheme.format.format(text)
+
+    def _blocks(self, node: Node, scope: _Scope) -> list[NumberedBlock]:
+        if node.scheme is not None:  # a part numbered its own way: its count starts afresh
+            own = Numberer(node.scheme)
+            own_scope = _Scope(scope.prefix if node.scheme.style.startswith("decimal") else ())
+            blocks = [NumberedBlock(own._numbers(own_scope, b), b) for b in node.blocks]
+            self.paragraphs.update(own.paragraphs)
+            return blocks
+        return [NumberedBlock(self._numbers(scope, b), b) for b in node.blocks]
+
+    def _numbers(self, scope: _Scope, block: Any) -> list[str]:
+        """Return the numbers of the next block in a scope, counting each paragraph it carries."""
+        if self.scheme.style in ("headings", "none"):
+            return []
+        numbers = [self._next(scope) for _ in range(numbered(block))]
+        if numbers and isinstance(block, Paragraph):
+            self.paragraphs[block.id] = numbers[0]
+        return numbers
+
+    def _next(self, scope: _Scope) -> str:
+        """Return the next paragraph number in a scope, and count it."""
+        style = self.scheme.style
+        if style == "running":
+            self.running += 1
+            label = counter(self.running, self.scheme.counter)
+        elif style == "restart":
+            scope.count += 1
+            label = counter(scope.count, self.scheme.counter)
+        else:
+            scope.count += 1
+            label = ".".join(map(str, (*scope.prefix, scope.count)))
+        printed = self.scheme.format.format(label)
+        self.paragraphs.setdefault(label, printed)
+        self.paragraphs.setdefault(printed, printed)
+        return printed
