@@ -46,7 +46,8 @@ def workbook(rows: list[tuple[object, ...]], sheet: str = "Funding", title_rows:
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = sheet
-    ws.append(["Neighbourhood management: funding gap"])
+    if title_rows:
+        ws.append(["Neighbourhood management: funding gap"])
     for _ in range(title_rows - 1):
         ws.append([])
     for row in rows:
@@ -267,3 +268,26 @@ def test_a_keyed_column_no_heading_names_is_reported_at_the_declaration(tmp_path
         f"content/p.yaml:{line}:14: block.rows_from: expected a heading 'Actual' (or 'actual') in the first row of the range, "
         "got 'Indicator', 'Actual Q3', 'Target 2015' (did you mean 'Actual Q3'?)"
     ]
+
+
+KPIS = """\
+table:
+  caption: Key performance indicators, quarter 3
+  columns:
+    - {title: Indicator, key: indicator}
+    - {title: Actual, key: actual, type: number}
+    - {title: Target, key: target, type: number}
+  rows_from: data/kpis-q3.xlsx#Sheet1!A1:C4
+"""
+
+
+def test_a_typed_column_checks_a_workbook_cell_and_names_it(project):
+    rows = [("Indicator", "Actual", "Target"), ("Recycling rate", 41.5, 45), ("Missed bins", "n/a", 12), ("Complaints", 7, 10)]
+    book = workbook(rows, sheet="Sheet1", title_rows=0)
+    root = project({PAPER: with_block(KPIS), "content/data/kpis-q3.xlsx": book})
+    (found,) = problems(root)
+    assert found.startswith("content/data/kpis-q3.xlsx: Sheet1!B3: rows[1].actual: expected a number") and found.endswith("got 'n/a'")
+    (root / "content/data/kpis-q3.xlsx").write_bytes(workbook([*rows[:2], ("Missed bins", 3, 12), rows[3]], sheet="Sheet1", title_rows=0))
+    assert build(Config(root, papers=[root / PAPER])).ok
+    body = table_cells(root, "Key performance indicators, quarter 3")
+    assert [row[:2] for row in body] == [["Recycling rate", "41.5"], ["Missed bins", "3"], ["Complaints", "7"]]
