@@ -28,6 +28,10 @@ def _parser() -> argparse.ArgumentParser:
     check_command.add_argument("papers", nargs="*", type=Path, help="papers to check (default: all of content/)")
     watch_command = commands.add_parser("watch", help="rebuild papers whenever their YAML, a template or a theme is saved")
     watch_command.add_argument("papers", nargs="*", type=Path, help="papers to watch (default: all of content/)")
+    serve_command = commands.add_parser("serve", help="preview papers in a browser, rebuilt and reloaded on every save")
+    serve_command.add_argument("papers", nargs="*", type=Path, help="papers to preview (default: all of content/)")
+    serve_command.add_argument("--port", type=int, default=8000, help="the port on 127.0.0.1 to serve on (default: 8000)")
+    serve_command.add_argument("--host", default="127.0.0.1", help="only 127.0.0.1 (or localhost): previews are not for the network")
     new_command = commands.add_parser("new", help="write a new paper with every field present and explained")
     new_command.add_argument("kind", help="the kind of paper, such as committee-report")
     new_command.add_argument("path", type=Path, help="where to write it, inside content/")
@@ -103,6 +107,10 @@ def _run(args: argparse.Namespace, config: Config, show: Console) -> int:
         from .watch import watch
 
         return watch(config, show=show)
+    if args.command == "serve":
+        from .serve import serve
+
+        return serve(config, show=show, port=args.port, host=args.host)
     if args.command == "check":
         from .checking import check
 

@@ -11,16 +11,18 @@ from pathlib import Path
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong in one file, at a line and column, in a field."""
+    """One thing wrong in one file, at a line and column (or a spreadsheet's cell), in a field."""
 
     file: str
     line: int
     column: int
     field: str
     message: str
+    cell: str = ""
+    """A spreadsheet's cell (Sheet1!C12), named instead of the line and column: the officer looks there."""
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
+        where = f"{self.file}: {self.cell}" if self.cell else f"{self.file}:{self.line}:{self.column}"
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 

@@ -66,10 +66,21 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 
 @dataclass(frozen=True)
 class Mark:
-    """A line and column, counted from 1 as editors do."""
+    """Where a value was written: a line and column, counted from 1 as editors do, or a cell of a spreadsheet.
+
+    A value read from a spreadsheet (`rows_from:`) enters the paper's source
+    tree as if typed in YAML; its mark names the spreadsheet and the cell, so
+    every check reports it there, and a reviewer's comment can be traced to it.
+    """
 
     line: int
     column: int
+    file: str = ""
+    """The file the value was read from, when it is not the source's own: content/data/kpis.xlsx."""
+    cell: str = ""
+    """The cell, as the spreadsheet names it: Sheet1!C12 (C12 in a CSV file); line and column are its row and column."""
+    within: int = 0
+    """How many leading parts of a field's path lead to the block that read the spreadsheet: its messages name the field from there."""
 
 
 @dataclass
@@ -101,7 +112,7 @@ class Source:
         """Return a problem at a piece of a field's text: where the file holds it within the field, else at the field."""
         problem = self.problem(path, message)
         text, starts = self._text()
-        if problem.line > len(starts) or "\n" in piece:
+        if problem.cell or problem.line > len(starts) or "\n" in piece:  # a spreadsheet's cell is named, not searched
             return problem
         start = starts[problem.line - 1] + problem.column - 1
         # The field as written is its value with indentation, quotes and escapes: at most about twice as long.
@@ -121,7 +132,20 @@ class Source:
     def problem(self, path: Path_, message: str, *, key: bool = False) -> Problem:
         """Return a problem at a field of this file."""
         mark = self.mark(path, key=key)
+        if mark.cell:
+            return cell_problem(mark, dotted(path[mark.within :]), message)
         return Problem(self.name, mark.line, mark.column, dotted(path), message)
+
+
+def cell_problem(mark: Mark, field: str, message: str) -> Problem:
+    """Return a problem at a cell of a spreadsheet: content/data/kpis.xlsx: Sheet1!C12: rows[10].actual: ..."""
+    return Problem(mark.file, mark.line, mark.column, field, message, mark.cell)
+
+
+def unsafe_text(text: str) -> str | None:
+    """Return why a text cannot go into a document (a control character Word cannot hold), or None."""
+    bad = _UNSAFE.search(text)
+    return _unsafe(bad.group()) if bad else None
 
 
 def dotted(path: Path_) -> str:

@@ -51,7 +51,32 @@ class _OfficersYaml(GenerateJsonSchema):
 def schema_of(model: type[BaseModel], title: str) -> dict[str, Any]:
     """Return the JSON Schema of a model, titled and described for an editor's hover help."""
     generated = model.model_json_schema(schema_generator=_OfficersYaml)
+    _rows_from_spreadsheets(generated)
     return {"$schema": DIALECT, "title": title, **{k: v for k, v in generated.items() if k != "title"}}
+
+
+def _rows_from_spreadsheets(schema: Any) -> None:
+    """Let every mapping with `rows:` name a spreadsheet instead (`rows_from:`), as the loading step before validation allows."""
+    from .spreadsheets import DECLARATION, EXAMPLE
+
+    if isinstance(schema, list):
+        for item in schema:
+            _rows_from_spreadsheets(item)
+    if not isinstance(schema, dict):
+        return
+    for value in schema.values():
+        _rows_from_spreadsheets(value)
+    properties = schema.get("properties")
+    if isinstance(properties, dict) and "rows" in properties and DECLARATION not in properties:
+        properties[DECLARATION] = {
+            "title": "Rows From",
+            "type": "string",
+            "description": f"Instead of rows: {EXAMPLE}. The first row of the range gives the headings.",
+            "examples": ["data/kpis-q3.xlsx#Sheet1!A1:G40"],
+        }
+        if "rows" in schema.get("required", []):
+            schema["required"] = [name for name in schema["required"] if name != "rows"]
+            schema["oneOf"] = [{"required": ["rows"]}, {"required": [DECLARATION]}]
 
 
 def schemas(root: Path | None = None) -> dict[str, dict[str, Any]]:

@@ -23,6 +23,7 @@ from .models.paper import blocks_of, texts
 from .models.risk import heat_map_problems
 from .models.status import status_refs, unknown_status
 from .prose import text_problems
+from .spreadsheets import fill_rows
 from .theme import Theme
 
 
@@ -41,11 +42,13 @@ def validate(
     data = source.data
     if not isinstance(data, dict):
         raise ContentError([source.problem((), f"expected a mapping of fields starting with 'kind:', got {_describe(data)}")])
+    sheets = fill_rows(source, content or source.path.parent)
     model = _kind(source, data.get("kind"), kinds)
     try:
         paper = model.model_validate(data)
     except ValidationError as err:
         raise ContentError(problems_of(source, model, err)) from None
+    _keep_sheets(paper, sheets)
     problems = _attach_data(source, paper, content or source.path.parent) if isinstance(paper, Paper) else []
     theme = theme_of(paper.council) if theme_of and not problems else None
     if theme is not None:  # every check that needs the council's theme, before the paper's own checks
@@ -60,6 +63,16 @@ def validate(
     if problems:
         raise ContentError(problems)
     return paper
+
+
+def _keep_sheets(paper: Any, sheets: list[tuple[Path_, Source]]) -> None:
+    """Keep each spreadsheet a paper's rows came from as one of its data files: a changed workbook makes the paper out of date.
+
+    Its rows are checked where they stand in the paper, so the data file carries no model of its own to check again.
+    """
+    if isinstance(paper, Paper):
+        for path, sheet in sheets:
+            paper.attach(path, sheet, None)
 
 
 def _attach_data(source: Source, paper: Paper, content: Path) -> list[Problem]:

@@ -1,4 +1,4 @@
-"""Rebuild papers as soon as their YAML, a template or a theme is saved, and say how it went on one screen."""
+"""Rebuild papers as soon as their YAML, a data file, a template or a theme is saved, and say how it went on one screen."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import io
 import logging
 import traceback
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .build import Config, build
+from .build import Config, Report, build
 from .checking import sources
 from .console import Console
 from .errors import PaperError
@@ -34,12 +34,27 @@ def affected(config: Config, changed: Iterable[Path]) -> list[Path]:
     return [p for p in changed if p in papers or (not config.papers and p.suffix == ".yaml" and p.is_relative_to(content) and p.is_file())]
 
 
+@dataclass
+class Rebuilt:
+    """What one rebuild did: the sources it built, the build's report (None if it could not finish) and the screen to show."""
+
+    papers: list[Path] = field(default_factory=list)
+    report: Report | None = None
+    screen: str = ""
+
+
 def rebuild(config: Config, changed: Iterable[Path] | None = None) -> str:
     """Build the papers a change calls for (every watched paper when None) and return the screen to show."""
+    return rebuild_affected(config, changed).screen
+
+
+def rebuild_affected(config: Config, changed: Iterable[Path] | None = None) -> Rebuilt:
+    """Build the papers a change calls for (every watched paper when None), in this process, and say what happened."""
     papers = sources(config) if changed is None else affected(config, changed)
     if not papers:
-        return ""
+        return Rebuilt()
     out, err = io.StringIO(), io.StringIO()
+    report = None
     try:
         report = build(replace(config, papers=papers))
         Console(out=out, err=err).report(report, "built")
@@ -48,7 +63,7 @@ def rebuild(config: Config, changed: Iterable[Path] | None = None) -> str:
     except Exception:  # noqa: BLE001 - a bug must not end the officer's session; show it and keep watching
         err.write(traceback.format_exc())
         err.write("This is a bug in committee-papers, not in the paper; please report it.\n")
-    return err.getvalue() + out.getvalue()
+    return Rebuilt(papers, report, err.getvalue() + out.getvalue())
 
 
 def watch(config: Config, *, show: Console) -> int:
@@ -58,7 +73,7 @@ def watch(config: Config, *, show: Console) -> int:
     started = False
     try:
         # The first build waits for the watcher's first (empty) tick, so a save made during it is not missed.
-        batches = changes(config.content, config.templates, watch_filter=_relevant, yield_on_timeout=True, rust_timeout=500)
+        batches = changes(config.content, config.templates, watch_filter=relevant, yield_on_timeout=True, rust_timeout=500)
         for batch in batches:
             screen = rebuild(config, [Path(path) for _, path in batch] if started else None)
             started = True
@@ -69,9 +84,14 @@ def watch(config: Config, *, show: Console) -> int:
     return 0
 
 
-def _relevant(change: object, path: str) -> bool:
+WATCHED = {".yaml", ".j2", ".css", ".docx", ".png", ".jpg", ".jpeg", ".svg", ".csv", ".xlsx", ".xlsm"}
+"""Sources, data files (spreadsheets too), templates, themes and their assets: what a save of calls for a rebuild."""
+
+
+def relevant(change: object, path: str) -> bool:
+    """Tell whether a saved file is one the build reads (not an editor's swap or lock file, such as Excel's ~$kpis.xlsx)."""
     name = Path(path).name
-    return not name.startswith(".") and Path(path).suffix in {".yaml", ".j2", ".css", ".docx", ".png", ".jpg", ".jpeg", ".svg"}
+    return not name.startswith((".", "~$")) and Path(path).suffix.lower() in WATCHED
 
 
 def _show(show: Console, screen: str) -> None:
