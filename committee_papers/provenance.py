@@ -459,7 +459,7 @@ def anchor_name(bookmark: str) -> str:
 
 def _add_map(document: Any, origin: Origin, anchors: list[tuple[str, Unit]]) -> None:
     """Add the anchor map as a custom XML part of the document."""
-    from docx.opc.part import Part
+    from .docx_writer import add_custom_xml
 
     root = etree.Element(f"{{{NAMESPACE}}}provenance", nsmap={None: NAMESPACE}, paper=origin.paper)
     for name, unit in anchors:
@@ -467,10 +467,7 @@ def _add_map(document: Any, origin: Origin, anchors: list[tuple[str, Unit]]) -> 
         for tag, values in (("source", unit.sources), ("input", unit.inputs)):
             for value in values:
                 etree.SubElement(anchor, f"{{{NAMESPACE}}}{tag}", {k: str(v) for k, v in value.where().items()})
-    package = document.part.package
-    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    part = Part(package.next_partname("/customXml/item%d.xml"), "application/xml", xml, package)
-    document.part.relate_to(part, CUSTOM_XML)
+    add_custom_xml(document, etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True), NAMESPACE)
 
 
 # ---------------------------------------------------------------- reading the map back

@@ -10,6 +10,7 @@ from .assets import Assets
 from .docx_writer import write_docx
 from .html import Templates, created, web_page
 from .provenance import Origin, annotate
+from .reference_docx import derived_key, for_theme
 from .system import check_libraries
 from .theme import Theme
 
@@ -36,13 +37,17 @@ class Renderer:
         return self._templates[theme.slug]
 
     def reference(self, theme: Theme) -> bytes:
-        """Return the council's reference .docx, whose styles the DOCX uses."""
-        if theme.slug not in self._references:
-            path = self.template_root / theme.slug / "reference.docx"
-            if not path.is_file():
-                path = self.template_root / "default" / "reference.docx"
-            self._references[theme.slug] = path.read_bytes()
-        return self._references[theme.slug]
+        """Return the reference .docx whose styles the council's DOCX uses.
+
+        A council's own `reference.docx` (restyled in Word) is used as it is;
+        otherwise the reference is derived from the theme, in memory, so the
+        DOCX follows every change to theme.yaml.
+        """
+        own = self.template_root / theme.slug / "reference.docx"
+        key = str(own) if own.is_file() else derived_key(theme)
+        if key not in self._references:
+            self._references[key] = own.read_bytes() if own.is_file() else for_theme(theme)
+        return self._references[key]
 
     def dialect(self, document: Any, theme: Theme, **extra: Any) -> str:
         """Return a paper or agenda laid out as dialect HTML."""
@@ -80,4 +85,5 @@ class Renderer:
             language=theme.language,
             resolve_image=lambda src: self.assets.read(urljoin(base_url, src)),
             annotate=(lambda word: annotate(word, origin)) if origin else None,
+            stylesheet=self.templates(theme).stylesheet(),
         )
