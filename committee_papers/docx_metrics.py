@@ -31,10 +31,10 @@ def _font(family: str, bold: bool) -> tuple[dict[int, int], float] | None:
     if found.returncode != 0 or not found.stdout:
         return None
     try:
-        font = TTFont(found.stdout, lazy=True, fontNumber=0)
-        metrics = font["hmtx"].metrics
-        advances = {code: metrics[name][0] for code, name in font.getBestCmap().items()}
-        return advances, float(font["head"].unitsPerEm)
+        with TTFont(found.stdout, fontNumber=0) as font:
+            metrics = font["hmtx"].metrics
+            advances = {code: metrics[name][0] for code, name in font.getBestCmap().items()}
+            return advances, float(font["head"].unitsPerEm)
     except (OSError, KeyError, TTLibError) as error:  # a font it cannot read: measure by the average
         log.debug("cannot read %s for measuring: %s", found.stdout, error)
         return None

@@ -31,7 +31,7 @@ from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section, _Footer, _Header
-from docx.shared import Emu, Twips
+from docx.shared import Emu, Pt, Twips
 from docx.styles.style import BaseStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
@@ -52,7 +52,7 @@ INLINE_TAGS = frozenset({"strong", "b", "em", "i", "sup", "sub", "br", "span", "
 ALLOWED_CLASSES: dict[str, frozenset[str]] = {
     "main": frozenset(),
     "section": frozenset({"landscape", "new-page", "keep-with-previous", "appendix", "decision-status"}),
-    "h1": frozenset(), "h2": frozenset(), "h3": frozenset(), "h4": frozenset(),
+    "h1": frozenset(), "h2": frozenset({"notes-heading"}), "h3": frozenset(), "h4": frozenset(),
     "p": frozenset({"label", "council", "report-of", "signature", "caption", "contact"}),
     "div": frozenset({"para", "body", "banner", "cover", "page-break"}),
     "ul": frozenset(), "ol": frozenset({"endnotes"}), "li": frozenset(),
@@ -68,13 +68,13 @@ ALLOWED_CLASSES: dict[str, frozenset[str]] = {
     "span": frozenset({"num", "note-label", "page-number", "page-count", "status", "status-mark", "subtitle"}),
 }
 
-P_CLASS_STYLES = {
+P_CLASS_STYLES: dict[str, str | None] = {
     "label": "Cover Label",
     "council": "Council Name",
     "report-of": "Report Of",
     "signature": "Signature",
     "caption": "Caption",
-    "contact": "Normal",
+    "contact": None,  # a plain paragraph where it stands (the stylesheet may set it apart)
 }
 CELL_INSET = 2 * 5 * 20  # twips: the cells' left and right padding (5pt each, as the table style's)
 CELL_LIST_STEP = 283  # twips: a list's indent inside a cell (td ul { padding-left: 5mm })
@@ -94,6 +94,7 @@ REQUIRED_STYLES = (
     "Running Header", "Running Footer", "Hyperlink",
 )
 
+MIN_RUNNING_DISTANCE = 5.0  # mm: no closer to the page edge, where printers cannot print
 RUNNING_GAP = 1.5  # mm between the running header (footer) and the text, as the PDF leaves about
 LINE_HEIGHT = 1.2  # of the running header's and footer's lines, in font sizes
 DATASTORE = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
@@ -651,8 +652,22 @@ class _Writer:
         section.left_margin, section.right_margin = _mm(box.left), _mm(box.right)
         # The PDF's running header sits in the top margin, its last line on the text; the
         # footer's first line right under the text. Word measures both from the page edge.
-        section.header_distance = _mm(max(box.top - self._running_height("Running Header") - RUNNING_GAP, 5))
-        section.footer_distance = _mm(max(box.bottom - self._running_height("Running Footer") - RUNNING_GAP, 5))
+        section.header_distance = _mm(self._header_place(name)[0])
+        section.footer_distance = _mm(max(box.bottom - self._running_height("Running Footer") - RUNNING_GAP,
+                                          MIN_RUNNING_DISTANCE))
+
+    def _header_place(self, name: str) -> tuple[float, float]:
+        """Return where the running header starts (mm from the page's top) and the space below it."""
+        assert self.pages is not None
+        box, first = self.pages.box(name), self.pages.first_page(name)
+        header = self._running_height("Running Header")
+        distance = box.top - header - RUNNING_GAP
+        if first.top is not None and first.top < box.top:
+            # Page 1 has the smaller margin: start the header above it and pad its last line
+            # down to where the text of the later pages starts.
+            distance = min(distance, first.top - header / self.running_lines.get("Running Header", 1) - RUNNING_GAP)
+        distance = max(distance, MIN_RUNNING_DISTANCE)
+        return distance, max(box.top - RUNNING_GAP - distance - header, 0)
 
     def _running_height(self, style: str) -> float:
         """Return the height in millimetres of the running header or footer, from its lines and size."""
@@ -666,6 +681,9 @@ class _Writer:
             return
         first = self.pages.first_page(self.section_pages[0])
         section = self.document.sections[0]
+        padding = self._header_place(self.section_pages[0])[1]
+        if padding:
+            section.header.paragraphs[-1].paragraph_format.space_after = Pt(round(padding * 72 / 25.4, 1))
         if first.top is not None and first.top < self.pages.box(self.section_pages[0]).top:
             # Word has one top margin a section: page 1's is used, and on the later pages the
             # header, placed as above, pushes the text down to where the PDF starts it.
@@ -743,7 +761,7 @@ class _Writer:
     def _p(self, element: etree._Element, ctx: Ctx) -> None:
         """Write a paragraph, in the style its class maps to."""
         classes = _classes(element)
-        style = P_CLASS_STYLES[classes[0]] if classes else ctx.style
+        style = (P_CLASS_STYLES[classes[0]] if classes else None) or ctx.style
         paragraph = self._paragraph(ctx, self._inline(element, ctx.fmt), style=style)
         if paragraph is not None and "caption" in classes:
             paragraph.paragraph_format.keep_with_next = True  # a caption stays with what it captions
