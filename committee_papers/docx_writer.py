@@ -78,7 +78,7 @@ P_CLASS_STYLES: dict[str, str | None] = {
 }
 CELL_INSET = 2 * 5 * 20  # twips: the cells' left and right padding (5pt each, as the table style's)
 CELL_LIST_STEP = 283  # twips: a list's indent inside a cell (td ul { padding-left: 5mm })
-SHORT_ROW_LINES = 4  # a row of at most this many lines is kept whole on a page, as the PDF keeps rows
+ROW_LINE_HEIGHT = 1.35  # the stylesheet's line height, in font sizes, for telling how tall a row is
 NARROW = 0.6  # table.narrow: the share of the text width, as in the stylesheet
 
 REQUIRED_STYLES = (
@@ -1110,14 +1110,17 @@ class _Writer:
         return need
 
     def _short_row(self, tr: etree._Element, widths: list[int], cells: list[Placed], index: int) -> bool:
-        """Tell whether a row is short enough that the PDF would never split it: a few lines at most."""
+        """Tell whether a row fits on a page: the stylesheet keeps rows whole (tr { break-inside: avoid }),
+        so the PDF splits only a row taller than a page, and so may Word."""
         family, size = self._cell_font(False)
+        section = self.document.sections[-1]
+        page = Emu(section.page_height - section.top_margin - section.bottom_margin).pt
         for row, column, _, colspan, element in cells:
             if row != index:
                 continue
             room = max(sum(widths[column:column + colspan]) - CELL_INSET, 1) / 20
             lines = sum(max(1, -(-text_width(text, family, size) // room)) for text in _cell_lines(element))
-            if lines > SHORT_ROW_LINES:
+            if lines * size * ROW_LINE_HEIGHT > page:
                 return False
         return True
 

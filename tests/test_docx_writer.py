@@ -404,13 +404,14 @@ def test_reference_is_deterministic_and_has_the_styles(reference: bytes) -> None
     assert {"Numbered Paragraph", "Body Indent", "Facts", "Banner", "Endnote Text", "Table Grid"} <= styles
 
 
-def test_reference_command_line_writes_the_themes_fonts_and_colours(tmp_path: Path) -> None:
+def test_reference_command_line_writes_the_themes_fonts_and_colours(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from .conftest import make_project
 
     root = make_project(tmp_path, {})
     theme = root / "templates/leicester-city/theme.yaml"
     theme.write_text(theme.read_text().replace("body: [Arial, Liberation Sans]", "body: [Verdana]").replace('heading: "#00205B"', 'heading: "#003366"'))
     assert reference_main(["leicester-city", "--root", str(root)]) == 0
+    assert "wrote templates/leicester-city/reference.docx" in capsys.readouterr().out
     document = docx.Document(str(root / "templates/leicester-city/reference.docx"))
     assert document.styles["Normal"].font.name == "Verdana"
     assert str(document.styles["Heading 1"].font.color.rgb) == "003366"
@@ -553,16 +554,16 @@ def test_a_list_in_a_cell_is_in_the_table_list_style_at_table_size(document: Wor
     assert item.paragraph_format.left_indent.twips < 360  # 5mm, as td ul in the stylesheet
 
 
-def test_only_header_and_short_rows_are_kept_whole(reference: bytes) -> None:
-    long_text = " ".join(["The review found that the service has improved its response times."] * 12)
+def test_only_header_rows_and_rows_that_fit_a_page_are_kept_whole(reference: bytes) -> None:
+    long_text = " ".join(["The review found that the service has improved its response times."] * 120)
     html = SAMPLE.replace("<td>Schools</td>", f"<td>{long_text}</td>")
     table = docx.Document(io.BytesIO(render(html, reference))).tables[0]
     kept = [bool(row._tr.xpath("w:trPr/w:cantSplit")) for row in table.rows]
-    assert kept == [True, True, False, True]  # header, group, the long row, a short row
+    assert kept == [True, True, False, True]  # header, group, a row taller than a page, a short row
 
 
 def test_a_kept_table_keeps_every_row_whole(reference: bytes) -> None:
-    long_text = " ".join(["The review found that the service has improved its response times."] * 12)
+    long_text = " ".join(["The review found that the service has improved its response times."] * 120)
     html = SAMPLE.replace("<td>Schools</td>", f"<td>{long_text}</td>").replace('<table id="budget-table">', '<table id="budget-table" class="keep">')
     table = docx.Document(io.BytesIO(render(html, reference))).tables[0]
     assert all(row._tr.xpath("w:trPr/w:cantSplit") for row in table.rows)
@@ -669,3 +670,37 @@ def test_p_contact_is_a_normal_paragraph(reference: bytes) -> None:
     html = SAMPLE.replace("<p>Further detail is given below.</p>", '<p class="contact">Austin Roberts, ext. 7120</p>')
     document = docx.Document(io.BytesIO(render(html, reference)))
     assert paragraph_with(document, "Austin Roberts").style.name == "Body Indent"  # as a plain p there
+
+
+# ---------------------------------------------------------------- the reference follows the theme (issue 13)
+
+
+def header_fill_of_built_paper(root: Path) -> str:
+    """Build the small report and return the fill of its first table's header cells."""
+    from committee_papers.build import build
+    from committee_papers.project import Config
+
+    report = build(Config(root))
+    assert report.ok, report.failed
+    document = docx.Document(str(root / "output/leicester-city/cabinet/mini.docx"))
+    return document.tables[0].rows[0].cells[0]._tc.xpath("string(w:tcPr/w:shd/@w:fill)")
+
+
+def test_a_councils_docx_follows_its_theme_without_running_the_reference_command(tmp_path: Path) -> None:
+    from .conftest import MINI_REPORT, make_project
+
+    root = make_project(tmp_path, {"content/cabinet/mini.yaml": MINI_REPORT})
+    theme = root / "templates/leicester-city/theme.yaml"
+    theme.write_text(theme.read_text().replace('table_header_fill: "#00205B"', 'table_header_fill: "#5B2000"'))
+    assert header_fill_of_built_paper(root) == "5B2000"
+
+
+def test_a_councils_own_reference_is_used_as_it_is(tmp_path: Path) -> None:
+    from .conftest import MINI_REPORT, make_project
+
+    root = make_project(tmp_path, {"content/cabinet/mini.yaml": MINI_REPORT})
+    own = docx.Document(io.BytesIO(make_reference(
+        body_font="Arial", heading_font="Arial", font_size_pt=11, text_colour="1A1A1A", heading_colour="00205B",
+        accent_colour="006C84", table_header_fill="123456", table_header_text="FFFFFF", language="en-GB")))
+    own.save(str(root / "templates/leicester-city/reference.docx"))  # as restyled in Word
+    assert header_fill_of_built_paper(root) == "123456"

@@ -1,0 +1,107 @@
+"""Every example paper's DOCX against its PDF: LibreOffice lays it out on as many pages, starting
+each with the same words, and the Word-proxy validator finds nothing that stands against ECMA-376."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from committee_papers.build import build
+from committee_papers.project import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+PAPERS = sorted(p for p in (ROOT / "content").rglob("*.yaml")
+                if not {"data", "meetings"} & set(p.relative_to(ROOT / "content").parts))
+DRIFT_WORDS = 14  # about a line of text: a page may start up to this many words earlier or later
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build every example once and return its output folder."""
+    root = tmp_path_factory.mktemp("examples")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copytree(ROOT / "content", root / "content")
+    report = build(Config(root))
+    assert report.ok, report.failed
+    return root / "output"
+
+
+def documents(output: Path) -> list[Path]:
+    """Return every DOCX the build wrote, papers and agendas."""
+    found = sorted(p for p in output.rglob("*.docx") if ".cache" not in p.parts and "confidential" not in p.parts)
+    assert len(found) >= len(PAPERS)
+    return found
+
+
+@pytest.fixture(scope="module")
+def converted(output: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[Path, Path]:
+    """Return each DOCX's layout by LibreOffice, as PDF, converted in one run."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed: .ci/run installs it")
+    folder = tmp_path_factory.mktemp("libreoffice")
+    files = documents(output)
+    by_name: dict[Path, Path] = {}
+    for number, docx in enumerate(files):
+        copy = folder / f"{number:02d}-{docx.stem}.docx"
+        shutil.copyfile(docx, copy)
+        by_name[docx] = copy.with_suffix(".pdf")
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{folder}/profile", "--convert-to", "pdf",
+                    "--outdir", str(folder), *(str(p.with_suffix(".docx")) for p in by_name.values())],
+                   check=True, capture_output=True, timeout=600)
+    return by_name
+
+
+def pages(pdf: Path) -> list[list[str]]:
+    """Return each page's words, lower case, without the running header and footer."""
+    from pypdf import PdfReader
+
+    texts = [page.extract_text() or "" for page in PdfReader(pdf).pages]
+    lines = [[" ".join(re.findall(r"\w+", line.lower())) for line in text.splitlines()] for text in texts]
+    # A line on most pages is the running header or footer ("page 3 of 9" differs only by number).
+    common = Counter(re.sub(r"\d+", "#", line) for page in lines for line in set(page) if line)
+    running = {line for line, count in common.items() if len(lines) > 1 and count > len(lines) / 2}
+    return [[word for line in page if line and re.sub(r"\d+", "#", line) not in running for word in line.split()]
+            for page in lines]
+
+
+def starts_alike(pdf_page: list[str], docx_pages: list[list[str]], index: int) -> bool:
+    """Tell whether the PDF page's first words start the DOCX page, within a line either way."""
+    first = pdf_page[:4]
+    if not first:
+        return not docx_pages[index][:4]
+    before = docx_pages[index - 1][-DRIFT_WORDS:] if index else []
+    window = before + docx_pages[index][:DRIFT_WORDS]
+    return any(window[i:i + len(first)] == first for i in range(len(window)))
+
+
+def test_libreoffice_lays_every_docx_out_on_the_pdfs_pages(output: Path, converted: dict[Path, Path]) -> None:
+    differences = []
+    for docx, laid_out in converted.items():
+        name = docx.relative_to(output).as_posix()
+        expected, found = pages(docx.with_suffix(".pdf")), pages(laid_out)
+        if len(expected) != len(found):
+            differences.append(f"{name}: {len(expected)} pages in the PDF, {len(found)} in LibreOffice")
+            continue
+        for index, page in enumerate(expected):
+            if not starts_alike(page, found, index):
+                differences.append(f"{name}: page {index + 1} starts {' '.join(page[:6])!r} in the PDF, "
+                                   f"{' '.join(found[index][:6])!r} in LibreOffice")
+    assert differences == [], "\n".join(differences)
+
+
+def test_every_docx_opens_cleanly_in_the_word_proxy_validator(output: Path) -> None:
+    findings = []
+    for docx in documents(output):
+        result = subprocess.run([sys.executable, "-m", "openxml_audit", "-f", "office2016", "-o", "json", "-m", "0",
+                                 str(docx)], capture_output=True, text=True, timeout=300)
+        report = json.loads(result.stdout)[0]
+        findings += [f"{docx.relative_to(output)}: {error}" for error in report["errors"]]
+        assert report["verdict"]["prediction"] == "opens-clean", report["verdict"]
+    assert findings == []
