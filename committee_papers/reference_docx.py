@@ -14,7 +14,7 @@ from pathlib import Path
 import docx
 from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
@@ -40,6 +40,8 @@ RUNNING_SIZE = 8.5  # points: the running header and footer, as the stylesheet s
 HEADING_SIZE = {1: 17, 2: 13, 3: 11.5, 4: 11}
 HEADING_BEFORE = {1: 14, 2: 16, 3: 12, 4: 10}
 HEADING_AFTER = {1: 10, 2: 6, 3: 4, 4: 4}
+LINE_HEIGHT = 1.35  # html { line-height: 1.35 }
+HEADING_LINE_HEIGHT = 1.2  # h1, h2, h3, h4 { line-height: 1.2 }
 PARAGRAPH_AFTER = 6  # p { margin: 0 0 6pt }
 LIST_ITEM_AFTER = 2  # li { margin-bottom: 2pt }
 CELL_PADDING = 3  # th, td { padding: 3pt 5pt }
@@ -106,7 +108,9 @@ def _set_defaults(document: WordDocument, font: str, size: float, colour: str, l
     normal.font.color.rgb = RGBColor.from_string(colour)
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.space_after = Pt(PARAGRAPH_AFTER)
-    normal.paragraph_format.line_spacing = 1.15
+    # The stylesheet's line height, as a least line pitch: a line with a bigger picture grows.
+    normal.paragraph_format.line_spacing = Pt(round(size * LINE_HEIGHT, 2))
+    normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
     normal.paragraph_format.widow_control = True
 
 
@@ -133,7 +137,8 @@ def _style_headings(document: WordDocument, font: str, size: float, colour: str)
         style.font.color.rgb = RGBColor.from_string(colour)
         style.paragraph_format.space_before = Pt(HEADING_BEFORE[level])
         style.paragraph_format.space_after = Pt(HEADING_AFTER[level])
-        style.paragraph_format.line_spacing = 1.0
+        style.paragraph_format.line_spacing = Pt(round(points * HEADING_LINE_HEIGHT, 2))
+        style.paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
         style.paragraph_format.keep_with_next = True
 
 
@@ -229,7 +234,8 @@ def _add_quote_styles(document: WordDocument) -> None:
 def _add_note_and_figure_styles(document: WordDocument, size: float, heading_colour: str) -> None:
     """Add Endnote Text and Figure; make Caption match the headings."""
     note = _paragraph_style(document, "Endnote Text")
-    note.font.size = Pt(size - 1)
+    note.font.size = Pt(size - 1.5)  # ol.endnotes in the stylesheet
+    _line_pitch(note, size - 1.5)
     note.paragraph_format.left_indent = NOTE_INDENT
     note.paragraph_format.first_line_indent = -NOTE_INDENT
     note.paragraph_format.tab_stops.add_tab_stop(NOTE_INDENT)
@@ -240,6 +246,7 @@ def _add_note_and_figure_styles(document: WordDocument, size: float, heading_col
     figure.paragraph_format.space_after = Pt(3)
     caption = document.styles["Caption"]
     caption.font.size = Pt(size - 1)
+    _line_pitch(caption, size - 1)
     caption.font.bold = True
     caption.font.color.rgb = RGBColor.from_string(heading_colour)
     caption.paragraph_format.space_after = Pt(6)
@@ -301,6 +308,7 @@ def _add_table_styles(document: WordDocument, size: float, fill: str, text: str,
     """Add the table paragraph styles; the heading and subheading carry the fills of their rows."""
     cell_text = _paragraph_style(document, "Table Text")
     cell_text.font.size = Pt(size - 1)
+    _line_pitch(cell_text, size - 1)
     cell_text.paragraph_format.space_before = Pt(0)
     cell_text.paragraph_format.space_after = Pt(CELL_PADDING)
     heading = _paragraph_style(document, "Table Heading", base="Table Text")
@@ -350,6 +358,12 @@ def _add_running_styles(document: WordDocument, colour: str) -> None:
         style.paragraph_format.alignment = alignment
         style.paragraph_format.space_after = Pt(0)
         style.paragraph_format.line_spacing = 1.0
+
+
+def _line_pitch(style: ParagraphStyle, size: float) -> None:
+    """Give a style the stylesheet's line height for its own text size, as a least line pitch."""
+    style.paragraph_format.line_spacing = Pt(round(size * LINE_HEIGHT, 2))
+    style.paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
 
 
 def _paragraph_style(document: WordDocument, name: str, base: str = "Normal") -> ParagraphStyle:
