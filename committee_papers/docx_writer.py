@@ -77,6 +77,7 @@ P_CLASS_STYLES: dict[str, str | None] = {
     "contact": None,  # a plain paragraph where it stands (the stylesheet may set it apart)
 }
 CELL_INSET = 2 * 5 * 20  # twips: the cells' left and right padding (5pt each, as the table style's)
+WORD_SLACK = 40  # twips: the cell's rules and rounding in the layout engine, so a word that just fits does fit
 CELL_LIST_STEP = 283  # twips: a list's indent inside a cell (td ul { padding-left: 5mm })
 ROW_LINE_HEIGHT = 1.35  # the stylesheet's line height, in font sizes, for telling how tall a row is
 NARROW = 0.6  # table.narrow: the share of the text width, as in the stylesheet
@@ -1103,7 +1104,7 @@ class _Writer:
                 continue
             heading = rows[row][1] or element.tag == "th" or "total" in _classes(rows[row][0])
             family, size = self._cell_font(heading)
-            inset = CELL_INSET + (CELL_LIST_STEP if element.find(".//li") is not None else 0)
+            inset = CELL_INSET + WORD_SLACK + (CELL_LIST_STEP if element.find(".//li") is not None else 0)
             for word in _unbreakable(element):
                 points = text_width(word, family, size, bold=heading)
                 need[column] = max(need[column], round(points * 20) + inset)
