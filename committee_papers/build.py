@@ -189,7 +189,7 @@ class Plan:
         """Write what a worker made of a paper or pack, or record why it could not."""
         name = outcome.name
         if outcome.error is not None:
-            report.failed[name] = [f"{name}: {outcome.error}"]
+            report.failed[name] = [f"{outcome.error} (laying out {name})" if outcome.located else f"{name}: {outcome.error}"]
             self.manifest.record(name, None)
             return
         from .checking import Job

@@ -16,6 +16,7 @@ import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Union
 
 import docx
@@ -41,7 +42,7 @@ from lxml import html as lxml_html
 
 from .docx_metrics import text_width
 from .docx_pages import PageLayout, page_layout
-from .errors import RenderError, ThemeError
+from .errors import RenderError, ThemeError, relative
 
 Node = Union[str, etree._Element]
 Container = Union[WordDocument, _Cell]
@@ -366,11 +367,45 @@ def _where(element: etree._Element) -> str:
     return " > ".join(labels) or "body"
 
 
-def _unknown(element: etree._Element, what: str = "unknown element") -> RenderError:
+class DialectError(RenderError):
+    """An element or class of the paper's HTML outside the dialect: the fault is in a template, not the paper."""
+
+    located = False
+    """Whether the message already names the file at fault (then nothing else need be named)."""
+
+    def __init__(self, message: str, tag: str, classes: list[str]) -> None:
+        super().__init__(message)
+        self.tag, self.classes = tag, classes
+
+    def in_templates(self, folders: list[Path], root: Path) -> DialectError:
+        """Return the error naming the template (file:line:column) that writes the element, council's first."""
+        for folder in folders:
+            for template in sorted(folder.rglob("*.j2")):
+                text = template.read_text(encoding="utf-8", errors="replace")
+                found = self._pattern().search(text)
+                if found:
+                    line = text.count("\n", 0, found.start()) + 1
+                    column = found.start() - text.rfind("\n", 0, found.start())
+                    located = DialectError(f"{relative(template, root)}:{line}:{column}: {self}", self.tag, self.classes)
+                    located.located = True
+                    return located
+        return self
+
+    def _pattern(self) -> re.Pattern[str]:
+        """Return what the element looks like in a template's source."""
+        tag = re.escape(self.tag)
+        if not self.classes:
+            return re.compile(rf"<{tag}[\s>/]")
+        name = re.escape(self.classes[0])
+        return re.compile(rf"<{tag}\b[^>]*\bclass=[\"'][^\"']*(?<![\w-]){name}(?![\w-])")
+
+
+def _unknown(element: etree._Element, what: str = "unknown element", refused: list[str] | None = None) -> RenderError:
     """Return the error for an element the writer cannot map."""
     parent = element.getparent()
     where = _where(parent) if parent is not None else "document"
-    return RenderError(f"{where}: {what} <{_label(element)}>")
+    return DialectError(f"{where}: {what} <{_label(element)}>", str(element.tag),
+                        refused if refused is not None else _classes(element))
 
 
 def _misplaced(element: etree._Element) -> RenderError:
@@ -386,7 +421,7 @@ def _check_known(element: etree._Element) -> None:
         raise _unknown(element)
     extra = [name for name in _classes(element) if name not in allowed]
     if extra:
-        raise _unknown(element, f"unknown class {extra[0]!r} on")
+        raise _unknown(element, f"unknown class {extra[0]!r} on", extra)
 
 
 def _child_nodes(element: etree._Element) -> Iterator[Node]:

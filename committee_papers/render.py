@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from .assets import Assets
-from .docx_writer import write_docx
+from .docx_writer import DialectError, write_docx
 from .html import Templates, created, web_page
 from .provenance import Origin, annotate
 from .reference_docx import derived_key, for_theme
@@ -78,12 +78,17 @@ class Renderer:
     def docx(self, dialect: str, document: Any, theme: Theme, base: Path, origin: Origin | None = None) -> bytes:
         """Return the DOCX of a dialect document whose relative links start in folder base."""
         base_url = base.resolve().as_uri() + "/"
-        return write_docx(
-            dialect,
-            self.reference(theme),
-            created=created(document),
-            language=theme.language,
-            resolve_image=lambda src: self.assets.read(urljoin(base_url, src)),
-            annotate=(lambda word: annotate(word, origin)) if origin else None,
-            stylesheet=self.templates(theme).stylesheet(),
-        )
+        try:
+            return write_docx(
+                dialect,
+                self.reference(theme),
+                created=created(document),
+                language=theme.language,
+                resolve_image=lambda src: self.assets.read(urljoin(base_url, src)),
+                annotate=(lambda word: annotate(word, origin)) if origin else None,
+                stylesheet=self.templates(theme).stylesheet(),
+            )
+        except DialectError as error:
+            # The HTML came from the council's templates: name the one that wrote the element.
+            folders = [self.template_root / theme.slug, self.template_root / "default"]
+            raise error.in_templates(folders, self.template_root.parent) from None

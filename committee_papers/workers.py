@@ -69,6 +69,8 @@ class Outcome:
     files: dict[str, bytes] = field(default_factory=dict)
     error: str | None = None
     rendered: list[str] = field(default_factory=list)
+    located: bool = False
+    """Whether the error names the file at fault itself (a template), so the paper is not blamed for it."""
 
 
 _roots: tuple[Path, Path] | None = None
@@ -124,7 +126,7 @@ def _attempt(name: str, make: Callable[[Any], dict[str, bytes]]) -> Outcome:
     try:
         files = make(renderer)
     except PaperError as err:  # sent back as text: the user's message, never a traceback
-        return Outcome(name, error=str(err), rendered=renderer.rendered[before:])
+        return Outcome(name, error=str(err), rendered=renderer.rendered[before:], located=getattr(err, "located", False))
     return Outcome(name, files, rendered=renderer.rendered[before:])
 
 

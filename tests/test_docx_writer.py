@@ -704,3 +704,22 @@ def test_a_councils_own_reference_is_used_as_it_is(tmp_path: Path) -> None:
         accent_colour="006C84", table_header_fill="123456", table_header_text="FFFFFF", language="en-GB")))
     own.save(str(root / "templates/leicester-city/reference.docx"))  # as restyled in Word
     assert header_fill_of_built_paper(root) == "123456"
+
+
+def test_a_class_outside_the_dialect_is_blamed_on_the_template_that_writes_it(tmp_path: Path) -> None:
+    from committee_papers.build import build
+    from committee_papers.project import Config
+
+    from .conftest import MINI_REPORT, make_project
+
+    root = make_project(tmp_path, {"content/cabinet/mini.yaml": MINI_REPORT})
+    base = root / "templates/default/base.html.j2"
+    lines = base.read_text().splitlines(keepends=True)
+    at = next(n for n, line in enumerate(lines) if "<main" in line)
+    lines.insert(at + 1, '<p class="officer-card">Officer</p>\n')
+    base.write_text("".join(lines))
+    report = build(Config(root))
+    [message] = report.failed["content/cabinet/mini.yaml"]
+    assert message.startswith(f"templates/default/base.html.j2:{at + 2}:1: ")
+    assert "unknown class 'officer-card' on <p.officer-card>" in message
+    assert message.endswith("(laying out content/cabinet/mini.yaml)")
