@@ -287,8 +287,8 @@ def _add_title_styles(document: WordDocument, size: float, heading_colour: str) 
     subtitle.font.size = Pt(round(size * 13 / 11 * 2) / 2)  # as h1 .subtitle in the stylesheet
     subtitle.font.italic = False
     subtitle.font.bold = False
+    subtitle.font.color.theme_color = None  # drops the template's accent colour, so set ours after
     subtitle.font.color.rgb = RGBColor.from_string(heading_colour)
-    subtitle.font.color.theme_color = None
     spacing = subtitle.element.rPr.find(qn("w:spacing"))
     if spacing is not None:
         subtitle.element.rPr.remove(spacing)

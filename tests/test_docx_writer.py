@@ -597,6 +597,7 @@ def test_title_and_subtitle_are_distinct_styles(reference: bytes) -> None:
     subtitle = paragraph_with(document, "Quarter 3")
     assert subtitle.style.name == "Subtitle"
     assert subtitle.style.font.size.pt < title.style.font.size.pt
+    assert subtitle.style.font.color.rgb == title.style.font.color.rgb  # the heading colour, as h1 .subtitle
 
 
 def test_running_header_is_on_the_left_as_in_the_pdf(document: WordDocument) -> None:
