@@ -13,10 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from committee_papers.build import build
-from committee_papers.project import Config
+from .conftest import ROOT, build_examples
 
-ROOT = Path(__file__).resolve().parent.parent
 PAPERS = sorted(p for p in (ROOT / "content").rglob("*.yaml")
                 if not {"data", "meetings"} & set(p.relative_to(ROOT / "content").parts))
 DRIFT_WORDS = 14  # about a line of text: a page may start up to this many words earlier or later
@@ -25,12 +23,7 @@ DRIFT_WORDS = 14  # about a line of text: a page may start up to this many words
 @pytest.fixture(scope="module")
 def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build every example once and return its output folder."""
-    root = tmp_path_factory.mktemp("examples")
-    shutil.copytree(ROOT / "templates", root / "templates")
-    shutil.copytree(ROOT / "content", root / "content")
-    report = build(Config(root))
-    assert report.ok, report.failed
-    return root / "output"
+    return build_examples(tmp_path_factory)
 
 
 def documents(output: Path) -> list[Path]:
