@@ -989,10 +989,13 @@ class _Writer:
             if paragraph is not None:
                 paragraph.paragraph_format.keep_with_next = True
         cells, columns = _grid(rows)
-        widths = widths or _content_widths(cells, columns)
         room = ctx.text_width - ctx.indent
-        widths = _column_widths(widths, columns, round(room * NARROW) if "narrow" in _classes(element) else room)
-        widths = _fit_words(widths, self._longest_words(cells, rows, columns))
+        room = round(room * NARROW) if "narrow" in _classes(element) else room
+        least, most = self._content_widths(cells, rows, columns)
+        if widths:
+            widths = _fit_words(_column_widths(widths, columns, room), least)
+        else:
+            widths = _auto_widths(least, most, room)
         self._before_block(ctx)
         table = ctx.container.add_table(len(rows), columns)
         table._tbl.tblStyle_val = self._style_id("Table Grid", WD_STYLE_TYPE.TABLE)
@@ -1130,20 +1133,26 @@ class _Writer:
             style = style.base_style
         return family or "Arial", size or 10.0
 
-    def _longest_words(self, cells: list[Placed], rows: list[tuple[etree._Element, bool]],
-                       columns: int) -> list[int]:
-        """Return the room (twips) each column needs for its longest word, with the cell's margins."""
-        need = [0] * columns
+    def _content_widths(self, cells: list[Placed], rows: list[tuple[etree._Element, bool]],
+                        columns: int) -> tuple[list[int], list[int]]:
+        """Return each column's least width (its longest word) and its widest line unbroken, in twips.
+
+        These are a browser's min-content and max-content widths, with the cells' padding.
+        """
+        least, most = [0] * columns, [0] * columns
         for row, column, _, colspan, element in cells:
             if colspan > 1:
                 continue
             heading = rows[row][1] or element.tag == "th" or "total" in _classes(rows[row][0])
             family, size = self._cell_font(heading)
             inset = CELL_INSET + WORD_SLACK + (CELL_LIST_STEP if element.find(".//li") is not None else 0)
-            for word in _unbreakable(element):
-                points = text_width(word, family, size, bold=heading)
-                need[column] = max(need[column], round(points * 20) + inset)
-        return need
+
+            def width(text: str) -> int:
+                return round(text_width(text, family, size, bold=heading) * 20) + inset
+
+            least[column] = max([least[column], *map(width, _unbreakable(element))])
+            most[column] = max([most[column], *map(width, _cell_lines(element))])
+        return least, most
 
     def _short_row(self, tr: etree._Element, widths: list[int], cells: list[Placed], index: int) -> bool:
         """Tell whether a row fits on a page: the stylesheet keeps rows whole (tr { break-inside: avoid }),
@@ -1457,19 +1466,19 @@ def _look(table: Table, *, header: bool) -> None:
     look.attrib.pop(qn("w:val"), None)
 
 
-def _content_widths(cells: list[Placed], columns: int) -> list[float]:
-    """Share the width by how much each column holds, as a browser's automatic layout does.
+def _auto_widths(least: list[int], most: list[int], room: int) -> list[int]:
+    """Share a full-width table's room as a browser's automatic table layout does (CSS 2.1, 17.5.2.2).
 
-    Used when the HTML gives no widths: equal columns would give a one-digit
-    score column as much room as a column of prose.
+    Every column gets its longest word; the rest goes as far as each column's
+    widest unbroken line asks, then in proportion to it.
     """
-    longest = [1] * columns
-    for _, column, _, colspan, element in cells:
-        if colspan == 1:
-            words = element.text_content().split() or [""]
-            longest[column] = max(longest[column], len(" ".join(words)), max(len(w) for w in words) * 2)
-    weights = [min(n, 60) ** 0.5 for n in longest]
-    return [100 * w / sum(weights) for w in weights]
+    if sum(most) <= room:
+        spare = room - sum(most)
+        return [round(m + spare * m / sum(most)) for m in most] if sum(most) else [room // len(most)] * len(most)
+    if sum(least) >= room:
+        return [round(room * n / sum(least)) for n in least]
+    share = (room - sum(least)) / (sum(most) - sum(least))
+    return [round(n + (m - n) * share) for n, m in zip(least, most)]
 
 
 def _keep_together(table: Table) -> None:

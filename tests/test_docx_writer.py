@@ -724,3 +724,18 @@ def test_a_class_outside_the_dialect_is_blamed_on_the_template_that_writes_it(tm
     assert message.startswith(f"templates/default/base.html.j2:{at + 2}:1: ")
     assert "unknown class 'officer-card' on <p.officer-card>" in message
     assert message.endswith("(laying out content/cabinet/mini.yaml)")
+
+
+def test_a_table_without_widths_is_shared_as_a_browser_shares_it(reference: bytes) -> None:
+    from committee_papers.docx_metrics import text_width
+
+    prose = "The council has improved the way it consults residents on every service it runs."
+    html = SAMPLE.replace("<p>Further detail is given below.</p>", f"""
+        <table><thead><tr><th scope="col">Area</th><th scope="col">Score</th></tr></thead>
+        <tbody><tr><td>{prose} {prose}</td><td class="score">3</td></tr></tbody></table>""")
+    document = docx.Document(io.BytesIO(render(html, reference)))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Area")
+    area, score = (int(w) for w in table._tbl.xpath("w:tblGrid/w:gridCol/@w:w"))
+    # The score column has room for its widest line ("Score", bold) and its share of what is left over.
+    assert score >= text_width("Score", "Arial", 10, bold=True) * 20 + 200
+    assert score < (area + score) * 0.15
