@@ -71,6 +71,7 @@ def make_reference(*, body_font: str, heading_font: str, font_size_pt: float, te
     _style_table_grid(document, rule_colour)
     _add_running_styles(document, rule_colour)
     _set_core(document)
+    _set_compatibility(document)
     out = io.BytesIO()
     document.save(out)
     return _deterministic_zip(out.getvalue(), BUILT)
@@ -152,8 +153,8 @@ def _add_body_styles(document: WordDocument, size: float, heading_colour: str, a
 
     label = _paragraph_style(document, "Cover Label")
     label.font.bold = True
-    label.font.color.rgb = RGBColor.from_string(heading_colour)
-    label.paragraph_format.space_after = Pt(0)
+    label.font.all_caps = True  # .cover .label { text-transform: uppercase; margin-top: 8pt }
+    label.paragraph_format.space_before = Pt(8)
     label.paragraph_format.keep_with_next = True
 
     council = _paragraph_style(document, "Council Name")
@@ -394,6 +395,13 @@ def _paragraph_shading(style: ParagraphStyle, fill: str) -> None:
     for name, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", fill)):
         shd.set(qn(name), value)
     _insert_in_order(style.element.get_or_add_pPr(), shd, PPR_ORDER)
+
+
+def _set_compatibility(document: WordDocument) -> None:
+    """Lay out as Word 2013 and later do: a table's indent is then to its border, as the stylesheet places tables."""
+    settings = document.settings.element
+    for setting in settings.xpath("w:compat/w:compatSetting[@w:name='compatibilityMode']"):
+        setting.set(qn("w:val"), "15")
 
 
 def _set_core(document: WordDocument) -> None:
