@@ -739,3 +739,10 @@ def test_a_table_without_widths_is_shared_as_a_browser_shares_it(reference: byte
     # The score column has room for its widest line ("Score", bold) and its share of what is left over.
     assert score >= text_width("Score", "Arial", 10, bold=True) * 20 + 200
     assert score < (area + score) * 0.15
+
+
+def test_tables_stand_at_the_margin_as_in_the_pdf(reference: bytes) -> None:
+    """In Word 2013 layout (compatibility mode 15) a table's indent is measured to its border, as the
+    stylesheet places a table's border on the margin; in earlier modes its text would be on the margin."""
+    settings = docx.Document(io.BytesIO(reference)).settings.element
+    assert settings.xpath("w:compat/w:compatSetting[@w:name='compatibilityMode']/@w:val") == ["15"]
