@@ -97,6 +97,7 @@ REQUIRED_STYLES = (
 )
 
 MIN_RUNNING_DISTANCE = 5.0  # mm: no closer to the page edge, where printers cannot print
+FACTS_LIST_AFTER = 6  # points below a facts box's list, inside the box (ul { margin: 0 0 6pt })
 RUNNING_GAP = 1.5  # mm between the running header (footer) and the text, as the PDF leaves about
 LINE_HEIGHT = 1.2  # of the running header's and footer's lines, in font sizes
 DATASTORE = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
@@ -941,7 +942,14 @@ class _Writer:
             raise _unknown(element, "element not allowed here:")
         facts = replace(ctx, style="Facts", heading_style="Facts Heading", text_bullets=True,
                         direct_indent=False)
+        parent = ctx.container.element.body if isinstance(ctx.container, WordDocument) else ctx.container._tc
+        before = len(parent.xpath("./w:p"))
         self._write_blocks(element, facts)
+        box = [Paragraph(p, None) for p in parent.xpath("./w:p")[before:]]
+        for paragraph in box[:-1]:
+            paragraph.paragraph_format.keep_with_next = True  # aside.facts { break-inside: avoid }
+        if box:
+            box[-1].paragraph_format.space_after = Pt(FACTS_LIST_AFTER)
 
     def _blockquote(self, element: etree._Element, ctx: Ctx) -> None:
         """Write a quotation as Quote paragraphs, its footer as the right-aligned source."""

@@ -201,12 +201,14 @@ def _add_facts_styles(document: WordDocument, size: float, accent: str, fill: st
     facts.paragraph_format.first_line_indent = -FACTS_INDENT
     facts.paragraph_format.right_indent = Pt(4)
     facts.paragraph_format.tab_stops.add_tab_stop(FACTS_INDENT + Pt(4))
-    facts.paragraph_format.space_after = Pt(3)
+    facts.paragraph_format.space_after = Pt(LIST_ITEM_AFTER)
     _border(facts, accent, sides=("top", "left", "bottom", "right"), size=8)
     _paragraph_shading(facts, fill)
     heading = _paragraph_style(document, "Facts Heading", base="Facts")
     heading.font.bold = True
-    heading.font.size = Pt(size + 1)
+    heading.font.size = Pt(11)  # aside.facts h2, h3, h4 { font-size: 11pt; margin: 2pt 0 4pt }
+    heading.paragraph_format.space_before = Pt(2)
+    heading.paragraph_format.space_after = Pt(4)
     heading.paragraph_format.keep_with_next = True
     heading.next_paragraph_style = facts
 

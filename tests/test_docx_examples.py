@@ -15,8 +15,15 @@ import pytest
 
 from .conftest import ROOT, build_examples
 
-PAPERS = sorted(p for p in (ROOT / "content").rglob("*.yaml")
+PAPERS = sorted(p.stem for p in (ROOT / "content").rglob("*.yaml")
                 if not {"data", "meetings"} & set(p.relative_to(ROOT / "content").parts))
+MEETINGS = sorted(p.stem for p in (ROOT / "content" / "meetings").glob("*.yaml"))
+# Where LibreOffice still breaks pages elsewhere than WeasyPrint, and why (see the README's DOCX notes).
+DIFFERENT = {
+    "cpa-corporate-assessment-2007": "from page 10 on: the PDF moves the 'Housing' facts box to page 10 "
+    "(it is about a line taller there than in LibreOffice), LibreOffice keeps it on page 9; the pages "
+    "after start a few lines apart, and the count is the same",
+}
 DRIFT_WORDS = 14  # about a line of text: a page may start up to this many words earlier or later
 
 
@@ -74,18 +81,19 @@ def starts_alike(pdf_page: list[str], docx_pages: list[list[str]], index: int) -
     return any(window[i:i + len(first)] == first for i in range(len(window)))
 
 
-def test_libreoffice_lays_every_docx_out_on_the_pdfs_pages(output: Path, converted: dict[Path, Path]) -> None:
-    differences = []
-    for docx, laid_out in converted.items():
-        name = docx.relative_to(output).as_posix()
-        expected, found = pages(docx.with_suffix(".pdf")), pages(laid_out)
-        if len(expected) != len(found):
-            differences.append(f"{name}: {len(expected)} pages in the PDF, {len(found)} in LibreOffice")
-            continue
-        for index, page in enumerate(expected):
-            if not starts_alike(page, found, index):
-                differences.append(f"{name}: page {index + 1} starts {' '.join(page[:6])!r} in the PDF, "
-                                   f"{' '.join(found[index][:6])!r} in LibreOffice")
+@pytest.mark.parametrize("paper", [
+    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=DIFFERENT[name])) if name in DIFFERENT else name
+    for name in PAPERS + [f"meetings/{name}" for name in MEETINGS]
+])
+def test_libreoffice_lays_the_docx_out_on_the_pdfs_pages(paper: str, output: Path, converted: dict[Path, Path]) -> None:
+    if paper.startswith("meetings/"):
+        docx = output / paper / "agenda.docx"
+    else:
+        [docx] = [p for p in converted if p.stem == paper and "meetings" not in p.relative_to(output).parts]
+    expected, found = pages(docx.with_suffix(".pdf")), pages(converted[docx])
+    assert len(found) == len(expected), f"{len(expected)} pages in the PDF, {len(found)} in LibreOffice"
+    differences = [f"page {index + 1} starts {' '.join(page[:6])!r} in the PDF, {' '.join(found[index][:6])!r} in LibreOffice"
+                   for index, page in enumerate(expected) if not starts_alike(page, found, index)]
     assert differences == [], "\n".join(differences)
 
 

@@ -746,3 +746,9 @@ def test_tables_stand_at_the_margin_as_in_the_pdf(reference: bytes) -> None:
     stylesheet places a table's border on the margin; in earlier modes its text would be on the margin."""
     settings = docx.Document(io.BytesIO(reference)).settings.element
     assert settings.xpath("w:compat/w:compatSetting[@w:name='compatibilityMode']/@w:val") == ["15"]
+
+
+def test_a_facts_box_is_kept_on_one_page(document: WordDocument) -> None:
+    box = [p for p in document.paragraphs if p.style.name in ("Facts", "Facts Heading")]
+    assert [p.text.split("\t")[-1] for p in box] == ["Key facts", "Net budget £1.1bn", "Savings delivered 92%"]
+    assert [bool(p.paragraph_format.keep_with_next or p.style.paragraph_format.keep_with_next) for p in box] == [True, True, False]
