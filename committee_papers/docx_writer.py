@@ -704,7 +704,8 @@ class _Writer:
             # down to where the text of the later pages starts.
             distance = min(distance, first.top - header / self.running_lines.get("Running Header", 1) - RUNNING_GAP)
         distance = max(distance, MIN_RUNNING_DISTANCE)
-        return distance, max(box.top - RUNNING_GAP - distance - header, 0)
+        # Padded, the header itself pushes the text down, to the stylesheet's top margin exactly.
+        return distance, max(box.top - distance - header, 0)
 
     def _running_height(self, style: str) -> float:
         """Return the height in millimetres of the running header or footer, from its lines and size."""

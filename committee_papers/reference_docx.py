@@ -155,6 +155,7 @@ def _add_body_styles(document: WordDocument, size: float, heading_colour: str, a
     label.font.bold = True
     label.font.all_caps = True  # .cover .label { text-transform: uppercase; margin-top: 8pt }
     label.paragraph_format.space_before = Pt(8)
+    label.paragraph_format.space_after = Pt(0)  # Word adds the spaces of neighbours; the stylesheet's 8pt is between
     label.paragraph_format.keep_with_next = True
 
     council = _paragraph_style(document, "Council Name")
