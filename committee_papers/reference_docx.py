@@ -32,9 +32,9 @@ BUILT = datetime.datetime(2000, 1, 1)
 # Councils in the UK print on A4.
 A4 = (Cm(21.0), Cm(29.7))
 MARGIN = Cm(2.5)
-NUMBER_INDENT = Twips(720)  # room for "12.10" then the text
+NUMBER_INDENT = Cm(1.2)  # .para { padding-left: 12mm }: room for "12.10" then the text
 FACTS_INDENT = Twips(284)
-NOTE_INDENT = Twips(567)
+NOTE_INDENT = Cm(1.2)  # ol.endnotes li { padding-left: 12mm }
 RUNNING_SIZE = 8.5  # points: the running header and footer, as the stylesheet sets them
 # Heading sizes and the space above and below them, in points, as the stylesheet sets them.
 HEADING_SIZE = {1: 17, 2: 13, 3: 11.5, 4: 11}
@@ -155,7 +155,6 @@ def _add_body_styles(document: WordDocument, size: float, heading_colour: str, a
     label.font.bold = True
     label.font.all_caps = True  # .cover .label { text-transform: uppercase; margin-top: 8pt }
     label.paragraph_format.space_before = Pt(8)
-    label.paragraph_format.space_after = Pt(0)  # Word adds the spaces of neighbours; the stylesheet's 8pt is between
     label.paragraph_format.keep_with_next = True
 
     council = _paragraph_style(document, "Council Name")
