@@ -943,10 +943,9 @@ class _Writer:
             raise _unknown(element, "element not allowed here:")
         facts = replace(ctx, style="Facts", heading_style="Facts Heading", text_bullets=True,
                         direct_indent=False)
-        parent = ctx.container.element.body if isinstance(ctx.container, WordDocument) else ctx.container._tc
-        before = len(parent.xpath("./w:p"))
+        before = len(_paragraphs(ctx))
         self._write_blocks(element, facts)
-        box = [Paragraph(p, None) for p in parent.xpath("./w:p")[before:]]
+        box = _paragraphs(ctx)[before:]
         for paragraph in box[:-1]:
             paragraph.paragraph_format.keep_with_next = True  # aside.facts { break-inside: avoid }
         if box:
@@ -958,6 +957,9 @@ class _Writer:
         for part in _flow_parts(element):
             if not isinstance(part, list) and part.tag == "footer" and not _classes(part):
                 self._note_id(part)
+                written = _paragraphs(ctx)
+                if written:
+                    written[-1].paragraph_format.keep_with_next = True  # the source never stands alone on a page
                 self._paragraph(ctx, self._inline(part, ctx.fmt), style="Quote Source")
             else:
                 self._write_part(part, quote)
@@ -1611,6 +1613,12 @@ def _span(cell: etree._Element, name: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise RenderError(f"{_where(cell)}: {name} must be a whole number, got {value!r}")
     return int(value)
+
+
+def _paragraphs(ctx: Ctx) -> list[Paragraph]:
+    """Return the paragraphs written so far where the context writes (the body, or a cell)."""
+    parent = ctx.container.element.body if isinstance(ctx.container, WordDocument) else ctx.container._tc
+    return [Paragraph(p, None) for p in parent.xpath("./w:p")]
 
 
 def _unbreakable(element: etree._Element) -> list[str]:

@@ -752,3 +752,9 @@ def test_a_facts_box_is_kept_on_one_page(document: WordDocument) -> None:
     box = [p for p in document.paragraphs if p.style.name in ("Facts", "Facts Heading")]
     assert [p.text.split("\t")[-1] for p in box] == ["Key facts", "Net budget £1.1bn", "Savings delivered 92%"]
     assert [bool(p.paragraph_format.keep_with_next or p.style.paragraph_format.keep_with_next) for p in box] == [True, True, False]
+
+
+def test_a_quotations_source_stays_with_its_quotation(document: WordDocument) -> None:
+    quote = paragraph_with(document, "Every pound is public money.")
+    source = paragraph_with(document, "\u2014 Audit Scotland")
+    assert quote.paragraph_format.keep_with_next and source.style.name == "Quote Source"
