@@ -12,10 +12,12 @@ import datetime
 import hashlib
 import io
 import re
+import uuid
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Union
 
 import docx
@@ -26,10 +28,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section, _Footer, _Header
-from docx.shared import Emu, Twips
+from docx.shared import Emu, Pt, Twips
 from docx.styles.style import BaseStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
@@ -37,7 +41,9 @@ from docx.text.run import Run
 from lxml import etree
 from lxml import html as lxml_html
 
-from .errors import RenderError, ThemeError
+from .docx_metrics import text_width
+from .docx_pages import PageLayout, page_layout
+from .errors import RenderError, ThemeError, relative
 from .provenance import PREFIX as SOURCE_PREFIX
 from .provenance import Bookmark
 
@@ -50,8 +56,8 @@ INLINE_TAGS = frozenset({"strong", "b", "em", "i", "sup", "sub", "br", "span", "
 ALLOWED_CLASSES: dict[str, frozenset[str]] = {
     "main": frozenset(),
     "section": frozenset({"landscape", "new-page", "keep-with-previous", "appendix", "decision-status"}),
-    "h1": frozenset(), "h2": frozenset(), "h3": frozenset(), "h4": frozenset(),
-    "p": frozenset({"label", "council", "report-of", "signature", "caption"}),
+    "h1": frozenset(), "h2": frozenset({"notes-heading"}), "h3": frozenset(), "h4": frozenset(),
+    "p": frozenset({"label", "council", "report-of", "signature", "caption", "contact"}),
     "div": frozenset({"para", "body", "banner", "cover", "page-break", "signatories", "signatory", "side-by-side", "side"}),
     "ul": frozenset(), "ol": frozenset({"endnotes", "paren"}), "li": frozenset({"toc-1", "toc-2", "toc-3"}),
     "nav": frozenset({"contents"}),
@@ -67,13 +73,18 @@ ALLOWED_CLASSES: dict[str, frozenset[str]] = {
     "span": frozenset({"num", "note-label", "page-number", "page-count", "status", "status-mark", "subtitle"}),
 }
 
-P_CLASS_STYLES = {
+P_CLASS_STYLES: dict[str, str | None] = {
     "label": "Cover Label",
     "council": "Council Name",
     "report-of": "Report Of",
     "signature": "Signature",
     "caption": "Caption",
+    "contact": None,  # a plain paragraph where it stands (the stylesheet may set it apart)
 }
+CELL_INSET = 2 * 5 * 20  # twips: the cells' left and right padding (5pt each, as the table style's)
+WORD_SLACK = 40  # twips: the cell's rules and rounding in the layout engine, so a word that just fits does fit
+CELL_LIST_STEP = 283  # twips: a list's indent inside a cell (td ul { padding-left: 5mm })
+ROW_LINE_HEIGHT = 1.35  # the stylesheet's line height, in font sizes, for telling how tall a row is
 NARROW = 0.6  # table.narrow: the share of the text width, as in the stylesheet
 
 THEME_CLASSES: ContextVar[Mapping[str, str]] = ContextVar("theme_classes", default={})
@@ -84,13 +95,21 @@ REQUIRED_STYLES = (
     "Normal", "Heading 1", "Heading 2", "Heading 3", "Heading 4",
     "Numbered Paragraph", "Body Indent", "List Bullet", "List Bullet 2",
     "List Number", "List Number 2", "List Continue", "List Continue 2",
-    "Table Text", "Table Heading", "Table Grid", "Normal Table", "Caption", "Figure",
+    "Table Text", "Table Heading", "Table Subheading", "Table Grid", "Normal Table", "Subtitle",
+    "Table List Bullet", "Table List Bullet 2", "Table List Number", "Table List Number 2",
+    "Table List Continue", "Table List Continue 2", "Caption", "Figure",
     "Quote", "Quote Source", "Facts", "Facts Heading", "Definition Term",
     "Definition", "Banner", "Cover Label", "Endnote Text", "Council Name",
     "Report Of", "Signature",
     "Running Header", "Running Footer", "Hyperlink",
 )
 
+MIN_RUNNING_DISTANCE = 5.0  # mm: no closer to the page edge, where printers cannot print
+FACTS_LIST_AFTER = 6  # points below a facts box's list, inside the box (ul { margin: 0 0 6pt })
+RUNNING_GAP = 1.5  # mm between the running header (footer) and the text, as the PDF leaves about
+LINE_HEIGHT = 1.2  # of the running header's and footer's lines, in font sizes
+DATASTORE = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
+CUSTOM_XML_PROPERTIES = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
 LIST_STEP = 360  # twips per list level: a quarter inch, room for "10."
 WHITESPACE = re.compile(r"[ \t\n\r\f]+")
 EXTERNAL_SCHEMES = ("http://", "https://", "mailto:", "tel:")
@@ -199,12 +218,15 @@ class Ctx:
 def write_docx(html: str, reference: bytes, *, created: datetime.datetime, language: str,
                resolve_image: Callable[[str], bytes],
                annotate: Callable[[WordDocument, list[Bookmark]], None] | None = None,
-               classes: Mapping[str, str] | None = None) -> bytes:
+               classes: Mapping[str, str] | None = None,
+               stylesheet: str | None = None) -> bytes:
     """Return the .docx bytes of a dialect document in the reference's styles.
 
     `annotate` is given the finished document and the bookmarks of its sourced
     elements before it is saved (the map back to the sources goes in there);
     `classes` are the theme's own classes by `element.class`, each with its Word style.
+    `stylesheet` is the one the PDF is laid out with: its @page rules give the sections' page
+    size, margins and first page; without it the reference's page is kept.
     """
     token = THEME_CLASSES.set(classes or {})
     try:
@@ -221,7 +243,8 @@ def _write_docx(html: str, reference: bytes, created: datetime.datetime, languag
     _check_styles(document)
     _check_theme_styles(document)
     when = _utc_naive(created)
-    writer = _Writer(document, root, resolve_image, hashlib.sha256(reference).hexdigest())
+    pages = page_layout(stylesheet) if stylesheet is not None else None
+    writer = _Writer(document, root, resolve_image, hashlib.sha256(reference).hexdigest(), pages)
     writer.write()
     _set_core_properties(document, _head_meta(root), when, language)
     _set_language(document, language)
@@ -230,6 +253,22 @@ def _write_docx(html: str, reference: bytes, created: datetime.datetime, languag
     out = io.BytesIO()
     document.save(out)
     return _deterministic_zip(out.getvalue(), when)
+
+
+def add_custom_xml(document: WordDocument, xml: bytes, namespace: str) -> None:
+    """Add a custom XML part with its properties part, as Word keeps data in a document (ECMA-376 Part 1, 15.2.4-5)."""
+    package = document.part.package
+    item = Part(package.next_partname("/customXml/item%d.xml"), "application/xml", xml, package)
+    number = re.search(r"(\d+)\.xml$", str(item.partname)).group(1)
+    # A fixed id worked out from the content keeps the document's bytes a function of its sources.
+    item_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{namespace}#{hashlib.sha256(xml).hexdigest()}")
+    props = (f'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+             f'<ds:datastoreItem ds:itemID="{{{str(item_id).upper()}}}" xmlns:ds="{DATASTORE}">'
+             f'<ds:schemaRefs><ds:schemaRef ds:uri="{namespace}"/></ds:schemaRefs></ds:datastoreItem>')
+    properties = Part(PackURI(f"/customXml/itemProps{number}.xml"), CUSTOM_XML_PROPERTIES,
+                      props.encode("utf-8"), package)
+    item.relate_to(properties, RT.CUSTOM_XML_PROPS)
+    document.part.relate_to(item, RT.CUSTOM_XML)
 
 
 def _deterministic_zip(data: bytes, when: datetime.datetime) -> bytes:
@@ -364,11 +403,49 @@ def _where(element: etree._Element) -> str:
     return " > ".join(labels) or "body"
 
 
-def _unknown(element: etree._Element, what: str = "unknown element") -> RenderError:
+class DialectError(RenderError):
+    """An element or class of the paper's HTML outside the dialect: the fault is in a template, not the paper."""
+
+    located = False
+    """Whether the message already names the file at fault (then nothing else need be named)."""
+
+    def __init__(self, message: str, tag: str, classes: list[str]) -> None:
+        super().__init__(message)
+        self.tag, self.classes = tag, classes
+
+    def about(self, name: str) -> str:
+        """Return the message as said of one paper: the template's place first once it is known, as for a template error."""
+        return f"{self} (while laying out {name})" if self.located else super().about(name)
+
+    def in_templates(self, folders: list[Path], root: Path) -> DialectError:
+        """Return the error naming the template (file:line:column) that writes the element, council's first."""
+        for folder in folders:
+            for template in sorted(folder.rglob("*.j2")):
+                text = template.read_text(encoding="utf-8", errors="replace")
+                found = self._pattern().search(text)
+                if found:
+                    line = text.count("\n", 0, found.start()) + 1
+                    column = found.start() - text.rfind("\n", 0, found.start())
+                    located = DialectError(f"{relative(template, root)}:{line}:{column}: {self}", self.tag, self.classes)
+                    located.located = True
+                    return located
+        return self
+
+    def _pattern(self) -> re.Pattern[str]:
+        """Return what the element looks like in a template's source."""
+        tag = re.escape(self.tag)
+        if not self.classes:
+            return re.compile(rf"<{tag}[\s>/]")
+        name = re.escape(self.classes[0])
+        return re.compile(rf"<{tag}\b[^>]*\bclass=[\"'][^\"']*(?<![\w-]){name}(?![\w-])")
+
+
+def _unknown(element: etree._Element, what: str = "unknown element", refused: list[str] | None = None) -> RenderError:
     """Return the error for an element the writer cannot map."""
     parent = element.getparent()
     where = _where(parent) if parent is not None else "document"
-    return RenderError(f"{where}: {what} <{_label(element)}>")
+    return DialectError(f"{where}: {what} <{_label(element)}>", str(element.tag),
+                        refused if refused is not None else _classes(element))
 
 
 def _misplaced(element: etree._Element) -> RenderError:
@@ -404,7 +481,7 @@ def _check_known(element: etree._Element) -> None:
     theme = THEME_CLASSES.get()
     extra = [name for name in _classes(element) if name not in allowed and f"{element.tag}.{name}" not in theme]
     if extra:
-        raise _unknown(element, f"unknown class {extra[0]!r} on")
+        raise _unknown(element, f"unknown class {extra[0]!r} on", extra)
 
 
 def _child_nodes(element: etree._Element) -> Iterator[Node]:
@@ -601,6 +678,12 @@ class _Writer:
     resolve_image: Callable[[str], bytes]
     reference: str
     """The hash of the reference document, whose style ids are the same for every paper made from it."""
+    pages: PageLayout | None = None
+    """The stylesheet's page geometry; None keeps the reference's page."""
+    page_names: dict[etree._Element, str] = field(default_factory=dict)
+    section_pages: list[str] = field(default_factory=lambda: [""])
+    """The page name of each Word section so far, in order."""
+    running_lines: dict[str, int] = field(default_factory=dict)
     bookmarks: dict[str, str] = field(default_factory=dict)
     pending_marks: list[str] = field(default_factory=list)
     page_break_pending: bool = False
@@ -642,7 +725,11 @@ class _Writer:
         self.bookmarks = bookmark_names(ids)
         sources_inline(body)
         main = self._body_parts(body)
+        if self.pages is not None:
+            self.page_names = self.pages.page_names(self.root)
+            self._use_page(self.document.sections[0], "")
         self._write_blocks(main, self._body_ctx())
+        self._first_page()
         self._number_pictures()
 
     def _check_unique(self, ids: list[str]) -> None:
@@ -699,7 +786,72 @@ class _Writer:
         part.is_linked_to_previous = False
         paragraph = part.paragraphs[0]
         paragraph._p.style = self._style_id(style)
-        self._emit(paragraph, _collapse(self._inline_nodes(list(_child_nodes(element)), Fmt())))
+        items = _collapse(self._inline_nodes(list(_child_nodes(element)), Fmt()))
+        self._emit(paragraph, items)
+        self.running_lines[style] = 1 + sum(isinstance(item, Break) for item in items)
+
+    # ------------------------------------------------ page geometry
+
+    def _use_page(self, section: Section, name: str) -> None:
+        """Give a section the size and margins of the stylesheet's page of this name."""
+        if self.pages is None:
+            return
+        box = self.pages.box(name)
+        section.orientation = WD_ORIENT.LANDSCAPE if box.landscape else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = _mm(box.width), _mm(box.height)
+        section.top_margin, section.bottom_margin = _mm(box.top), _mm(box.bottom)
+        section.left_margin, section.right_margin = _mm(box.left), _mm(box.right)
+        # The PDF's running header sits in the top margin, its last line on the text; the
+        # footer's first line right under the text. Word measures both from the page edge.
+        section.header_distance = _mm(self._header_place(name)[0])
+        section.footer_distance = _mm(max(box.bottom - self._running_height("Running Footer") - RUNNING_GAP,
+                                          MIN_RUNNING_DISTANCE))
+
+    def _header_place(self, name: str) -> tuple[float, float]:
+        """Return where the running header starts (mm from the page's top) and the space below it."""
+        assert self.pages is not None
+        box, first = self.pages.box(name), self.pages.first_page(name)
+        header = self._running_height("Running Header")
+        distance = box.top - header - RUNNING_GAP
+        if first.top is not None and first.top < box.top:
+            # Page 1 has the smaller margin: start the header above it and pad its last line
+            # down to where the text of the later pages starts.
+            distance = min(distance, first.top - header / self.running_lines.get("Running Header", 1) - RUNNING_GAP)
+        distance = max(distance, MIN_RUNNING_DISTANCE)
+        # Padded, the header itself pushes the text down, to the stylesheet's top margin exactly.
+        return distance, max(box.top - distance - header, 0)
+
+    def _running_height(self, style: str) -> float:
+        """Return the height in millimetres of the running header or footer, from its lines and size."""
+        size = self._style(style).font.size
+        points = size.pt if size is not None else 9.0
+        return self.running_lines.get(style, 1) * points * LINE_HEIGHT * 25.4 / 72
+
+    def _first_page(self) -> None:
+        """Give page 1 no running header, and its own top margin, where the stylesheet's :first page says so."""
+        if self.pages is None:
+            return
+        first = self.pages.first_page(self.section_pages[0])
+        section = self.document.sections[0]
+        padding = self._header_place(self.section_pages[0])[1]
+        if padding:
+            section.header.paragraphs[-1].paragraph_format.space_after = Pt(round(padding * 72 / 25.4, 1))
+        if first.top is not None and first.top < self.pages.box(self.section_pages[0]).top:
+            # Word has one top margin a section: page 1's is used, and on the later pages the
+            # header, placed as above, pushes the text down to where the PDF starts it.
+            section.top_margin = _mm(first.top)
+        if first.header:
+            return
+        section.different_first_page_header_footer = True
+        header = section.first_page_header
+        header.is_linked_to_previous = False
+        header.paragraphs[0]._p.style = self._style_id("Running Header")
+        footer = section.first_page_footer
+        footer.is_linked_to_previous = False
+        for child in list(footer._element):
+            footer._element.remove(child)
+        for child in section.footer._element:
+            footer._element.append(_clone(child))
 
     # ------------------------------------------------ blocks
 
@@ -737,22 +889,31 @@ class _Writer:
             return
         if ctx.container is not self.document:
             raise _unknown(element, "landscape section must be at the top level:")
-        self._begin_landscape()
+        self._begin_landscape(self.page_names.get(element, "landscape"))
         self._write_blocks(element, replace(ctx, text_width=self._text_width(self.document.sections[-1])))
         self.landscape = False
         self.portrait_pending = True  # switched back only when more content follows
 
     def _heading(self, element: etree._Element, ctx: Ctx) -> None:
-        """Write h1-h4 as a heading paragraph."""
+        """Write h1-h4 as a heading paragraph; a span.subtitle in it becomes a Subtitle paragraph below."""
         style = ctx.heading_style or f"Heading {element.tag[1]}"
-        paragraph = self._paragraph(ctx, self._inline(element, ctx.fmt), style=style)
+        nodes = list(_child_nodes(element))
+        subtitle = next((n for n in nodes if not isinstance(n, str) and "subtitle" in _classes(n)), None)
+        title = nodes[:nodes.index(subtitle)] if subtitle is not None else nodes
+        while subtitle is not None and title and (isinstance(title[-1], str) and not title[-1].strip()
+                                                   or not isinstance(title[-1], str) and title[-1].tag == "br"):
+            title.pop()  # the line break before the subtitle: the Subtitle paragraph starts a line
+        paragraph = self._paragraph(ctx, self._inline_nodes(title, ctx.fmt), style=style)
         if paragraph is not None and ctx.heading_style:
             paragraph.paragraph_format.keep_with_next = True
+        if subtitle is not None:
+            rest = nodes[nodes.index(subtitle):]
+            self._paragraph(ctx, self._inline_nodes(rest, ctx.fmt), style="Subtitle")
 
     def _p(self, element: etree._Element, ctx: Ctx) -> None:
         """Write a paragraph, in the style its class maps to."""
         classes = _classes(element)
-        style = (P_CLASS_STYLES.get(classes[0]) or _theme_style(element)) if classes else ctx.style
+        style = ((P_CLASS_STYLES.get(classes[0]) or _theme_style(element)) if classes else None) or ctx.style
         paragraph = self._paragraph(ctx, self._inline(element, ctx.fmt), style=style)
         if paragraph is not None and "caption" in classes:
             paragraph.paragraph_format.keep_with_next = True  # a caption stays with what it captions
@@ -821,6 +982,15 @@ class _Writer:
         if element.get("id"):
             self.pending_marks.append(self.bookmarks[element.get("id")])
 
+    @staticmethod
+    def _numbered(style: BaseStyle | None) -> bool:
+        """Tell whether a paragraph style, or one it is based on, carries numbering."""
+        while style is not None:
+            if style.element.xpath("w:pPr/w:numPr/w:numId"):
+                return True
+            style = style.base_style
+        return False
+
     def _style_left(self, style: str) -> int:
         """Return a paragraph style's left indent in twips."""
         left = self._style(style).paragraph_format.left_indent
@@ -856,16 +1026,21 @@ class _Writer:
             self._write_part(part, ctx)
 
     def _word_list_item(self, item: etree._Element, ordered: bool, number: str, ctx: Ctx) -> None:
-        """Write a list item in List Bullet / List Number styles, nested lists a level in."""
+        """Write a list item in List Bullet / List Number styles, nested lists a level in.
+
+        In a table cell the Table List styles are used: the cell's text size, a smaller indent.
+        """
         level = min(ctx.list_level, 1)
-        style = f"List {'Number' if ordered else 'Bullet'}{' 2' if level else ''}"
+        in_cell = isinstance(ctx.container, _Cell)
+        prefix, step = ("Table ", CELL_LIST_STEP) if in_cell else ("", LIST_STEP)
+        style = f"{prefix}List {'Number' if ordered else 'Bullet'}{' 2' if level else ''}"
         marker: list[Item] = [Text(number, ctx.fmt), Tab(ctx.fmt)] if ordered else []
         parts = list(_flow_parts(item))
         first = parts.pop(0) if parts and self._is_plain(parts[0]) else []
-        left = ctx.indent + LIST_STEP
+        left = ctx.indent + step
         self._paragraph(ctx, marker + self._part_inline(first, ctx), style=style, left=left,
-                        hanging=LIST_STEP, no_numbering=ordered, force=True)
-        inner = replace(ctx, style=f"List Continue{' 2' if level else ''}", indent=left,
+                        hanging=step, no_numbering=ordered, force=True)
+        inner = replace(ctx, style=f"{prefix}List Continue{' 2' if level else ''}", indent=left,
                         direct_indent=True, list_level=ctx.list_level + 1)
         for part in parts:
             self._write_part(part, inner)
@@ -900,7 +1075,13 @@ class _Writer:
             raise _unknown(element, "element not allowed here:")
         facts = replace(ctx, style="Facts", heading_style="Facts Heading", text_bullets=True,
                         direct_indent=False)
+        before = len(_paragraphs(ctx))
         self._write_blocks(element, facts)
+        box = _paragraphs(ctx)[before:]
+        for paragraph in box[:-1]:
+            paragraph.paragraph_format.keep_with_next = True  # aside.facts { break-inside: avoid }
+        if box:
+            box[-1].paragraph_format.space_after = Pt(FACTS_LIST_AFTER)
 
     def _blockquote(self, element: etree._Element, ctx: Ctx) -> None:
         """Write a quotation as Quote paragraphs, its footer as the right-aligned source."""
@@ -908,6 +1089,9 @@ class _Writer:
         for part in _flow_parts(element):
             if not isinstance(part, list) and part.tag == "footer" and not _classes(part):
                 self._note_id(part)
+                written = _paragraphs(ctx)
+                if written:
+                    written[-1].paragraph_format.keep_with_next = True  # the source never stands alone on a page
                 self._paragraph(ctx, self._inline(part, ctx.fmt), style="Quote Source")
             else:
                 self._write_part(part, quote)
@@ -948,9 +1132,13 @@ class _Writer:
             if paragraph is not None:
                 paragraph.paragraph_format.keep_with_next = True
         cells, columns = _grid(rows)
-        widths = widths or _content_widths(cells, columns)
         room = ctx.text_width - ctx.indent
-        widths = _column_widths(widths, columns, round(room * NARROW) if "narrow" in _classes(element) else room)
+        room = round(room * NARROW) if "narrow" in _classes(element) else room
+        least, most = self._content_widths(cells, rows, columns)
+        if widths:
+            widths = _fit_words(_column_widths(widths, columns, room), least)
+        else:
+            widths = _auto_widths(least, most, room)
         self._before_block(ctx)
         table = ctx.container.add_table(len(rows), columns)
         # Signatories stand side by side with no rules: Word's plain table style.
@@ -958,8 +1146,10 @@ class _Writer:
         table._tbl.tblStyle_val = self._style_id(style, WD_STYLE_TYPE.TABLE)
         self._size_table(table, widths, ctx)
         _look(table, header=any(header for _, header in rows))
+        keep = "keep" in _classes(element)
         for index, (row, header) in enumerate(rows):
-            self._row_properties(table.rows[index]._tr, header)
+            whole = keep or header or self._short_row(row, widths, cells, index)
+            self._row_properties(table.rows[index]._tr, header, whole)
         for placed in cells:
             self._cell(table, placed, rows, widths, ctx)
         if "keep" in _classes(element):
@@ -1022,10 +1212,11 @@ class _Writer:
                 cell.width = Twips(width)
 
     @staticmethod
-    def _row_properties(tr: etree._Element, header: bool) -> None:
-        """Keep each row on one page; mark header rows to repeat on every page."""
+    def _row_properties(tr: etree._Element, header: bool, whole: bool) -> None:
+        """Keep a row on one page where the PDF does; mark header rows to repeat on every page."""
         tr_pr = tr.get_or_add_trPr()
-        _insert_in_order(tr_pr, OxmlElement("w:cantSplit"), TRPR_ORDER)
+        if whole:
+            _insert_in_order(tr_pr, OxmlElement("w:cantSplit"), TRPR_ORDER)
         if header:
             _insert_in_order(tr_pr, OxmlElement("w:tblHeader"), TRPR_ORDER)
 
@@ -1048,9 +1239,9 @@ class _Writer:
         align = css.get("text-align") or ("center" if "score" in _classes(element) else None)
         bold = "total" in _classes(tr)
         colour = _hex_colour(element, css["color"]) if "color" in css else ctx.fmt.colour
-        self._fill_cell(cell, element, header, align, sum(widths[column:column + colspan]),
+        self._fill_cell(cell, element, header, group, align, sum(widths[column:column + colspan]),
                         replace(ctx, fmt=replace(ctx.fmt, bold=ctx.fmt.bold or bold, colour=colour)))
-        if "background-color" in css and header:
+        if "background-color" in css and (header or group):
             # The Table Heading style shades its paragraphs, which would hide the cell's own fill.
             for p in cell._tc.iter(qn("w:p")):
                 _insert_in_order(p.get_or_add_pPr(), _shd(fill), PPR_ORDER)
@@ -1061,29 +1252,75 @@ class _Writer:
 
     def _cell_fill(self, element: etree._Element, css: dict[str, str], header: bool,
                    group: bool) -> str | None:
-        """Return the cell's fill: its own style, else the theme's header or group fill."""
+        """Return the cell's fill: its own style, else the fill of the header or sub-heading style."""
         if "background-color" in css:
             return _hex_colour(element, css["background-color"])
-        header_fill = self._header_fill()
         if header and element.tag == "th":
-            return header_fill
-        if group:
-            return _tint(header_fill or "808080", 0.8)
+            return self._style_fill("Table Heading")
+        if group and element.tag == "th":
+            return self._style_fill("Table Subheading")
         return None
 
-    def _header_fill(self) -> str | None:
-        """Return the header-row fill the reference's Table Heading style sets, if any."""
-        style = self._style("Table Heading").element
-        fills = style.xpath("w:pPr/w:shd/@w:fill")
+    def _style_fill(self, name: str) -> str | None:
+        """Return the fill a paragraph style of the reference shades its paragraphs with, if any."""
+        fills = self._style(name).element.xpath("w:pPr/w:shd/@w:fill")
         return str(fills[0]) if fills and fills[0] != "auto" else None
 
-    def _fill_cell(self, cell: _Cell, element: etree._Element, header: bool,
+    # ------------------------------------------------ column widths and row heights
+
+    def _cell_font(self, heading: bool) -> tuple[str, float]:
+        """Return the font family and size (points) of table text, or of a header cell."""
+        style = self._style("Table Heading" if heading else "Table Text")
+        family, size = None, None
+        while style is not None and (family is None or size is None):
+            family = family or style.font.name
+            size = size or (style.font.size.pt if style.font.size is not None else None)
+            style = style.base_style
+        return family or "Arial", size or 10.0
+
+    def _content_widths(self, cells: list[Placed], rows: list[tuple[etree._Element, bool]],
+                        columns: int) -> tuple[list[int], list[int]]:
+        """Return each column's least width (its longest word) and its widest line unbroken, in twips.
+
+        These are a browser's min-content and max-content widths, with the cells' padding.
+        """
+        least, most = [0] * columns, [0] * columns
+        for row, column, _, colspan, element in cells:
+            if colspan > 1:
+                continue
+            heading = rows[row][1] or element.tag == "th" or "total" in _classes(rows[row][0])
+            family, size = self._cell_font(heading)
+            inset = CELL_INSET + WORD_SLACK + (CELL_LIST_STEP if element.find(".//li") is not None else 0)
+
+            def width(text: str) -> int:
+                return round(text_width(text, family, size, bold=heading) * 20) + inset
+
+            least[column] = max([least[column], *map(width, _unbreakable(element))])
+            most[column] = max([most[column], *map(width, _cell_lines(element))])
+        return least, most
+
+    def _short_row(self, tr: etree._Element, widths: list[int], cells: list[Placed], index: int) -> bool:
+        """Tell whether a row fits on a page: the stylesheet keeps rows whole (tr { break-inside: avoid }),
+        so the PDF splits only a row taller than a page, and so may Word."""
+        family, size = self._cell_font(False)
+        section = self.document.sections[-1]
+        page = Emu(section.page_height - section.top_margin - section.bottom_margin).pt
+        for row, column, _, colspan, element in cells:
+            if row != index:
+                continue
+            room = max(sum(widths[column:column + colspan]) - CELL_INSET, 1) / 20
+            lines = sum(max(1, -(-text_width(text, family, size) // room)) for text in _cell_lines(element))
+            if lines * size * ROW_LINE_HEIGHT > page:
+                return False
+        return True
+
+    def _fill_cell(self, cell: _Cell, element: etree._Element, header: bool, group: bool,
                    align: str | None, width: int, ctx: Ctx) -> None:
         """Write the cell's content in table paragraph styles, replacing the placeholder paragraph."""
         placeholder = cell._tc.p_lst[0]
         heading_row = header and element.tag == "th"
-        style = "Table Heading" if heading_row else "Table Text"
-        fmt = replace(ctx.fmt, bold=ctx.fmt.bold or (element.tag == "th" and not heading_row))
+        style = "Table Heading" if heading_row else "Table Subheading" if group and element.tag == "th" else "Table Text"
+        fmt = replace(ctx.fmt, bold=ctx.fmt.bold or (element.tag == "th" and style == "Table Text"))
         inner = Ctx(container=cell, text_width=width, style=style, fmt=fmt, align=align)
         if element.get("id"):
             self.pending_marks.append(self.bookmarks[element.get("id")])
@@ -1171,18 +1408,28 @@ class _Writer:
             return
         self.portrait_pending = False
         self._end_section()
-        _turn(self.document.sections[-1], WD_ORIENT.PORTRAIT)
+        self.section_pages.append("")
+        self._turn(WD_ORIENT.PORTRAIT, "")
 
-    def _begin_landscape(self) -> None:
+    def _begin_landscape(self, name: str) -> None:
         """End the section so far and turn the new last section to landscape."""
         if self.portrait_pending:
             self.portrait_pending = False  # landscape follows landscape: stay turned
         else:
             if self._last_body_block() is not None:
                 self._end_section()
-            _turn(self.document.sections[-1], WD_ORIENT.LANDSCAPE)
+                self.section_pages.append(name)
+            self._turn(WD_ORIENT.LANDSCAPE, name)
         self.landscape = True
         self.page_break_pending = False  # the section break already starts a page
+
+    def _turn(self, orientation: WD_ORIENT, name: str) -> None:
+        """Turn the last section, to the stylesheet's page of that name where there is one."""
+        self.section_pages[-1] = name
+        if self.pages is None:
+            _turn(self.document.sections[-1], orientation)
+        else:
+            self._use_page(self.document.sections[-1], name)
 
     def _end_section(self) -> None:
         """Close the current section on the last body paragraph; later sections link their header."""
@@ -1247,8 +1494,9 @@ class _Writer:
         if ctx.align in ("right", "center", "left"):
             fmt.alignment = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER,
                              "left": WD_ALIGN_PARAGRAPH.LEFT}[ctx.align]
-        if no_numbering:
-            # numId 0 switches off numbering a list style may carry: the number is in the text.
+        if no_numbering and self._numbered(paragraph.style):
+            # numId 0 switches off the numbering of the paragraph's style (ECMA-376 Part 1,
+            # 17.9.18): the number is in the text. Only where the style has numbering to remove.
             num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
             num_pr.get_or_add_numId().val = 0
 
@@ -1442,19 +1690,19 @@ def _look(table: Table, *, header: bool) -> None:
     look.attrib.pop(qn("w:val"), None)
 
 
-def _content_widths(cells: list[Placed], columns: int) -> list[float]:
-    """Share the width by how much each column holds, as a browser's automatic layout does.
+def _auto_widths(least: list[int], most: list[int], room: int) -> list[int]:
+    """Share a full-width table's room as a browser's automatic table layout does (CSS 2.1, 17.5.2.2).
 
-    Used when the HTML gives no widths: equal columns would give a one-digit
-    score column as much room as a column of prose.
+    Every column gets its longest word; the rest goes as far as each column's
+    widest unbroken line asks, then in proportion to it.
     """
-    longest = [1] * columns
-    for _, column, _, colspan, element in cells:
-        if colspan == 1:
-            words = element.text_content().split() or [""]
-            longest[column] = max(longest[column], len(" ".join(words)), max(len(w) for w in words) * 2)
-    weights = [min(n, 60) ** 0.5 for n in longest]
-    return [100 * w / sum(weights) for w in weights]
+    if sum(most) <= room:
+        spare = room - sum(most)
+        return [round(m + spare * m / sum(most)) for m in most] if sum(most) else [room // len(most)] * len(most)
+    if sum(least) >= room:
+        return [round(room * n / sum(least)) for n in least]
+    share = (room - sum(least)) / (sum(most) - sum(least))
+    return [round(n + (m - n) * share) for n, m in zip(least, most)]
 
 
 def _borderless(table: Table) -> None:
@@ -1472,6 +1720,11 @@ def _keep_together(table: Table) -> None:
     for row in table.rows[:-1]:
         for paragraph in row._tr.iter(qn("w:p")):
             Paragraph(paragraph, None).paragraph_format.keep_with_next = True
+
+
+def _mm(length: float) -> Emu:
+    """Return a length in millimetres as EMU, rounded to whole twips as Word stores them."""
+    return Twips(round(length * 1440 / 25.4))
 
 
 def _clone(element: etree._Element) -> etree._Element:
@@ -1554,12 +1807,6 @@ def _shade(cell: _Cell, fill: str) -> None:
     _insert_in_order(cell._tc.get_or_add_tcPr(), _shd(fill), TCPR_ORDER)
 
 
-def _tint(colour: str, amount: float) -> str:
-    """Return colour mixed with white by `amount` (0 keeps it, 1 is white)."""
-    channels = [int(colour[i:i + 2], 16) for i in (0, 2, 4)]
-    return "".join(f"{round(c + (255 - c) * amount):02X}" for c in channels)
-
-
 Placed = tuple[int, int, int, int, etree._Element]  # row, column, rowspan, colspan, cell
 
 
@@ -1590,6 +1837,46 @@ def _span(cell: etree._Element, name: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise RenderError(f"{_where(cell)}: {name} must be a whole number, got {value!r}")
     return int(value)
+
+
+def _paragraphs(ctx: Ctx) -> list[Paragraph]:
+    """Return the paragraphs written so far where the context writes (the body, or a cell)."""
+    parent = ctx.container.element.body if isinstance(ctx.container, WordDocument) else ctx.container._tc
+    return [Paragraph(p, None) for p in parent.xpath("./w:p")]
+
+
+def _unbreakable(element: etree._Element) -> list[str]:
+    """Return the pieces of a cell's text no line may break: its words, or all of it in a score cell."""
+    text = " ".join(element.text_content().split())
+    if "score" in _classes(element):
+        return [text]
+    # A line may break after a hyphen or a slash, as in a browser.
+    return [piece for word in text.split(" ") for piece in re.split(r"(?<=[-/\u2010\u2013])", word) if piece]
+
+
+def _cell_lines(element: etree._Element) -> list[str]:
+    """Return the texts of a cell's paragraphs and list items, each starting a new line."""
+    blocks = element.xpath(".//p | .//li | .//dt | .//dd")
+    if not blocks:
+        return [" ".join(element.text_content().split())]
+    return [" ".join(block.text_content().split()) for block in blocks]
+
+
+def _fit_words(widths: list[int], need: list[int]) -> list[int]:
+    """Widen each column to its longest word, taking the room from columns that have some to spare.
+
+    A browser gives a column at least its longest word (its min-content
+    width); Word would break the word instead.
+    """
+    total = sum(widths)
+    if sum(need) >= total:  # not every word fits: share the width as the words need it
+        return [round(total * n / sum(need)) for n in need] if sum(need) else widths
+    short = sum(max(n - w, 0) for w, n in zip(widths, need))
+    if not short:
+        return widths
+    spare = [max(w - n, 0) for w, n in zip(widths, need)]
+    taken = [short * s / sum(spare) for s in spare]
+    return [max(w, n) if n > w else round(w - t) for w, n, t in zip(widths, need, taken)]
 
 
 def _column_widths(percentages: list[float], columns: int, room: int) -> list[int]:

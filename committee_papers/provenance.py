@@ -594,7 +594,7 @@ class Bookmark:
 
 def add_map(document: Any, paper: str, bookmarks: list[Bookmark]) -> None:
     """Add the map from bookmark to sources as a custom XML part of a python-docx Document."""
-    from docx.opc.part import Part
+    from .docx_writer import add_custom_xml
 
     root = etree.Element(f"{{{NAMESPACE}}}provenance", nsmap={None: NAMESPACE}, paper=paper)
     for mark in bookmarks:
@@ -602,10 +602,8 @@ def add_map(document: Any, paper: str, bookmarks: list[Bookmark]) -> None:
         for tag, refs in (("source", mark.shown), ("input", mark.inputs)):
             for one in refs:
                 etree.SubElement(anchor, f"{{{NAMESPACE}}}{tag}", {k: str(v) for k, v in parse_ref(one).items()})
-    package = document.part.package
     xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    part = Part(package.next_partname("/customXml/item%d.xml"), "application/xml", xml, package)
-    document.part.relate_to(part, CUSTOM_XML)
+    add_custom_xml(document, xml, NAMESPACE)
 
 
 def anchor_name(bookmark: str) -> str:

@@ -12,12 +12,13 @@ import docx
 from lxml import etree
 
 from .assets import Assets
+from .docx_writer import DialectError, write_docx
 from .docx_writer import _check_styles as check_styles
-from .docx_writer import write_docx
 from .errors import RenderError, ThemeError, relative
 from .html import Templates, created, web_page
 from .package import checked_bytes
 from .provenance import Origin, Recording, add_map, trace_paper, trace_theme
+from .reference_docx import derived_key, for_theme
 from .system import check_libraries
 from .theme import Theme
 
@@ -44,13 +45,17 @@ class Renderer:
         return self._templates[theme.slug]
 
     def reference(self, theme: Theme) -> bytes:
-        """Return the council's reference .docx, whose styles the DOCX uses."""
-        if theme.slug not in self._references:
-            path = self.template_root / theme.slug / "reference.docx"
-            if not path.is_file():
-                path = self.template_root / "default" / "reference.docx"
-            self._references[theme.slug] = self._checked_reference(path)
-        return self._references[theme.slug]
+        """Return the reference .docx whose styles the council's DOCX uses.
+
+        A council's own `reference.docx` (restyled in Word) is used as it is,
+        once checked; otherwise the reference is derived from the theme, in
+        memory, so the DOCX follows every change to theme.yaml.
+        """
+        own = self.template_root / theme.slug / "reference.docx"
+        key = str(own) if own.is_file() else derived_key(theme)
+        if key not in self._references:
+            self._references[key] = self._checked_reference(own) if own.is_file() else for_theme(theme)
+        return self._references[key]
 
     def _checked_reference(self, path: Path) -> bytes:
         """Return a reference .docx's bytes, or raise RenderError naming it when Word could not open it or it lacks a style."""
@@ -104,13 +109,19 @@ class Renderer:
     def docx(self, dialect: str, document: Any, theme: Theme, base: Path, origin: Origin | None = None) -> bytes:
         """Return the DOCX of a dialect document whose relative links start in folder base."""
         base_url = base.resolve().as_uri() + "/"
-        return write_docx(
-            dialect,
-            self.reference(theme),
-            created=created(document),
-            language=theme.language,
-            resolve_image=lambda src: self.assets.read(urljoin(base_url, src)),
-            annotate=(lambda word, marks: add_map(word, origin.paper.name, marks)) if origin else None,
-            classes=theme.word_styles(),
-        )
+        try:
+            return write_docx(
+                dialect,
+                self.reference(theme),
+                created=created(document),
+                language=theme.language,
+                resolve_image=lambda src: self.assets.read(urljoin(base_url, src)),
+                annotate=(lambda word, marks: add_map(word, origin.paper.name, marks)) if origin else None,
+                classes=theme.word_styles(),
+                stylesheet=self.templates(theme).stylesheet(),
+            )
+        except DialectError as error:
+            # The HTML came from the council's templates: name the one that wrote the element.
+            folders = [self.template_root / theme.slug, self.template_root / "default"]
+            raise error.in_templates(folders, self.template_root.parent) from None
 

@@ -141,6 +141,18 @@ def make_project(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     return tmp_path
 
 
+def build_examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build every example paper and meeting in a copy of the project once; return its output folder."""
+    from committee_papers.build import Config, build
+
+    root = tmp_path_factory.mktemp("examples")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copytree(ROOT / "content", root / "content")
+    report = build(Config(root))
+    assert report.ok, report.failed
+    return root / "output"
+
+
 @pytest.fixture
 def project(tmp_path: Path):
     """Return a function that makes a temporary project from a dict of files."""

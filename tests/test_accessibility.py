@@ -18,12 +18,11 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import html as lxml_html
 
-from committee_papers.build import Config, build
 from committee_papers.errors import ContentError
 from committee_papers.theme import load_theme
 
 from .browser import Browser, chromium
-from .conftest import ROOT
+from .conftest import ROOT, build_examples
 
 AXE = ROOT / "tests" / "axe"
 HEADINGS = ("/H1", "/H2", "/H3", "/H4", "/H5", "/H6")
@@ -31,12 +30,7 @@ HEADINGS = ("/H1", "/H2", "/H3", "/H4", "/H5", "/H6")
 
 @pytest.fixture(scope="module")
 def output(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("examples")
-    shutil.copytree(ROOT / "templates", root / "templates")
-    shutil.copytree(ROOT / "content", root / "content")
-    report = build(Config(root))
-    assert report.ok, report.failed
-    return root / "output"
+    return build_examples(tmp_path_factory)
 
 
 def outputs(output: Path, suffix: str) -> list[Path]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import shutil
 import struct
 import subprocess
@@ -16,6 +17,7 @@ import pytest
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
+from docx.shared import Emu
 from lxml import etree
 
 from committee_papers.docx_writer import bookmark_names, write_docx
@@ -194,7 +196,8 @@ def test_colspan_and_group_row_are_merged(document: WordDocument) -> None:
     group = table.rows[1]._tr.tc_lst
     assert len(group) == 1 and group[0].grid_span == 4
     assert group[0].tcPr.find(qn("w:shd")) is not None
-    assert group[0].xpath(".//w:b")  # the group heading is bold
+    heading = table.rows[1].cells[0].paragraphs[0]
+    assert heading.style.name == "Table Subheading" and heading.style.font.bold  # the group heading is bold
     social = table.rows[3]._tr.tc_lst
     assert [tc.grid_span for tc in social] == [1, 2, 1]
 
@@ -202,7 +205,7 @@ def test_colspan_and_group_row_are_merged(document: WordDocument) -> None:
 def test_cell_with_block_content_keeps_every_paragraph(document: WordDocument) -> None:
     cell = document.tables[0].rows[3].cells[3]
     assert [p.text for p in cell.paragraphs] == ["Amber", "pressures in care homes"]
-    assert cell.paragraphs[1].style.name == "List Bullet"
+    assert cell.paragraphs[1].style.name == "Table List Bullet"
 
 
 def test_column_widths_follow_the_colgroup(document: WordDocument) -> None:
@@ -268,7 +271,7 @@ def test_ordered_list_numbers_are_text_and_nested_list_is_a_level_in(document: W
     first = paragraph_with(document, "1.\tnote the forecast")
     second = paragraph_with(document, "2.\tapprove the virements")
     assert first.style.name == "List Number"
-    assert first._p.pPr.numPr.numId.val == 0  # no automatic number as well
+    assert first._p.pPr.numPr is None and first.style.element.pPr.numPr is None  # no automatic number as well
     nested = paragraph_with(document, "transport")
     assert nested.style.name == "List Bullet 2"
     assert nested.paragraph_format.left_indent > second.paragraph_format.left_indent
@@ -401,13 +404,14 @@ def test_reference_is_deterministic_and_has_the_styles(reference: bytes) -> None
     assert {"Numbered Paragraph", "Body Indent", "Facts", "Banner", "Endnote Text", "Table Grid"} <= styles
 
 
-def test_reference_command_line_writes_the_themes_fonts_and_colours(tmp_path: Path) -> None:
+def test_reference_command_line_writes_the_themes_fonts_and_colours(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from .conftest import make_project
 
     root = make_project(tmp_path, {})
     theme = root / "templates/leicester-city/theme.yaml"
     theme.write_text(theme.read_text().replace("body: [Arial, Liberation Sans]", "body: [Verdana]").replace('heading: "#00205B"', 'heading: "#003366"'))
     assert reference_main(["leicester-city", "--root", str(root)]) == 0
+    assert "wrote templates/leicester-city/reference.docx" in capsys.readouterr().out
     document = docx.Document(str(root / "templates/leicester-city/reference.docx"))
     assert document.styles["Normal"].font.name == "Verdana"
     assert str(document.styles["Heading 1"].font.color.rgb) == "003366"
@@ -457,3 +461,300 @@ def test_libreoffice_lays_the_document_out(sample: bytes, tmp_path: Path) -> Non
         text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "paper.pdf"), "-"],
                               check=True, capture_output=True, text=True).stdout
         assert "Forecast by service" in text and "Page 1 of" in text
+
+
+# ---------------------------------------------------------------- the PDF's look (issue 18)
+
+STYLESHEET = """
+@page { size: A4; margin: 22mm 20mm 20mm 20mm; @top-left { content: element(header); } }
+@page landscape { size: A4 landscape; }
+@page wide { size: A4 landscape; margin: 36mm 15mm 16mm 15mm; }
+@page wide:first { margin-top: 15mm; @top-left { content: none; } }
+section.landscape { page: landscape; }
+body.monitoring section.landscape { page: wide; }
+"""
+MM = 1440 / 25.4  # twips
+
+
+def sections_of(html: str, reference: bytes) -> WordDocument:
+    """Return a paper written with the test stylesheet."""
+    data = write_docx(html, reference, created=CREATED, language="en-GB", resolve_image=lambda src: tiny_png(),
+                      stylesheet=STYLESHEET)
+    return docx.Document(io.BytesIO(data))
+
+
+def test_page_size_and_margins_are_the_stylesheets(reference: bytes) -> None:
+    document = sections_of(SAMPLE, reference)
+    portrait, landscape = document.sections[0], document.sections[1]
+    margins = [round(getattr(portrait, f"{side}_margin").twips / MM, 1) for side in ("top", "right", "bottom", "left")]
+    assert margins == [22.0, 20.0, 20.0, 20.0]
+    assert (round(portrait.page_width.twips / MM), round(portrait.page_height.twips / MM)) == (210, 297)
+    assert landscape.orientation == WD_ORIENT.LANDSCAPE
+    assert (round(landscape.page_width.twips / MM), round(landscape.page_height.twips / MM)) == (297, 210)
+    # The running header ends just above the text, as in the PDF's top margin box.
+    assert 5 < portrait.header_distance.twips / MM < 22
+
+
+def test_a_first_page_without_running_header_gets_an_empty_first_page_header(reference: bytes) -> None:
+    html = SAMPLE.replace('class="paper committee-report"', 'class="paper monitoring"') \
+        .replace('<div class="banner">DRAFT &ndash; not for publication</div>', "") \
+        .replace('<div class="cover">', '<section class="landscape"><div class="cover">') \
+        .replace('<p>Head of   Finance</p>\n    </div>', '<p>Head of   Finance</p>\n    </div></section>')
+    document = sections_of(html, reference)
+    first = document.sections[0]
+    assert first.orientation == WD_ORIENT.LANDSCAPE
+    assert first.different_first_page_header_footer
+    assert first.first_page_header.paragraphs[0].text == ""
+    assert "Corporate Policy" in first.header.paragraphs[0].text
+    assert "Page" in "".join(p.text for p in first.first_page_footer.paragraphs)
+    # Page 1's own margin; the header is placed to push later pages' text down to 36mm.
+    assert round(first.top_margin.twips / MM) == 15
+    padding = first.header.paragraphs[-1].paragraph_format.space_after
+    bottom = first.header_distance.twips / MM + padding.pt * 25.4 / 72
+    assert 15 < bottom < 36
+
+
+def test_a_paper_whose_first_page_has_its_header_has_no_first_page_header(reference: bytes) -> None:
+    assert not sections_of(SAMPLE, reference).sections[0].different_first_page_header_footer
+
+
+def test_group_row_is_filled_with_the_accent_as_the_stylesheet_fills_it() -> None:
+    from committee_papers.html import Templates
+    from committee_papers.reference_docx import for_theme
+    from committee_papers.theme import load_theme
+
+    root = Path(__file__).resolve().parent.parent
+    theme = load_theme(root / "templates", "leicestershire", root)
+    css = Templates(root / "templates", theme).stylesheet()
+    rule = re.search(r"tr\.group th \{ background: (#[0-9A-Fa-f]{6}); color: (#[0-9A-Fa-f]{6}); \}", css)
+    assert rule, "the stylesheet's rule for sub-heading rows"
+    document = docx.Document(io.BytesIO(render(SAMPLE, for_theme(theme))))
+    group = document.tables[0].rows[1].cells[0]
+    assert group._tc.xpath("w:tcPr/w:shd/@w:fill") == [rule.group(1).lstrip("#").upper()]
+    assert group.paragraphs[0].style.name == "Table Subheading"
+    assert str(group.paragraphs[0].style.font.color.rgb) == rule.group(2).lstrip("#").upper()
+
+
+def test_banner_is_a_box_in_the_banner_colour(document: WordDocument) -> None:
+    banner = paragraph_with(document, "DRAFT")
+    assert banner.style.name == "Banner"
+    borders = {etree.QName(line).localname: line for line in banner.style.element.xpath("w:pPr/w:pBdr/*")}
+    assert set(borders) == {"top", "left", "bottom", "right"}
+    assert {line.get(qn("w:color")) for line in borders.values()} == {"B00020"}
+    assert {int(line.get(qn("w:sz"))) for line in borders.values()} == {16}  # eighths of a point: 2pt
+    assert str(banner.style.font.color.rgb) == "B00020"
+
+
+def test_a_list_in_a_cell_is_in_the_table_list_style_at_table_size(document: WordDocument) -> None:
+    cell = document.tables[0].rows[3].cells[3]
+    item = next(p for p in cell.paragraphs if p.text == "pressures in care homes")
+    assert item.style.name == "Table List Bullet"
+    assert item.style.base_style.name == "Table Text"
+    assert item.style.font.size is None and item.style.base_style.font.size.pt == 10
+    assert item.paragraph_format.left_indent.twips < 360  # 5mm, as td ul in the stylesheet
+
+
+def test_only_header_rows_and_rows_that_fit_a_page_are_kept_whole(reference: bytes) -> None:
+    long_text = " ".join(["The review found that the service has improved its response times."] * 120)
+    html = SAMPLE.replace("<td>Schools</td>", f"<td>{long_text}</td>")
+    table = docx.Document(io.BytesIO(render(html, reference))).tables[0]
+    kept = [bool(row._tr.xpath("w:trPr/w:cantSplit")) for row in table.rows]
+    assert kept == [True, True, False, True]  # header, group, a row taller than a page, a short row
+
+
+def test_a_kept_table_keeps_every_row_whole(reference: bytes) -> None:
+    long_text = " ".join(["The review found that the service has improved its response times."] * 120)
+    html = SAMPLE.replace("<td>Schools</td>", f"<td>{long_text}</td>").replace('<table id="budget-table">', '<table id="budget-table" class="keep">')
+    table = docx.Document(io.BytesIO(render(html, reference))).tables[0]
+    assert all(row._tr.xpath("w:trPr/w:cantSplit") for row in table.rows)
+
+
+def test_a_column_is_at_least_as_wide_as_its_longest_word(reference: bytes) -> None:
+    from committee_papers.docx_metrics import text_width
+
+    html = SAMPLE.replace("<th scope=\"col\">Budget</th>", "<th scope=\"col\">Anticipated</th>") \
+        .replace('<col style="width: 40%"><col style="width: 20%">', '<col style="width: 56%"><col style="width: 4%">')
+    table = docx.Document(io.BytesIO(render(html, reference))).tables[0]
+    widths = [int(w) for w in table._tbl.xpath("w:tblGrid/w:gridCol/@w:w")]
+    word = text_width("Anticipated", "Arial", 10, bold=True) * 20 + 200  # the cell's padding, 5pt a side
+    assert widths[1] >= word
+    assert sum(widths) == pytest.approx(sum([56, 4, 20, 20]) / 100 * widths_room(reference), abs=5)
+
+
+def widths_room(reference: bytes) -> int:
+    """Return the width of the landscape text area of the reference's page, in twips."""
+    section = docx.Document(io.BytesIO(reference)).sections[0]
+    return int(Emu(section.page_height - section.left_margin - section.right_margin).twips)
+
+
+def test_title_and_subtitle_are_distinct_styles(reference: bytes) -> None:
+    html = SAMPLE.replace('<h2><span class="num">1</span> Summary</h2>',
+                          '<h1>Commitments monitoring<br><span class="subtitle">Quarter 3, 2007-08</span></h1>'
+                          '<h2><span class="num">1</span> Summary</h2>')
+    document = docx.Document(io.BytesIO(render(html, reference)))
+    title = paragraph_with(document, "Commitments monitoring")
+    assert (title.text, title.style.name) == ("Commitments monitoring", "Heading 1")
+    subtitle = paragraph_with(document, "Quarter 3")
+    assert subtitle.style.name == "Subtitle"
+    assert subtitle.style.font.size.pt < title.style.font.size.pt
+    assert subtitle.style.font.color.rgb == title.style.font.color.rgb  # the heading colour, as h1 .subtitle
+
+
+def test_running_header_is_on_the_left_as_in_the_pdf(document: WordDocument) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    assert document.sections[0].header.paragraphs[0].style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.LEFT
+
+
+def test_no_reference_to_a_numbering_the_style_does_not_have(document: WordDocument) -> None:
+    numbered_styles = {s.style_id for s in document.styles if s.element.xpath("w:pPr/w:numPr/w:numId")}
+    for p in document.element.body.iter(qn("w:p")):
+        if p.xpath("w:pPr/w:numPr/w:numId[@w:val='0']"):
+            assert p.xpath("string(w:pPr/w:pStyle/@w:val)") in numbered_styles
+
+
+def test_numbering_switched_off_with_numid_0_is_what_ecma_376_allows(reference: bytes) -> None:
+    """ECMA-376 Part 1, 17.9.18 (numId): "A value of 0 for the val attribute shall never be used to
+    point to a numbering definition instance, and shall instead only be used to designate the removal
+    of numbering properties at a particular level in the style hierarchy". openxml-audit reports it as
+    a missing numbering definition; where a council's List Number style carries numbering, the writer
+    switches it off so, and the validator is wrong there."""
+    numbered = docx.Document(io.BytesIO(reference))
+    style = numbered.styles["List Number"]
+    style.element.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = 1
+    out = io.BytesIO()
+    numbered.save(out)
+    document = docx.Document(io.BytesIO(render(SAMPLE, out.getvalue())))
+    item = paragraph_with(document, "1.\tnote the forecast")
+    assert item._p.xpath("w:pPr/w:numPr/w:numId/@w:val") == ["0"]
+
+
+def test_custom_xml_part_has_its_properties_part(reference: bytes) -> None:
+    from committee_papers.docx_writer import add_custom_xml
+
+    document = docx.Document(io.BytesIO(reference))
+    add_custom_xml(document, b'<?xml version="1.0"?><map xmlns="urn:example"/>', "urn:example")
+    out = io.BytesIO()
+    document.save(out)
+    with zipfile.ZipFile(out) as package:
+        names = package.namelist()
+        rels = [n for n in names if n.startswith("customXml/_rels/")]
+        items = [n for n in names if re.fullmatch(r"customXml/item\d+\.xml", n)]
+        assert len(rels) == len(items) >= 1
+        for item in items:
+            number = re.search(r"\d+", item).group()
+            rel = package.read(f"customXml/_rels/item{number}.xml.rels").decode()
+            assert f'Target="itemProps{number}.xml"' in rel and "customXmlProps" in rel
+            props = package.read(f"customXml/itemProps{number}.xml").decode()
+            assert "ds:itemID=" in props
+        assert b"customXmlProperties+xml" in package.read("[Content_Types].xml")
+
+
+# ---------------------------------------------------------------- the dialect's classes (issue 13)
+
+
+def test_every_class_the_dialect_lists_is_accepted() -> None:
+    from committee_papers.docx_writer import ALLOWED_CLASSES
+
+    dialect = (Path(__file__).resolve().parent.parent / "docs" / "dialect.md").read_text(encoding="utf-8")
+    listed = {(tag, name) for tag, name in re.findall(r"`([a-z][a-z0-9]*)\.([a-z][a-z-]*)`", dialect)
+              if tag in ALLOWED_CLASSES}
+    spans = re.search(r"`span` \(classes ([^:]*):", dialect)
+    listed |= {("span", name) for name in re.findall(r"`([a-z-]+)`", spans.group(1))}
+    listed.discard(("a", "skip-link"))  # the web page's own, outside the dialect (as dialect.md says)
+    assert {("p", "contact"), ("span", "subtitle"), ("h2", "notes-heading")} <= listed
+    refused = sorted(f"{tag}.{name}" for tag, name in listed if name not in ALLOWED_CLASSES[tag])
+    assert refused == []
+
+
+def test_p_contact_is_a_normal_paragraph(reference: bytes) -> None:
+    html = SAMPLE.replace("<p>Further detail is given below.</p>", '<p class="contact">Austin Roberts, ext. 7120</p>')
+    document = docx.Document(io.BytesIO(render(html, reference)))
+    assert paragraph_with(document, "Austin Roberts").style.name == "Body Indent"  # as a plain p there
+
+
+# ---------------------------------------------------------------- the reference follows the theme (issue 13)
+
+
+def header_fill_of_built_paper(root: Path) -> str:
+    """Build the small report and return the fill of its first table's header cells."""
+    from committee_papers.build import build
+    from committee_papers.project import Config
+
+    report = build(Config(root))
+    assert report.ok, report.failed
+    document = docx.Document(str(root / "output/leicester-city/cabinet/mini.docx"))
+    return document.tables[0].rows[0].cells[0]._tc.xpath("string(w:tcPr/w:shd/@w:fill)")
+
+
+def test_a_councils_docx_follows_its_theme_without_running_the_reference_command(tmp_path: Path) -> None:
+    from .conftest import MINI_REPORT, make_project
+
+    root = make_project(tmp_path, {"content/cabinet/mini.yaml": MINI_REPORT})
+    theme = root / "templates/leicester-city/theme.yaml"
+    theme.write_text(theme.read_text().replace('table_header_fill: "#00205B"', 'table_header_fill: "#5B2000"'))
+    assert header_fill_of_built_paper(root) == "5B2000"
+
+
+def test_a_councils_own_reference_is_used_as_it_is(tmp_path: Path) -> None:
+    from .conftest import MINI_REPORT, make_project
+
+    root = make_project(tmp_path, {"content/cabinet/mini.yaml": MINI_REPORT})
+    own = docx.Document(io.BytesIO(make_reference(
+        body_font="Arial", heading_font="Arial", font_size_pt=11, text_colour="1A1A1A", heading_colour="00205B",
+        accent_colour="006C84", table_header_fill="123456", table_header_text="FFFFFF", language="en-GB")))
+    own.save(str(root / "templates/leicester-city/reference.docx"))  # as restyled in Word
+    assert header_fill_of_built_paper(root) == "123456"
+
+
+def test_a_class_outside_the_dialect_is_blamed_on_the_template_that_writes_it(tmp_path: Path) -> None:
+    from committee_papers.build import build
+    from committee_papers.project import Config
+
+    from .conftest import MINI_REPORT, make_project
+
+    root = make_project(tmp_path, {"content/cabinet/mini.yaml": MINI_REPORT})
+    base = root / "templates/default/base.html.j2"
+    lines = base.read_text().splitlines(keepends=True)
+    at = next(n for n, line in enumerate(lines) if "<main" in line)
+    lines.insert(at + 1, '<p class="officer-card">Officer</p>\n')
+    base.write_text("".join(lines))
+    report = build(Config(root))
+    [message] = report.failed["content/cabinet/mini.yaml"]
+    assert message.startswith(f"templates/default/base.html.j2:{at + 2}:1: ")
+    assert "unknown class 'officer-card' on <p.officer-card>" in message
+    assert message.endswith("(laying out content/cabinet/mini.yaml)")
+
+
+def test_a_table_without_widths_is_shared_as_a_browser_shares_it(reference: bytes) -> None:
+    from committee_papers.docx_metrics import text_width
+
+    prose = "The council has improved the way it consults residents on every service it runs."
+    html = SAMPLE.replace("<p>Further detail is given below.</p>", f"""
+        <table><thead><tr><th scope="col">Area</th><th scope="col">Score</th></tr></thead>
+        <tbody><tr><td>{prose} {prose}</td><td class="score">3</td></tr></tbody></table>""")
+    document = docx.Document(io.BytesIO(render(html, reference)))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Area")
+    area, score = (int(w) for w in table._tbl.xpath("w:tblGrid/w:gridCol/@w:w"))
+    # The score column has room for its widest line ("Score", bold) and its share of what is left over.
+    assert score >= text_width("Score", "Arial", 10, bold=True) * 20 + 200
+    assert score < (area + score) * 0.15
+
+
+def test_tables_stand_at_the_margin_as_in_the_pdf(reference: bytes) -> None:
+    """In Word 2013 layout (compatibility mode 15) a table's indent is measured to its border, as the
+    stylesheet places a table's border on the margin; in earlier modes its text would be on the margin."""
+    settings = docx.Document(io.BytesIO(reference)).settings.element
+    assert settings.xpath("w:compat/w:compatSetting[@w:name='compatibilityMode']/@w:val") == ["15"]
+
+
+def test_a_facts_box_is_kept_on_one_page(document: WordDocument) -> None:
+    box = [p for p in document.paragraphs if p.style.name in ("Facts", "Facts Heading")]
+    assert [p.text.split("\t")[-1] for p in box] == ["Key facts", "Net budget £1.1bn", "Savings delivered 92%"]
+    assert [bool(p.paragraph_format.keep_with_next or p.style.paragraph_format.keep_with_next) for p in box] == [True, True, False]
+
+
+def test_a_quotations_source_stays_with_its_quotation(document: WordDocument) -> None:
+    quote = paragraph_with(document, "Every pound is public money.")
+    source = paragraph_with(document, "\u2014 Audit Scotland")
+    assert quote.paragraph_format.keep_with_next and source.style.name == "Quote Source"

@@ -51,7 +51,7 @@ def landmarks(document: Document) -> list[str]:
             found += [f"cell: {_words(cell.text, 4)}" for row in item.rows for cell in _unique(row.cells) if cell.text.strip()]
             continue
         text, style = item.text, item.style.name
-        if style.startswith("Heading"):
+        if style.startswith("Heading") or style == "Subtitle":  # a title's second line is its own paragraph
             found.append(f"{style}: {' '.join(text.split())}")
         elif re.match(r"^\d+\.\d+\t", text):
             found.append(f"para: {_words(text, 6)}")
