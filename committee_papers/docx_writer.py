@@ -230,13 +230,14 @@ def write_docx(html: str, reference: bytes, *, created: datetime.datetime, langu
     """
     token = THEME_CLASSES.set(classes or {})
     try:
-        return _write_docx(html, reference, created, language, resolve_image, annotate)
+        return _write_docx(html, reference, created, language, resolve_image, annotate, stylesheet)
     finally:
         THEME_CLASSES.reset(token)
 
 
 def _write_docx(html: str, reference: bytes, created: datetime.datetime, language: str,
-                resolve_image: Callable[[str], bytes], annotate: Callable[[WordDocument], None] | None) -> bytes:
+                resolve_image: Callable[[str], bytes], annotate: Callable[[WordDocument, list[Bookmark]], None] | None,
+                stylesheet: str | None) -> bytes:
     """Write the document, with the theme's classes known."""
     root = lxml_html.document_fromstring(html)
     document = docx.Document(io.BytesIO(reference))
