@@ -1848,7 +1848,7 @@ def _paragraphs(ctx: Ctx) -> list[Paragraph]:
 
 def _unbreakable(element: etree._Element) -> list[str]:
     """Return the pieces of a cell's text no line may break: its words, or all of it in a score cell."""
-    text = " ".join(element.text_content().split())
+    text = " ".join("".join(element.itertext()).split())
     if "score" in _classes(element):
         return [text]
     # A line may break after a hyphen or a slash, as in a browser.
@@ -1859,8 +1859,8 @@ def _cell_lines(element: etree._Element) -> list[str]:
     """Return the texts of a cell's paragraphs and list items, each starting a new line."""
     blocks = element.xpath(".//p | .//li | .//dt | .//dd")
     if not blocks:
-        return [" ".join(element.text_content().split())]
-    return [" ".join(block.text_content().split()) for block in blocks]
+        return [" ".join("".join(element.itertext()).split())]
+    return [" ".join("".join(block.itertext()).split()) for block in blocks]
 
 
 def _fit_words(widths: list[int], need: list[int]) -> list[int]:

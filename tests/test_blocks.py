@@ -20,6 +20,8 @@ from committee_papers.docx_writer import write_docx
 from committee_papers.errors import RenderError, ThemeError
 from committee_papers.models.blocks import BLOCK_KEYS
 from committee_papers.models.decisions import Signatories
+from committee_papers.reference_docx import for_theme
+from committee_papers.theme import load_theme
 
 from .conftest import MINI_REPORT, ROOT, make_project
 
@@ -306,7 +308,7 @@ def test_a_changed_docstring_makes_the_block_reference_stale(tmp_path: Path) -> 
 def write_classed(classes: dict[str, str]) -> docx.document.Document:
     html = ('<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>T</title></head><body><main>'
             '<p class="key-point">Savings of <span class="figure">£1.2m</span>.</p></main></body></html>')
-    reference = (ROOT / "templates" / "default" / "reference.docx").read_bytes()
+    reference = for_theme(load_theme(ROOT / "templates", "leicester-city", ROOT))
     data = write_docx(html, reference, created=datetime.datetime(2024, 4, 11), language="en-GB",
                       resolve_image=lambda src: b"", classes=classes)
     return docx.Document(io.BytesIO(data))
