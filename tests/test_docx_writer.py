@@ -723,7 +723,7 @@ def test_a_class_outside_the_dialect_is_blamed_on_the_template_that_writes_it(tm
     [message] = report.failed["content/cabinet/mini.yaml"]
     assert message.startswith(f"templates/default/base.html.j2:{at + 2}:1: ")
     assert "unknown class 'officer-card' on <p.officer-card>" in message
-    assert message.endswith("(laying out content/cabinet/mini.yaml)")
+    assert message.endswith("(while laying out content/cabinet/mini.yaml)")
 
 
 def test_a_table_without_widths_is_shared_as_a_browser_shares_it(reference: bytes) -> None:

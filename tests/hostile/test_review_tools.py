@@ -11,6 +11,8 @@ import pytest
 
 from committee_papers.build import Config, build
 from committee_papers.cli import main
+from committee_papers.reference_docx import for_theme
+from committee_papers.theme import load_theme
 
 from ..conftest import MINI_REPORT, make_project
 
@@ -118,7 +120,9 @@ def test_a_package_of_too_many_parts_is_refused(tmp_path, capsys):
 def test_a_hostile_reference_docx_fails_the_paper_with_a_message(tmp_path):
     root = make_project(tmp_path, {PAPER: MINI_REPORT})
     reference = root / "templates/leicester-city/reference.docx"
-    replaced(root / "templates/default/reference.docx", reference, {"word/styles.xml": BOMB})
+    derived = tmp_path / "derived.docx"
+    derived.write_bytes(for_theme(load_theme(root / "templates", "leicester-city", root)))
+    replaced(derived, reference, {"word/styles.xml": BOMB})
     report = build(Config(root, jobs=1))
     assert not report.ok
     (message,) = report.failed[PAPER] if PAPER in report.failed else next(iter(report.failed.values()))
