@@ -19,7 +19,7 @@ from typing import Any, Literal, Union
 
 from pydantic import Field, ValidationError, create_model
 
-from .errors import ContentError, relative
+from .errors import ContentError, Problem, relative
 from .loader import load
 from .models.blocks import BLOCK_KEYS, Block
 from .models.committee_report import Meeting
@@ -283,8 +283,13 @@ def kind_files(templates: Path, council: Any) -> dict[str, Path]:
 
 def declared_kinds(templates: Path, council: Any, root: Path) -> dict[str, Any]:
     """Return the model of each kind a council declares (or a ContentError saying what is wrong with its kind file)."""
-    found = {}
+    found: dict[str, Any] = {}
     for name, path in kind_files(templates, council).items():
+        if not path.resolve().is_relative_to(root.resolve()):  # a link: nothing outside the project is read
+            where = relative(path, root) if path.is_relative_to(root) else path.as_posix()
+            found[name] = ContentError([Problem(where, 1, 1, "", f"leads outside the project (to {path.resolve()}); "
+                                                "nothing outside the project is read: copy the file in, or delete the link")])
+            continue
         stat = path.stat()
         found[name] = _read(path.resolve(), stat.st_mtime_ns, stat.st_size, relative(path, root))
     return found

@@ -23,7 +23,7 @@ from committee_papers.build import Config, build
 from committee_papers.checking import check
 from committee_papers.cli import main
 
-from ..conftest import MEETING, MINI_REPORT, make_project, without_sources
+from ..conftest import MEETING, MINI_REPORT, ROOT, make_project, without_sources
 from ..test_packs import EXEMPT_ITEM
 from ..test_statuses import DATA, PARTNERSHIP, leicestershire
 
@@ -257,3 +257,18 @@ def test_a_data_file_linked_from_outside_is_refused_by_name_and_not_read(project
     ]
     assert "expected a data file inside content/" in report.failed[PARTNERSHIP][0]
     assert not (root / "output/leicestershire" / Path(PARTNERSHIP).relative_to("content").with_suffix(".html")).exists()
+
+
+def test_a_kind_file_linked_from_outside_is_refused_by_name_and_not_read(tmp_path):
+    source = ROOT / "content/examples/halton-business-planning-2013-16.yaml"
+    kind = ROOT / "templates/halton/kinds/covering-report.yaml"
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text(kind.read_text(encoding="utf-8").replace("\n", f"\n# {MARKER}\n", 1), encoding="utf-8")
+    root = make_project(tmp_path / "project", {"content/examples/halton.yaml": source.read_text(encoding="utf-8")})
+    linked = root / "templates/halton/kinds/covering-report.yaml"
+    linked.unlink()
+    linked.symlink_to(outside)
+    report = check(Config(root))
+    messages = "\n".join(m for ms in report.report.failed.values() for m in ms)
+    assert "templates/halton/kinds/covering-report.yaml:1:1: leads outside the project" in messages
+    assert not (root / "output").exists()
