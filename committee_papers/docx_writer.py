@@ -219,25 +219,26 @@ def write_docx(html: str, reference: bytes, *, created: datetime.datetime, langu
                resolve_image: Callable[[str], bytes],
                annotate: Callable[[WordDocument, list[Bookmark]], None] | None = None,
                classes: Mapping[str, str] | None = None,
-               stylesheet: str | None = None) -> bytes:
+               stylesheet: str | None = None, anchor_pages: Mapping[str, int] | None = None) -> bytes:
     """Return the .docx bytes of a dialect document in the reference's styles.
 
     `annotate` is given the finished document and the bookmarks of its sourced
     elements before it is saved (the map back to the sources goes in there);
     `classes` are the theme's own classes by `element.class`, each with its Word style.
     `stylesheet` is the one the PDF is laid out with: its @page rules give the sections' page
-    size, margins and first page; without it the reference's page is kept.
+    size, margins and first page; without it the reference's page is kept. `anchor_pages` are the
+    pages the PDF put each element id on: the contents list shows them until Word works them out again.
     """
     token = THEME_CLASSES.set(classes or {})
     try:
-        return _write_docx(html, reference, created, language, resolve_image, annotate, stylesheet)
+        return _write_docx(html, reference, created, language, resolve_image, annotate, stylesheet, anchor_pages or {})
     finally:
         THEME_CLASSES.reset(token)
 
 
 def _write_docx(html: str, reference: bytes, created: datetime.datetime, language: str,
                 resolve_image: Callable[[str], bytes], annotate: Callable[[WordDocument, list[Bookmark]], None] | None,
-                stylesheet: str | None) -> bytes:
+                stylesheet: str | None, anchor_pages: Mapping[str, int]) -> bytes:
     """Write the document, with the theme's classes known."""
     root = lxml_html.document_fromstring(html)
     document = docx.Document(io.BytesIO(reference))
@@ -245,7 +246,7 @@ def _write_docx(html: str, reference: bytes, created: datetime.datetime, languag
     _check_theme_styles(document)
     when = _utc_naive(created)
     pages = page_layout(stylesheet) if stylesheet is not None else None
-    writer = _Writer(document, root, resolve_image, hashlib.sha256(reference).hexdigest(), pages)
+    writer = _Writer(document, root, resolve_image, hashlib.sha256(reference).hexdigest(), pages, anchor_pages)
     writer.write()
     _set_core_properties(document, _head_meta(root), when, language)
     _set_language(document, language)
@@ -681,6 +682,8 @@ class _Writer:
     """The hash of the reference document, whose style ids are the same for every paper made from it."""
     pages: PageLayout | None = None
     """The stylesheet's page geometry; None keeps the reference's page."""
+    anchor_pages: Mapping[str, int] = field(default_factory=dict)
+    """The PDF's page of each element id, shown as a contents entry's page until Word updates the field."""
     page_names: dict[etree._Element, str] = field(default_factory=dict)
     section_pages: list[str] = field(default_factory=lambda: [""])
     """The page name of each Word section so far, in order."""
@@ -1391,10 +1394,12 @@ class _Writer:
         if li.tag != "li" or len(classes) != 1 or len(links) != 1 or not links[0].get("href", "").startswith("#"):
             raise _misplaced(li)
         level = int(classes[0].removeprefix("toc-"))
-        bookmark = self.bookmarks.get(links[0].get("href")[1:])
+        target = links[0].get("href")[1:]
+        bookmark = self.bookmarks.get(target)
         if bookmark is None:
             raise RenderError(f"{_where(li)}: a contents entry links to {links[0].get('href')!r}, which is no heading")
-        items = self._inline(li, ctx.fmt) + [Tab(ctx.fmt), FieldCode(f"PAGEREF {bookmark} \\h", "", ctx.fmt)]
+        page = str(self.anchor_pages.get(target, ""))  # the PDF's page, what Word shows until it updates the field
+        items = self._inline(li, ctx.fmt) + [Tab(ctx.fmt), FieldCode(f"PAGEREF {bookmark} \\h", page, ctx.fmt)]
         paragraph = self._paragraph(ctx, items, style="Normal", left=LIST_STEP * (level - 1), force=True)
         assert paragraph is not None
         room = ctx.text_width - ctx.indent
