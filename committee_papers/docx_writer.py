@@ -995,6 +995,16 @@ class _Writer:
             style = style.base_style
         return False
 
+    @staticmethod
+    def _style_before(style: BaseStyle | None) -> int:
+        """Return a paragraph style's space before in EMU, from the style or the styles it is based on."""
+        while style is not None:
+            before = style.paragraph_format.space_before
+            if before is not None:
+                return int(before)
+            style = style.base_style
+        return 0
+
     def _style_left(self, style: str) -> int:
         """Return a paragraph style's left indent in twips."""
         left = self._style(style).paragraph_format.left_indent
@@ -1487,8 +1497,10 @@ class _Writer:
         """Apply the few direct paragraph properties the structure needs."""
         fmt = paragraph.paragraph_format
         if self.after_table is ctx.container:
-            # Word puts no space below a table; give the text after it the usual gap.
-            fmt.space_before = self.document.styles["Normal"].paragraph_format.space_after
+            # Word puts no space below a table; give the text after it the usual gap, or its
+            # style's own larger space before (a heading's), as the PDF's margins collapse to the larger.
+            gap = self.document.styles["Normal"].paragraph_format.space_after or 0
+            fmt.space_before = max(gap, self._style_before(paragraph.style))
         self.after_table = None if self.after_table is ctx.container else self.after_table
         if self.page_break_pending:
             fmt.page_break_before = True
