@@ -581,6 +581,16 @@ def test_a_column_is_at_least_as_wide_as_its_longest_word(reference: bytes) -> N
     assert sum(widths) == pytest.approx(sum([56, 4, 20, 20]) / 100 * widths_room(reference), abs=5)
 
 
+def test_a_date_is_one_word_when_sizing_columns(reference: bytes) -> None:
+    from committee_papers.docx_metrics import text_width
+
+    html = SAMPLE.replace('<td style="text-align: right">120,000</td>', '<td style="text-align: right">29/07/2015</td>') \
+        .replace('<col style="width: 40%"><col style="width: 20%">', '<col style="width: 56%"><col style="width: 4%">')
+    table = docx.Document(io.BytesIO(render(html, reference))).tables[0]
+    widths = [int(w) for w in table._tbl.xpath("w:tblGrid/w:gridCol/@w:w")]
+    assert widths[1] >= text_width("29/07/2015", "Arial", 10) * 20 + 200  # a browser breaks no line inside it
+
+
 def widths_room(reference: bytes) -> int:
     """Return the width of the landscape text area of the reference's page, in twips."""
     section = docx.Document(io.BytesIO(reference)).sections[0]
