@@ -581,6 +581,15 @@ def test_a_column_is_at_least_as_wide_as_its_longest_word(reference: bytes) -> N
     assert sum(widths) == pytest.approx(sum([56, 4, 20, 20]) / 100 * widths_room(reference), abs=5)
 
 
+def test_a_heading_after_a_table_keeps_its_space_before(reference: bytes) -> None:
+    html = SAMPLE.replace("<p>Figures exclude ring-fenced grants.</p>", "<h3>Ring-fenced grants</h3><p>Figures exclude them.</p>")
+    document = docx.Document(io.BytesIO(render(html, reference)))
+    heading, text = paragraph_with(document, "Ring-fenced grants"), paragraph_with(document, "Figures exclude them")
+    assert heading.paragraph_format.space_before in (None, heading.style.paragraph_format.space_before)
+    assert heading.style.paragraph_format.space_before > document.styles["Normal"].paragraph_format.space_after
+    assert text.paragraph_format.space_before is None  # the heading is between it and the table
+
+
 def test_a_date_is_one_word_when_sizing_columns(reference: bytes) -> None:
     from committee_papers.docx_metrics import text_width
 
