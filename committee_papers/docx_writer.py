@@ -91,6 +91,8 @@ THEME_CLASSES: ContextVar[Mapping[str, str]] = ContextVar("theme_classes", defau
 """The council's own classes (`p.key-point`) and the Word style of each, while its document is written."""
 STYLE_TYPES = {"p": WD_STYLE_TYPE.PARAGRAPH, "span": WD_STYLE_TYPE.CHARACTER, "table": WD_STYLE_TYPE.TABLE}
 
+# A style the writer uses where the reference has it; one saved before it was added falls back on Caption.
+FIGURE_CAPTION = "Figure Caption"
 REQUIRED_STYLES = (
     "Normal", "Heading 1", "Heading 2", "Heading 3", "Heading 4",
     "Numbered Paragraph", "Body Indent", "List Bullet", "List Bullet 2",
@@ -1118,9 +1120,14 @@ class _Writer:
                 picture = self._picture(child, ctx)
                 self._paragraph(ctx, [picture], style="Figure")
             elif child.tag == "figcaption":
-                self._paragraph(ctx, self._inline(child, ctx.fmt), style="Caption")
+                self._paragraph(ctx, self._inline(child, ctx.fmt), style=self._figure_caption_style())
             else:
                 raise _misplaced(child)
+
+    def _figure_caption_style(self) -> str:
+        """Return the figure caption's style: Figure Caption, or Caption in a reference saved before it was added."""
+        names = {style.name for style in self.document.styles}
+        return FIGURE_CAPTION if FIGURE_CAPTION in names else "Caption"
 
     def _picture(self, img: etree._Element, ctx: Ctx) -> Picture:
         """Return the picture for an <img>, no wider than the text."""

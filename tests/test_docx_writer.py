@@ -288,10 +288,17 @@ def test_styles_of_the_other_blocks(document: WordDocument) -> None:
         "Key facts": "Facts Heading", "\u2022\tNet budget": "Facts", "January 2013": "Definition Term",
         "Budget set by Council.": "Definition", "Outturn reported.": "Definition",
         "Every pound": "Quote", "\u2014 Audit Scotland": "Quote Source",
-        "Figure 1: spend": "Caption", "i\tBefore year-end adjustments.": "Endnote Text",
+        "Figure 1: spend": "Figure Caption", "i\tBefore year-end adjustments.": "Endnote Text",
     }
     for start, style in expected.items():
         assert paragraph_with(document, start).style.name == style, start
+
+
+def test_a_figure_caption_is_bold_body_text_and_a_table_caption_the_heading_colour(document: WordDocument) -> None:
+    figure, table = paragraph_with(document, "Figure 1: spend").style, document.styles["Caption"]
+    normal = document.styles["Normal"]
+    assert figure.font.bold and figure.font.size in (None, normal.font.size) and figure.font.color.rgb in (None, normal.font.color.rgb)
+    assert table.font.color.rgb == document.styles["Heading 2"].font.color.rgb != normal.font.color.rgb
 
 
 def test_whitespace_collapses_as_in_html(document: WordDocument) -> None:
