@@ -1877,7 +1877,8 @@ def _unbreakable(element: etree._Element) -> list[str]:
         return [text]
     # A line may break after a hyphen or a slash, as in a browser, but not before a digit:
     # "29/07/2015" and "2014-15" stay whole (Unicode line breaking, UAX #14 rule LB25).
-    return [piece for word in text.split(" ") for piece in re.split(r"(?<=[\u2010\u2013])|(?<=[-/])(?!\d)", word) if piece]
+    breaks = r"(?<=[\u2010\u2013])|(?<=[-/])(?!\d)"
+    return [piece for word in text.split(" ") for piece in re.split(breaks, word) if piece]
 
 
 def _cell_lines(element: etree._Element) -> list[str]:

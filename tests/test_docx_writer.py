@@ -297,7 +297,8 @@ def test_styles_of_the_other_blocks(document: WordDocument) -> None:
 def test_a_figure_caption_is_bold_body_text_and_a_table_caption_the_heading_colour(document: WordDocument) -> None:
     figure, table = paragraph_with(document, "Figure 1: spend").style, document.styles["Caption"]
     normal = document.styles["Normal"]
-    assert figure.font.bold and figure.font.size in (None, normal.font.size) and figure.font.color.rgb in (None, normal.font.color.rgb)
+    assert figure.font.bold and figure.font.size in (None, normal.font.size)
+    assert figure.font.color.rgb in (None, normal.font.color.rgb)
     assert table.font.color.rgb == document.styles["Heading 2"].font.color.rgb != normal.font.color.rgb
 
 
@@ -589,7 +590,8 @@ def test_a_column_is_at_least_as_wide_as_its_longest_word(reference: bytes) -> N
 
 
 def test_a_heading_after_a_table_keeps_its_space_before(reference: bytes) -> None:
-    html = SAMPLE.replace("<p>Figures exclude ring-fenced grants.</p>", "<h3>Ring-fenced grants</h3><p>Figures exclude them.</p>")
+    html = SAMPLE.replace("<p>Figures exclude ring-fenced grants.</p>",
+                          "<h3>Ring-fenced grants</h3><p>Figures exclude them.</p>")
     document = docx.Document(io.BytesIO(render(html, reference)))
     heading, text = paragraph_with(document, "Ring-fenced grants"), paragraph_with(document, "Figures exclude them")
     assert heading.paragraph_format.space_before in (None, heading.style.paragraph_format.space_before)
@@ -600,7 +602,7 @@ def test_a_heading_after_a_table_keeps_its_space_before(reference: bytes) -> Non
 def test_a_date_is_one_word_when_sizing_columns(reference: bytes) -> None:
     from committee_papers.docx_metrics import text_width
 
-    html = SAMPLE.replace('<td style="text-align: right">120,000</td>', '<td style="text-align: right">29/07/2015</td>') \
+    html = SAMPLE.replace('<td style="text-align: right">120,000</td>', '<td style="text-align: right">29/07/2015</td>')\
         .replace('<col style="width: 40%"><col style="width: 20%">', '<col style="width: 56%"><col style="width: 4%">')
     table = docx.Document(io.BytesIO(render(html, reference))).tables[0]
     widths = [int(w) for w in table._tbl.xpath("w:tblGrid/w:gridCol/@w:w")]
