@@ -4,14 +4,17 @@ The stylesheet's `@page` rules (size, margins, a `:first` page without its
 running header) and the rules that put an element on a named page
 (`page: landscape`) are the one source of page geometry: WeasyPrint lays the
 PDF out from them and the DOCX writer gives its sections the same values.
+The laid-out PDF gives the page each heading fell on, for the DOCX's contents list.
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import cssselect2
+import pikepdf
 import tinycss2
 from lxml import etree
 
@@ -194,3 +197,18 @@ def _mm(token: Any) -> float | None:
     if token.type == "dimension" and token.lower_unit in MM_PER:
         return float(token.value) * MM_PER[token.lower_unit]
     return None
+
+
+def anchor_pages(pdf: bytes) -> dict[str, int]:
+    """Return the page number (from 1) each named destination of a PDF is on, by the element id it was made from."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        names = document.Root.get("/Names")
+        if names is None or "/Dests" not in names:
+            return {}
+        index = {page.objgen: number for number, page in enumerate(document.pages, start=1)}
+        found: dict[str, int] = {}
+        for name, destination in pikepdf.NameTree(names.Dests).items():
+            target = destination.get("/D", destination) if isinstance(destination, pikepdf.Dictionary) else destination
+            if isinstance(target, pikepdf.Array) and len(target) and target[0].objgen in index:
+                found[str(name)] = index[target[0].objgen]
+        return found

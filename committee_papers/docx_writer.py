@@ -91,6 +91,8 @@ THEME_CLASSES: ContextVar[Mapping[str, str]] = ContextVar("theme_classes", defau
 """The council's own classes (`p.key-point`) and the Word style of each, while its document is written."""
 STYLE_TYPES = {"p": WD_STYLE_TYPE.PARAGRAPH, "span": WD_STYLE_TYPE.CHARACTER, "table": WD_STYLE_TYPE.TABLE}
 
+# A style the writer uses where the reference has it; one saved before it was added falls back on Caption.
+FIGURE_CAPTION = "Figure Caption"
 REQUIRED_STYLES = (
     "Normal", "Heading 1", "Heading 2", "Heading 3", "Heading 4",
     "Numbered Paragraph", "Body Indent", "List Bullet", "List Bullet 2",
@@ -219,25 +221,26 @@ def write_docx(html: str, reference: bytes, *, created: datetime.datetime, langu
                resolve_image: Callable[[str], bytes],
                annotate: Callable[[WordDocument, list[Bookmark]], None] | None = None,
                classes: Mapping[str, str] | None = None,
-               stylesheet: str | None = None) -> bytes:
+               stylesheet: str | None = None, anchor_pages: Mapping[str, int] | None = None) -> bytes:
     """Return the .docx bytes of a dialect document in the reference's styles.
 
     `annotate` is given the finished document and the bookmarks of its sourced
     elements before it is saved (the map back to the sources goes in there);
     `classes` are the theme's own classes by `element.class`, each with its Word style.
     `stylesheet` is the one the PDF is laid out with: its @page rules give the sections' page
-    size, margins and first page; without it the reference's page is kept.
+    size, margins and first page; without it the reference's page is kept. `anchor_pages` are the
+    pages the PDF put each element id on: the contents list shows them until Word works them out again.
     """
     token = THEME_CLASSES.set(classes or {})
     try:
-        return _write_docx(html, reference, created, language, resolve_image, annotate, stylesheet)
+        return _write_docx(html, reference, created, language, resolve_image, annotate, stylesheet, anchor_pages or {})
     finally:
         THEME_CLASSES.reset(token)
 
 
 def _write_docx(html: str, reference: bytes, created: datetime.datetime, language: str,
                 resolve_image: Callable[[str], bytes], annotate: Callable[[WordDocument, list[Bookmark]], None] | None,
-                stylesheet: str | None) -> bytes:
+                stylesheet: str | None, anchor_pages: Mapping[str, int]) -> bytes:
     """Write the document, with the theme's classes known."""
     root = lxml_html.document_fromstring(html)
     document = docx.Document(io.BytesIO(reference))
@@ -245,7 +248,7 @@ def _write_docx(html: str, reference: bytes, created: datetime.datetime, languag
     _check_theme_styles(document)
     when = _utc_naive(created)
     pages = page_layout(stylesheet) if stylesheet is not None else None
-    writer = _Writer(document, root, resolve_image, hashlib.sha256(reference).hexdigest(), pages)
+    writer = _Writer(document, root, resolve_image, hashlib.sha256(reference).hexdigest(), pages, anchor_pages)
     writer.write()
     _set_core_properties(document, _head_meta(root), when, language)
     _set_language(document, language)
@@ -681,6 +684,8 @@ class _Writer:
     """The hash of the reference document, whose style ids are the same for every paper made from it."""
     pages: PageLayout | None = None
     """The stylesheet's page geometry; None keeps the reference's page."""
+    anchor_pages: Mapping[str, int] = field(default_factory=dict)
+    """The PDF's page of each element id, shown as a contents entry's page until Word updates the field."""
     page_names: dict[etree._Element, str] = field(default_factory=dict)
     section_pages: list[str] = field(default_factory=lambda: [""])
     """The page name of each Word section so far, in order."""
@@ -992,6 +997,16 @@ class _Writer:
             style = style.base_style
         return False
 
+    @staticmethod
+    def _style_before(style: BaseStyle | None) -> int:
+        """Return a paragraph style's space before in EMU, from the style or the styles it is based on."""
+        while style is not None:
+            before = style.paragraph_format.space_before
+            if before is not None:
+                return int(before)
+            style = style.base_style
+        return 0
+
     def _style_left(self, style: str) -> int:
         """Return a paragraph style's left indent in twips."""
         left = self._style(style).paragraph_format.left_indent
@@ -1105,9 +1120,14 @@ class _Writer:
                 picture = self._picture(child, ctx)
                 self._paragraph(ctx, [picture], style="Figure")
             elif child.tag == "figcaption":
-                self._paragraph(ctx, self._inline(child, ctx.fmt), style="Caption")
+                self._paragraph(ctx, self._inline(child, ctx.fmt), style=self._figure_caption_style())
             else:
                 raise _misplaced(child)
+
+    def _figure_caption_style(self) -> str:
+        """Return the figure caption's style: Figure Caption, or Caption in a reference saved before it was added."""
+        names = {style.name for style in self.document.styles}
+        return FIGURE_CAPTION if FIGURE_CAPTION in names else "Caption"
 
     def _picture(self, img: etree._Element, ctx: Ctx) -> Picture:
         """Return the picture for an <img>, no wider than the text."""
@@ -1391,10 +1411,12 @@ class _Writer:
         if li.tag != "li" or len(classes) != 1 or len(links) != 1 or not links[0].get("href", "").startswith("#"):
             raise _misplaced(li)
         level = int(classes[0].removeprefix("toc-"))
-        bookmark = self.bookmarks.get(links[0].get("href")[1:])
+        target = links[0].get("href")[1:]
+        bookmark = self.bookmarks.get(target)
         if bookmark is None:
             raise RenderError(f"{_where(li)}: a contents entry links to {links[0].get('href')!r}, which is no heading")
-        items = self._inline(li, ctx.fmt) + [Tab(ctx.fmt), FieldCode(f"PAGEREF {bookmark} \\h", "", ctx.fmt)]
+        page = str(self.anchor_pages.get(target, ""))  # the PDF's page, what Word shows until it updates the field
+        items = self._inline(li, ctx.fmt) + [Tab(ctx.fmt), FieldCode(f"PAGEREF {bookmark} \\h", page, ctx.fmt)]
         paragraph = self._paragraph(ctx, items, style="Normal", left=LIST_STEP * (level - 1), force=True)
         assert paragraph is not None
         room = ctx.text_width - ctx.indent
@@ -1482,8 +1504,10 @@ class _Writer:
         """Apply the few direct paragraph properties the structure needs."""
         fmt = paragraph.paragraph_format
         if self.after_table is ctx.container:
-            # Word puts no space below a table; give the text after it the usual gap.
-            fmt.space_before = self.document.styles["Normal"].paragraph_format.space_after
+            # Word puts no space below a table; give the text after it the usual gap, or its
+            # style's own larger space before (a heading's), as the PDF's margins collapse to the larger.
+            gap = self.document.styles["Normal"].paragraph_format.space_after or 0
+            fmt.space_before = max(gap, self._style_before(paragraph.style))
         self.after_table = None if self.after_table is ctx.container else self.after_table
         if self.page_break_pending:
             fmt.page_break_before = True
@@ -1851,8 +1875,10 @@ def _unbreakable(element: etree._Element) -> list[str]:
     text = " ".join("".join(element.itertext()).split())
     if "score" in _classes(element):
         return [text]
-    # A line may break after a hyphen or a slash, as in a browser.
-    return [piece for word in text.split(" ") for piece in re.split(r"(?<=[-/\u2010\u2013])", word) if piece]
+    # A line may break after a hyphen or a slash, as in a browser, but not before a digit:
+    # "29/07/2015" and "2014-15" stay whole (Unicode line breaking, UAX #14 rule LB25).
+    breaks = r"(?<=[\u2010\u2013])|(?<=[-/])(?!\d)"
+    return [piece for word in text.split(" ") for piece in re.split(breaks, word) if piece]
 
 
 def _cell_lines(element: etree._Element) -> list[str]:

@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 from docx.styles.style import BaseStyle, ParagraphStyle
 
-from .docx_writer import _deterministic_zip, _insert_in_order
+from .docx_writer import FIGURE_CAPTION, _deterministic_zip, _insert_in_order
 from .errors import PaperError, relative
 from .output import write_atomic
 from .theme import FACTS_FILL, Theme, load_theme
@@ -235,7 +235,7 @@ def _add_quote_styles(document: WordDocument) -> None:
 
 
 def _add_note_and_figure_styles(document: WordDocument, size: float, heading_colour: str) -> None:
-    """Add Endnote Text and Figure; make Caption match the headings."""
+    """Add Endnote Text, Figure and Figure Caption; make Caption match the headings."""
     note = _paragraph_style(document, "Endnote Text")
     note.font.size = Pt(size - 1.5)  # ol.endnotes in the stylesheet
     _line_pitch(note, size - 1.5)
@@ -255,6 +255,10 @@ def _add_note_and_figure_styles(document: WordDocument, size: float, heading_col
     caption.paragraph_format.space_after = Pt(6)
     caption.hidden = False
     caption.unhide_when_used = False
+    # figcaption in the stylesheet: bold body text, not a table caption's heading colour and smaller size.
+    figure_caption = _paragraph_style(document, FIGURE_CAPTION)
+    figure_caption.font.bold = True
+    figure_caption.paragraph_format.keep_with_next = False
 
 
 def _add_list_styles(document: WordDocument, size: float) -> None:

@@ -12,6 +12,7 @@ import docx
 from lxml import etree
 
 from .assets import Assets
+from .docx_pages import anchor_pages
 from .docx_writer import DialectError, write_docx
 from .docx_writer import _check_styles as check_styles
 from .errors import RenderError, ThemeError, relative
@@ -93,9 +94,10 @@ class Renderer:
         that PDF is used rather than laid out again.
         """
         dialect = self.traced_dialect(document, theme, origin, **extra) if origin else self.dialect(document, theme, **extra)
+        laid_out = pdf if pdf is not None else self.pdf(dialect, theme, base, name)
         return {
-            "pdf": pdf if pdf is not None else self.pdf(dialect, theme, base, name),
-            "docx": self.docx(dialect, document, theme, base, origin),
+            "pdf": laid_out,
+            "docx": self.docx(dialect, document, theme, base, origin, pdf=laid_out),
             "html": web_page(dialect, self.templates(theme).stylesheet()).encode("utf-8"),
         }
 
@@ -106,8 +108,12 @@ class Renderer:
         with Recording([origin.paper, *origin.data, *theme_source]):
             return self.templates(theme).render(trace_paper(document, origin), **{"theme": traced, "scale": scale, **extra})
 
-    def docx(self, dialect: str, document: Any, theme: Theme, base: Path, origin: Origin | None = None) -> bytes:
-        """Return the DOCX of a dialect document whose relative links start in folder base."""
+    def docx(self, dialect: str, document: Any, theme: Theme, base: Path, origin: Origin | None = None,
+             pdf: bytes | None = None) -> bytes:
+        """Return the DOCX of a dialect document whose relative links start in folder base.
+
+        With the `pdf` laid out from the same dialect, its contents list shows the PDF's page numbers.
+        """
         base_url = base.resolve().as_uri() + "/"
         try:
             return write_docx(
@@ -119,6 +125,7 @@ class Renderer:
                 annotate=(lambda word, marks: add_map(word, origin.paper.name, marks)) if origin else None,
                 classes=theme.word_styles(),
                 stylesheet=self.templates(theme).stylesheet(),
+                anchor_pages=anchor_pages(pdf) if pdf is not None else None,
             )
         except DialectError as error:
             # The HTML came from the council's templates: name the one that wrote the element.

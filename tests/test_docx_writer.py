@@ -288,10 +288,18 @@ def test_styles_of_the_other_blocks(document: WordDocument) -> None:
         "Key facts": "Facts Heading", "\u2022\tNet budget": "Facts", "January 2013": "Definition Term",
         "Budget set by Council.": "Definition", "Outturn reported.": "Definition",
         "Every pound": "Quote", "\u2014 Audit Scotland": "Quote Source",
-        "Figure 1: spend": "Caption", "i\tBefore year-end adjustments.": "Endnote Text",
+        "Figure 1: spend": "Figure Caption", "i\tBefore year-end adjustments.": "Endnote Text",
     }
     for start, style in expected.items():
         assert paragraph_with(document, start).style.name == style, start
+
+
+def test_a_figure_caption_is_bold_body_text_and_a_table_caption_the_heading_colour(document: WordDocument) -> None:
+    figure, table = paragraph_with(document, "Figure 1: spend").style, document.styles["Caption"]
+    normal = document.styles["Normal"]
+    assert figure.font.bold and figure.font.size in (None, normal.font.size)
+    assert figure.font.color.rgb in (None, normal.font.color.rgb)
+    assert table.font.color.rgb == document.styles["Heading 2"].font.color.rgb != normal.font.color.rgb
 
 
 def test_whitespace_collapses_as_in_html(document: WordDocument) -> None:
@@ -579,6 +587,26 @@ def test_a_column_is_at_least_as_wide_as_its_longest_word(reference: bytes) -> N
     word = text_width("Anticipated", "Arial", 10, bold=True) * 20 + 200  # the cell's padding, 5pt a side
     assert widths[1] >= word
     assert sum(widths) == pytest.approx(sum([56, 4, 20, 20]) / 100 * widths_room(reference), abs=5)
+
+
+def test_a_heading_after_a_table_keeps_its_space_before(reference: bytes) -> None:
+    html = SAMPLE.replace("<p>Figures exclude ring-fenced grants.</p>",
+                          "<h3>Ring-fenced grants</h3><p>Figures exclude them.</p>")
+    document = docx.Document(io.BytesIO(render(html, reference)))
+    heading, text = paragraph_with(document, "Ring-fenced grants"), paragraph_with(document, "Figures exclude them")
+    assert heading.paragraph_format.space_before in (None, heading.style.paragraph_format.space_before)
+    assert heading.style.paragraph_format.space_before > document.styles["Normal"].paragraph_format.space_after
+    assert text.paragraph_format.space_before is None  # the heading is between it and the table
+
+
+def test_a_date_is_one_word_when_sizing_columns(reference: bytes) -> None:
+    from committee_papers.docx_metrics import text_width
+
+    html = SAMPLE.replace('<td style="text-align: right">120,000</td>', '<td style="text-align: right">29/07/2015</td>')\
+        .replace('<col style="width: 40%"><col style="width: 20%">', '<col style="width: 56%"><col style="width: 4%">')
+    table = docx.Document(io.BytesIO(render(html, reference))).tables[0]
+    widths = [int(w) for w in table._tbl.xpath("w:tblGrid/w:gridCol/@w:w")]
+    assert widths[1] >= text_width("29/07/2015", "Arial", 10) * 20 + 200  # a browser breaks no line inside it
 
 
 def widths_room(reference: bytes) -> int:
