@@ -200,6 +200,8 @@ class Plan:
         keeps; a build of some sources only removes what those made before
         and make no more, leaving every other source's outputs alone.
         """
+        for name, papers in checked.binds.items():
+            self.manifest.record_binds(name, papers)
         now, withdrawn = self._outputs_now(checked, report)
         wanted = {file for files in now.values() for file in files}
         if self.config.papers:
@@ -238,7 +240,9 @@ class Plan:
         for name in report.failed:
             kept = self.manifest.outputs(name)
             kept = self._outputs_of(name) if kept is None else kept
-            if name in exempt or checked.binds.get(name, set()) & exempt:
+            # A meeting that fails to load binds what it bound when it last loaded.
+            binds = checked.binds.get(name) or self.manifest.binds(name)
+            if name in exempt or binds & exempt:
                 withdrawn |= {file for file in kept if not file.startswith(confidential)}
             now[name] = [file for file in kept if file not in withdrawn]
         return now, withdrawn

@@ -158,6 +158,7 @@ def _strings(value: Any) -> bool:
 def _manifest_shape(data: Any) -> bool:
     return isinstance(data, dict) and all(
         isinstance(name, str) and isinstance(entry, dict) and isinstance(entry.get("digest"), (str, type(None))) and _strings(entry.get("outputs"))
+        and _strings(entry.get("binds", []))
         for name, entry in data.items()
     )
 
@@ -176,7 +177,7 @@ class Manifest:
         kept = store.read(self.FILE, _manifest_shape)
         self.entries: dict[str, dict[str, Any]] = kept if kept is not None else {}
         if forget:
-            self.entries = {name: {"digest": None, "outputs": entry["outputs"]} for name, entry in self.entries.items()}
+            self.entries = {name: {**entry, "digest": None} for name, entry in self.entries.items()}
 
     def fresh(self, name: str, digest: str, targets: list[Path]) -> bool:
         """Return whether outputs made from these inputs are already in place."""
@@ -192,6 +193,14 @@ class Manifest:
     def record_outputs(self, name: str, outputs: list[str]) -> None:
         """Note which files a name's outputs now are, whatever they were made from."""
         self.entries.setdefault(name, {"digest": None, "outputs": []})["outputs"] = sorted(outputs)
+
+    def record_binds(self, name: str, papers: set[str]) -> None:
+        """Note the papers a meeting's pack binds, so that a meeting that later fails to load is still known to bind them."""
+        self.entries.setdefault(name, {"digest": None, "outputs": []})["binds"] = sorted(papers)
+
+    def binds(self, name: str) -> set[str]:
+        """Return the papers a meeting's pack bound when it last loaded (none for a paper, or when not known)."""
+        return set(self.entries.get(name, {}).get("binds", []))
 
     def outputs(self, name: str) -> list[str] | None:
         """Return the files a name's outputs were last written to, as paths from the project root; None if it is not known."""

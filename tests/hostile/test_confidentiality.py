@@ -272,3 +272,16 @@ def test_a_kind_file_linked_from_outside_is_refused_by_name_and_not_read(tmp_pat
     messages = "\n".join(m for ms in report.report.failed.values() for m in ms)
     assert "templates/halton/kinds/covering-report.yaml:1:1: leads outside the project" in messages
     assert not (root / "output").exists()
+
+
+def test_a_paper_made_exempt_withdraws_the_public_pack_of_a_meeting_that_no_longer_loads(project):
+    root = project({"content/cabinet/mini.yaml": MINI_REPORT, PAPER: MARKED, "content/meetings/cabinet.yaml": MEETING + PUBLIC_ITEM})
+    assert build(Config(root)).ok
+    assert (root / PACK / "public-pack.pdf").is_file()
+    (root / PAPER).write_text(EXEMPT)
+    (root / "content/meetings/cabinet.yaml").write_text(MEETING + PUBLIC_ITEM + "  - [a list where an item goes\n")
+    report = build(Config(root))
+    assert "content/meetings/cabinet.yaml" in report.failed
+    assert not (root / PACK / "public-pack.pdf").exists() and not (root / PACK / "agenda.pdf").exists()
+    assert any("withdrawn" in notice and "public-pack.pdf" in notice for notice in report.notices)
+    assert leaks(root) == []
