@@ -93,6 +93,8 @@ class Store:
             return self._discard(path, f"it cannot be read ({type(err).__name__})")
         if not isinstance(kept, dict) or kept.get("format") != FORMAT or "data" not in kept:
             return self._discard(path, "it is not a cache this version of the engine wrote")
+        if kept.get("engine") != engine_digest():  # what it remembers was made by other code
+            return self._discard(path, "another version of the engine wrote it")
         if not valid(kept["data"]):
             return self._discard(path, "it does not hold what it should")
         return kept["data"]
@@ -102,7 +104,7 @@ class Store:
         if not self._usable_folder():
             return
         try:
-            write_atomic(self.folder / name, json.dumps({"format": FORMAT, "data": data}, indent=1, sort_keys=True).encode("utf-8"))
+            write_atomic(self.folder / name, json.dumps({"format": FORMAT, "engine": engine_digest(), "data": data}, indent=1, sort_keys=True).encode("utf-8"))
         except OSError as err:
             self.notices.append(f"{self._name(self.folder / name)}: not kept for the next build: {err.strerror or err}")
 

@@ -139,7 +139,15 @@ def damage_manifest(root: Path) -> None:
 
 
 def reshape_manifest(root: Path) -> None:
-    (root / ".cache/manifest.json").write_text(json.dumps({"format": 2, "data": {"content/cabinet/mini.yaml": ["not", "an", "entry"]}}))
+    kept = json.loads((root / ".cache/manifest.json").read_text())
+    kept["data"] = {"content/cabinet/mini.yaml": ["not", "an", "entry"]}
+    (root / ".cache/manifest.json").write_text(json.dumps(kept))
+
+
+def other_engine_manifest(root: Path) -> None:
+    kept = json.loads((root / ".cache/manifest.json").read_text())
+    kept["engine"] = "0" * 64  # as an upgrade of committee-papers finds it
+    (root / ".cache/manifest.json").write_text(json.dumps(kept))
 
 
 def foreign_snapshot(root: Path) -> None:
@@ -171,6 +179,7 @@ def damage_layout(root: Path) -> None:
     [
         (damage_manifest, ".cache/manifest.json: discarded the cache: it cannot be read (JSONDecodeError); what it remembered is worked out again"),
         (reshape_manifest, ".cache/manifest.json: discarded the cache: it does not hold what it should; what it remembered is worked out again"),
+        (other_engine_manifest, ".cache/manifest.json: discarded the cache: another version of the engine wrote it; what it remembered is worked out again"),
         (foreign_snapshot, ".cache/snapshot.json: discarded the cache: it cannot be read (UnicodeDecodeError); what it remembered is worked out again"),
         (file_for_cache_folder, ".cache: discarded the cache: it is not a folder of this project; what it remembered is worked out again"),
         (file_for_layouts_folder, ".cache/packs/cabinet: discarded the cache: it is a file where a folder should be; what it remembered is worked out again"),
