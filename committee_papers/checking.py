@@ -13,6 +13,7 @@ from typing import Any
 from .errors import ContentError, PaperError, Problem, ThemeError, relative
 from .kinds import declared_kinds
 from .loader import Source, load
+from .spreadsheets import fill_rows
 from .models import KINDS, PaperBase
 from .models.meeting import Meeting
 from .packs import Pack, check_meeting, exemption_disputes
@@ -31,6 +32,8 @@ class Job:
     theme: Theme
     stamp: str | None = None
     """A draft's version stamp (revision and date); None for a final paper."""
+    content: Path | None = None
+    """The project's content/ folder, where the spreadsheets the paper reads rows from are found."""
 
     def loaded(self) -> Source:
         """Return the paper's source with every value's mark, reading the file again.
@@ -43,7 +46,11 @@ class Job:
         out in this build, and the next build, seeing the new hash, makes it
         again.
         """
-        return self.source if self.source.data is not None else load(self.source.path, self.source.name)
+        if self.source.data is not None:
+            return self.source
+        source = load(self.source.path, self.source.name)
+        fill_rows(source, self.content or self.source.path.parent)  # rows read from spreadsheets, marked with their cells
+        return source
 
     def target(self, config: Config, extension: str) -> Path:
         """Return where one output of the paper goes: output/<council>/<path in content>.
@@ -232,7 +239,7 @@ def _check_paper(path: Path, name: str, config: Config, themes: Themes, withheld
             withheld.add(name)
         raise
     theme = themes.of(source, paper.council)
-    return Job(Source(path, name, None, source.digest), paper, theme, _stamp(source, paper))
+    return Job(Source(path, name, None, source.digest), paper, theme, _stamp(source, paper), config.content)
 
 
 def kinds_of(config: Config, source: Source) -> dict[str, Any]:

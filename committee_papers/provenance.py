@@ -269,6 +269,8 @@ class _Tracer:
 
     def scalar(self, value: Any, path: Path_) -> Any:
         mark = self.source.values[path]
+        if mark.file:  # read from a spreadsheet (rows_from): its row and column name the cell
+            return carry(value, Refs((ref(mark.file, mark.line, mark.column, path),)))
         if isinstance(value, str) and not isinstance(value, Markup):
             blocks = self.blocks(value, mark.line, mark.column)
             line, column = blocks[0] if blocks else (mark.line, mark.column)

@@ -291,3 +291,17 @@ def test_a_typed_column_checks_a_workbook_cell_and_names_it(project):
     assert build(Config(root, papers=[root / PAPER])).ok
     body = table_cells(root, "Key performance indicators, quarter 3")
     assert [row[:2] for row in body] == [["Recycling rate", "41.5"], ["Missed bins", "3"], ["Complaints", "7"]]
+
+
+def test_a_figure_from_a_workbook_carries_its_cell_to_the_page_and_the_docx_map(project):
+    source = "data/funding.xlsx#Funding!A3:C6"
+    root = project({PAPER: with_block(TOTALS.format(source=source)), "content/data/funding.xlsx": workbook(FUNDING)})
+    assert build(Config(root, papers=[root / PAPER])).ok
+    page = lxml_html.fromstring((root / "output" / "leicester-city" / "cabinet" / "mini.html").read_bytes())
+    cell = next(td for td in page.iter("td") if " ".join(td.text_content().split()) == "£16,000.25")
+    sources = " ".join(e.get("data-src", "") for e in [cell, *cell.iter()])
+    # Charnwood's 2008/9 figure is cell C5 of the sheet: row 5, column 3.
+    assert "content/data/funding.xlsx:5:3:" in sources
+    with zipfile.ZipFile(root / "output" / "leicester-city" / "cabinet" / "mini.docx") as docx:
+        maps = b"".join(docx.read(n) for n in docx.namelist() if n.startswith("customXml/item") and "Props" not in n)
+    assert b'file="content/data/funding.xlsx" line="5" column="3"' in maps
