@@ -14,6 +14,7 @@ in the body and in table cells. Each document is saved as Word 2007-365.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -23,12 +24,20 @@ import time
 from pathlib import Path
 from typing import Any
 
-import uno  # type: ignore[import-not-found]
-from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+
+def _bridge() -> Any:
+    """Return LibreOffice's Python bridge: the Debian package python3-uno gives it to the system python3 (it is not on PyPI)."""
+    try:
+        return importlib.import_module("uno")
+    except ImportError:
+        sys.exit("uno_reviewer.py needs LibreOffice's Python bridge: run it with the system python3 after apt-get install python3-uno")
+
+
+uno = _bridge()
 
 
 def prop(name: str, value: Any) -> Any:
-    made = PropertyValue()
+    made = uno.createUnoStruct("com.sun.star.beans.PropertyValue")
     made.Name, made.Value = name, value
     return made
 
