@@ -26,7 +26,8 @@ from typing import Any
 from .output import published_files, write_atomic
 from .project import Config, Report, walk
 
-ENGINE = Path(__file__).resolve().parent
+ENGINE = Path(__file__).resolve().parents[__name__.count(".") - 1]
+"""The package's folder, whichever subfolder this module sits in: its files are part of every cache key."""
 
 FORMAT = 2
 """The shape of the cache files; a file of another shape is discarded."""
