@@ -1557,7 +1557,7 @@ class _Writer:
         return items
 
     def _source_mark(self, element: etree._Element, items: list[Item]) -> list[Item]:
-        """Bookmark what a sourced span shows, and note its sources for the map (provenance.add_map)."""
+        """Bookmark what a sourced span shows, and note its sources for the map (provenance.docx_map)."""
         name = f"{SOURCE_PREFIX}{len(self.sourced) + 1:04d}"
         shown, inputs = (element.get("data-src") or "").split(), (element.get("data-from") or "").split()
         self.sourced.append(Bookmark(name, element.getparent().tag, "".join(element.itertext()), tuple(shown), tuple(inputs)))

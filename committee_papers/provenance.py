@@ -594,18 +594,15 @@ class Bookmark:
     inputs: tuple[str, ...] = ()
 
 
-def add_map(document: Any, paper: str, bookmarks: list[Bookmark]) -> None:
-    """Add the map from bookmark to sources as a custom XML part of a python-docx Document."""
-    from .docx_writer import add_custom_xml
-
+def docx_map(paper: str, bookmarks: list[Bookmark]) -> bytes:
+    """Return the map from bookmark to sources, the XML the DOCX keeps as a custom part in NAMESPACE."""
     root = etree.Element(f"{{{NAMESPACE}}}provenance", nsmap={None: NAMESPACE}, paper=paper)
     for mark in bookmarks:
         anchor = etree.SubElement(root, f"{{{NAMESPACE}}}anchor", name=mark.name, kind=mark.kind, text=normalise(mark.text)[:80])
         for tag, refs in (("source", mark.shown), ("input", mark.inputs)):
             for one in refs:
                 etree.SubElement(anchor, f"{{{NAMESPACE}}}{tag}", {k: str(v) for k, v in parse_ref(one).items()})
-    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    add_custom_xml(document, xml, NAMESPACE)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def anchor_name(bookmark: str) -> str:

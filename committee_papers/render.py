@@ -13,12 +13,12 @@ from lxml import etree
 
 from .assets import Assets
 from .docx_pages import anchor_pages
-from .docx_writer import DialectError, write_docx
+from .docx_writer import DialectError, add_custom_xml, write_docx
 from .docx_writer import _check_styles as check_styles
 from .errors import RenderError, ThemeError, relative
 from .html import Templates, created, web_page
 from .package import checked_bytes
-from .provenance import Origin, Recording, add_map, trace_paper, trace_theme
+from .provenance import NAMESPACE, Origin, Recording, docx_map, trace_paper, trace_theme
 from .reference_docx import derived_key, for_theme
 from .system import check_libraries
 from .theme import Theme
@@ -122,7 +122,7 @@ class Renderer:
                 created=created(document),
                 language=theme.language,
                 resolve_image=lambda src: self.assets.read(urljoin(base_url, src)),
-                annotate=(lambda word, marks: add_map(word, origin.paper.name, marks)) if origin else None,
+                annotate=(lambda word, marks: add_custom_xml(word, docx_map(origin.paper.name, marks), NAMESPACE)) if origin else None,
                 classes=theme.word_styles(),
                 stylesheet=self.templates(theme).stylesheet(),
                 anchor_pages=anchor_pages(pdf) if pdf is not None else None,
