@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .deadlines import CLEAR_DAYS, key_decision_notice_late, publication_deadline
 from .errors import ContentError
 from .dates import long_date
+from .jobs import Job
 from .loader import Source
 from .models.committee_report import CommitteeReport
 from .models.meeting import AgendaItem, Meeting
 from .theme import Theme
-
-if TYPE_CHECKING:
-    from .checking import Job
 
 
 @dataclass
