@@ -257,6 +257,7 @@ def paper_model(kind: Kind, name: str, where: str) -> type[DeclaredPaper]:
     model = create_model(title, __base__=DeclaredPaper, __doc__=kind.description or kind.name, **fields)
     model.declaration = kind
     model.declared_as = where
+    model.rebuild = rebuild_paper
     return model
 
 

@@ -66,6 +66,8 @@ class DeclaredPaper(PaperBase):
     """The kind file this model was made from (committee_papers.kinds.Kind)."""
     declared_as: ClassVar[str]
     """Where that kind file is, relative to the templates folder: for messages and for pickling."""
+    rebuild: ClassVar[Any]
+    """The function that makes a pickled paper again from its kind file's text, set where the class is made."""
     template: ClassVar[str] = "declared.html.j2"
 
     _order: list[str] = PrivateAttr(default_factory=list)
@@ -81,10 +83,8 @@ class DeclaredPaper(PaperBase):
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle by the kind file's text, since the model class is made at run time."""
-        from ..kinds import rebuild_paper
-
         values = {name: getattr(self, name) for name in type(self).model_fields}
-        return rebuild_paper, (self.declaration.model_dump_json(), self.kind, self.declared_as, values, self._order, self._data)
+        return type(self).rebuild, (self.declaration.model_dump_json(), self.kind, self.declared_as, values, self._order, self._data)
 
     def part_keys(self) -> list[str]:
         """Return the keys of the parts the paper has, in the order they are printed."""
