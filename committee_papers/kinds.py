@@ -299,7 +299,7 @@ def declared_kinds(templates: Path, council: Any, root: Path) -> dict[str, Any]:
 @lru_cache(maxsize=256)
 def _read(path: Path, mtime: int, size: int, name: str) -> type[DeclaredPaper] | ContentError:
     """Read, check and make the model of one kind file: once per process while the file is unchanged."""
-    from .validate import problems_of
+    from .messages import problems_of
 
     try:
         source = load(path, name)

@@ -500,7 +500,7 @@ def load_theme(templates: Path, council: str, root: Path) -> Theme:
             f"no theme for council {council!r}{did_you_mean(council, themes)}: expected {path.relative_to(root)} (themes: {known})"
         )
     source = load(path, path.relative_to(root).as_posix())
-    from .validate import problems_of
+    from .messages import problems_of
 
     try:
         theme = Theme.model_validate(source.data)
