@@ -158,7 +158,7 @@ def tracked(old: bytes, new: bytes, change: Change) -> tuple[bytes, list[tuple[s
     """Return the new DOCX with the changes from the old as w:ins and w:del, and the rows of the side-by-side view."""
     import docx
 
-    from .docx_writer import ZIP_EPOCH, _deterministic_zip
+    from .docx_writer import ZIP_EPOCH, deterministic_zip
 
     before = _paragraphs(docx.Document(io.BytesIO(old)).element.body)
     document = docx.Document(io.BytesIO(new))
@@ -185,7 +185,7 @@ def tracked(old: bytes, new: bytes, change: Change) -> tuple[bytes, list[tuple[s
                 j += 1
     out = io.BytesIO()
     document.save(out)
-    return _deterministic_zip(out.getvalue(), created_of(change) or ZIP_EPOCH), rows
+    return deterministic_zip(out.getvalue(), created_of(change) or ZIP_EPOCH), rows
 
 
 def _pair(old: list[Any], new: list[Any]) -> list[tuple[Any | None, Any | None]]:
