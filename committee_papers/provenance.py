@@ -32,7 +32,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from markupsafe import Markup, escape
 
-from .loader import Path_, Source, dotted, load
+from .loader import Path_, Source, dotted, load, undotted
 
 NAMESPACE = "urn:committee-papers:provenance:1"
 CUSTOM_XML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
@@ -535,7 +535,7 @@ def _part_introduced(heading: Any, sources: dict[str, Source]) -> str | None:
     if not paper:
         return None
     file = paper[0]["file"]
-    paths = [_path(f["field"]) for f in paper if f["file"] == file]
+    paths = [undotted(f["field"]) for f in paper if f["file"] == file]
     common = _common(paths)
     source = sources[file]
     while common and common not in source.keys:
@@ -555,17 +555,6 @@ def _following(heading: Any) -> Iterator[Any]:
             yield from sibling.iter()
             sibling = sibling.getnext()
         element = element.getparent()
-
-
-_PART = re.compile(r"\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]|\[\"((?:[^\"\\]|\\.)*)\"\]|\.?([\w-]+)")
-
-
-def _path(field_path: str) -> Path_:
-    """Return the path a dotted field names: risks[0].impact is ('risks', 0, 'impact')."""
-    out: list[str | int] = []
-    for index, quoted, double, name in _PART.findall(field_path):
-        out.append(int(index) if index else quoted or double or name)
-    return tuple(out)
 
 
 def _common(paths: list[Path_]) -> Path_:
@@ -627,9 +616,8 @@ class Anchor:
     inputs: tuple[dict[str, Any], ...] = field(default=())
 
 
-def read_map(xml: bytes) -> dict[str, Anchor] | None:
-    """Return the anchors of a provenance part, or None if the XML is some other custom part."""
-    root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+def read_map(root: Any) -> dict[str, Anchor] | None:
+    """Return the anchors of a parsed custom XML part, or None if it is some other custom part."""
     if root.tag != f"{{{NAMESPACE}}}provenance":
         return None
 
