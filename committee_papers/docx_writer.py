@@ -541,6 +541,15 @@ def _style_properties(element: etree._Element) -> dict[str, str]:
     return declarations
 
 
+def _dialect_style(element: etree._Element, allowed: set[str]) -> dict[str, str]:
+    """Return the element's inline CSS, refusing a property the dialect does not give this element."""
+    declarations = _style_properties(element)
+    unknown = sorted(set(declarations) - allowed)
+    if unknown:
+        raise RenderError(f"{_where(element)}: style {unknown[0]!r} is not in the dialect")
+    return declarations
+
+
 def _hex_colour(element: etree._Element, value: str) -> str:
     """Return 'RRGGBB' from a CSS '#RRGGBB' or '#RGB' colour."""
     match = re.fullmatch(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})", value)
@@ -879,8 +888,7 @@ class _Writer:
         handler = BLOCK_HANDLERS.get(element.tag)
         if handler is None:
             raise _unknown(element, "element not allowed here:")
-        if element.get("id"):
-            self.pending_marks.append(self.bookmarks[element.get("id")])
+        self._queue_mark(element)
         handler(self, element, ctx)
 
     def _section(self, element: etree._Element, ctx: Ctx) -> None:
@@ -985,6 +993,10 @@ class _Writer:
     def _note_id(self, element: etree._Element) -> None:
         """Queue the bookmark of an element written by its parent's handler."""
         _check_known(element)
+        self._queue_mark(element)
+
+    def _queue_mark(self, element: etree._Element) -> None:
+        """Queue the bookmark of an element's id: it opens at the next paragraph written."""
         if element.get("id"):
             self.pending_marks.append(self.bookmarks[element.get("id")])
 
@@ -1173,7 +1185,7 @@ class _Writer:
             self._row_properties(table.rows[index]._tr, header, whole)
         for placed in cells:
             self._cell(table, placed, rows, widths, ctx)
-        if "keep" in _classes(element):
+        if keep:
             _keep_together(table)
         self.after_table = ctx.container
 
@@ -1250,10 +1262,7 @@ class _Writer:
             cell = cell.merge(_grid_cell(table, row + rowspan - 1, column + colspan - 1))
         tr, header = rows[row]
         group = "group" in _classes(tr)
-        css = _style_properties(element)
-        unknown = sorted(set(css) - {"background-color", "color", "text-align"})
-        if unknown:
-            raise RenderError(f"{_where(element)}: style {unknown[0]!r} is not in the dialect")
+        css = _dialect_style(element, {"background-color", "color", "text-align"})
         fill = self._cell_fill(element, css, header, group)
         if fill:
             _shade(cell, fill)
@@ -1343,8 +1352,7 @@ class _Writer:
         style = "Table Heading" if heading_row else "Table Subheading" if group and element.tag == "th" else "Table Text"
         fmt = replace(ctx.fmt, bold=ctx.fmt.bold or (element.tag == "th" and style == "Table Text"))
         inner = Ctx(container=cell, text_width=width, style=style, fmt=fmt, align=align)
-        if element.get("id"):
-            self.pending_marks.append(self.bookmarks[element.get("id")])
+        self._queue_mark(element)
         self._write_blocks(element, inner)
         written = [e for e in cell._tc if e is not placeholder and e.tag != qn("w:tcPr")]
         if written:
@@ -1506,7 +1514,7 @@ class _Writer:
         if self.after_table is ctx.container:
             # Word puts no space below a table; give the text after it the usual gap, or its
             # style's own larger space before (a heading's), as the PDF's margins collapse to the larger.
-            gap = self.document.styles["Normal"].paragraph_format.space_after or 0
+            gap = self._style("Normal").paragraph_format.space_after or 0
             fmt.space_before = max(gap, self._style_before(paragraph.style))
         self.after_table = None if self.after_table is ctx.container else self.after_table
         if self.page_break_pending:
@@ -1590,10 +1598,7 @@ class _Writer:
 
     def _status_fmt(self, element: etree._Element, fmt: Fmt) -> Fmt:
         """Return the format of an inline status: its fill as run shading, its text colour."""
-        css = _style_properties(element)
-        unknown = sorted(set(css) - {"background-color", "color"})
-        if unknown:
-            raise RenderError(f"{_where(element)}: style {unknown[0]!r} is not in the dialect")
+        css = _dialect_style(element, {"background-color", "color"})
         shade = _hex_colour(element, css["background-color"]) if "background-color" in css else fmt.shade
         colour = _hex_colour(element, css["color"]) if "color" in css else fmt.colour
         return replace(fmt, shade=shade, colour=colour)
@@ -1613,7 +1618,7 @@ class _Writer:
 
     def _hyperlink_style(self) -> str:
         """Return the style id of the reference's Hyperlink character style."""
-        return self.document.styles["Hyperlink"].style_id
+        return self._style("Hyperlink").style_id
 
     # ------------------------------------------------ XML output
 
