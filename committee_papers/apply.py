@@ -25,11 +25,14 @@ from lxml import etree
 from yaml.nodes import ScalarNode
 
 from .errors import ContentError, PaperError, relative
+from .checking import Themes
 from .loader import loads, node_at, undotted
 from .output import write_atomic
 from .package import Package, PackageError
+from .project import Config
 from .provenance import PREFIX, Anchor, anchor_name, normalise
 from .review import ReviewError, anchors_of, story_parts
+from .validate import validate
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 CONTEXT = 4
@@ -86,6 +89,8 @@ def apply_review(root: Path, docx: Path, *, force: bool = False) -> Outcome:
     except (PackageError, ReviewError) as err:
         raise ApplyError(str(err)) from None
     outcome = Outcome()
+    config = Config(root)
+    themes = Themes(config)  # each council's theme loaded once, however many changes are checked against it
     by_file: dict[str, list[tuple[Change, dict[str, Any]]]] = {}
     for change in changes:
         where = _source(change, anchors.get(change.anchor), root)
@@ -94,7 +99,7 @@ def apply_review(root: Path, docx: Path, *, force: bool = False) -> Outcome:
         else:
             by_file.setdefault(where["file"], []).append((change, where))
     for file, found in sorted(by_file.items()):
-        _apply_file(root, file, found, outcome, force)
+        _apply_file(config, themes, file, found, outcome, force)
     return outcome
 
 
@@ -216,10 +221,10 @@ def _source(change: Change, anchor: Anchor | None, root: Path) -> dict[str, Any]
     return {**where, "said": said, "at": at, "path": path}
 
 
-def _apply_file(root: Path, file: str, found: list[tuple[Change, dict[str, Any]]], outcome: Outcome, force: bool) -> None:
+def _apply_file(config: Config, themes: Themes, file: str, found: list[tuple[Change, dict[str, Any]]], outcome: Outcome, force: bool) -> None:
     """Apply every change to one file, validate it, and write it only if it is still a valid paper."""
     path = found[0][1]["path"]
-    refusal = _uncommitted(root, path) if not force else None
+    refusal = _uncommitted(config.root, path) if not force else None
     if refusal:
         outcome.refused += [f"{where['at']}: {where['said']}: {refusal}" for _, where in found]
         return
@@ -231,7 +236,7 @@ def _apply_file(root: Path, file: str, found: list[tuple[Change, dict[str, Any]]
         except _NotHere as reason:
             outcome.refused.append(f"{where['at']}: {where['said']}: {reason}")
             continue
-        problems = _still_valid(root, path, changed)  # each change on its own: one the paper cannot take holds back no other
+        problems = _still_valid(config, themes, path, changed)  # each change on its own: one the paper cannot take holds back no other
         if problems:
             outcome.refused.append(f"{where['at']}: {where['said']}: the paper would no longer be valid ({problems})")
             continue
@@ -257,15 +262,10 @@ def _uncommitted(root: Path, path: Path) -> str | None:
     return None
 
 
-def _still_valid(root: Path, path: Path, text: str) -> str:
+def _still_valid(config: Config, themes: Themes, path: Path, text: str) -> str:
     """Return the problems the changed text would have as a paper, or nothing."""
-    from .checking import Themes
-    from .project import Config
-    from .validate import validate
-
-    config = Config(root)
     try:
-        validate(loads(text, relative(path, root), path), theme_of=Themes(config).get, content=config.content)
+        validate(loads(text, relative(path, config.root), path), theme_of=themes.get, content=config.content)
     except ContentError as err:
         return "; ".join(str(p) for p in err.problems[:3])
     return ""

@@ -386,8 +386,9 @@ def _where(found: Comment | Edit) -> str:
 
 
 def _body(comment: Comment, lead: str) -> list[str]:
+    """Return who said what; for a comment that starts a thread, also the text it is on and the changes in that text."""
     out = [f"{lead}{comment.author}, {comment.date}: {comment.text}"]
-    if comment.commented and not lead.strip().startswith("reply"):
+    if comment.commented and comment._parent is None:  # a reply is on the words its thread is on
         out.append(f"    on: \u201c{comment.commented}\u201d")
     for edit in comment.edits:
         what = "inserted" if "inserted" in edit else "deleted"
