@@ -22,13 +22,17 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import ScalarNode
 
 from .errors import ContentError, PaperError, relative
+from .checking import Themes
+from .loader import loads, node_at, undotted
 from .output import write_atomic
 from .package import Package, PackageError
+from .project import Config
 from .provenance import PREFIX, Anchor, anchor_name, normalise
-from .review import ReviewError, _anchors, _story_parts
+from .review import ReviewError, anchors_of, story_parts
+from .validate import validate
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 CONTEXT = 4
@@ -80,11 +84,13 @@ def apply_review(root: Path, docx: Path, *, force: bool = False) -> Outcome:
     """Apply a reviewed DOCX's tracked changes to the YAML they came from; return what was and was not applied."""
     try:
         with Package(docx, docx.name) as package:
-            anchors = _anchors(package, set(package.names))
+            anchors = anchors_of(package)
             changes = _changes(package)
     except (PackageError, ReviewError) as err:
         raise ApplyError(str(err)) from None
     outcome = Outcome()
+    config = Config(root)
+    themes = Themes(config)  # each council's theme loaded once, however many changes are checked against it
     by_file: dict[str, list[tuple[Change, dict[str, Any]]]] = {}
     for change in changes:
         where = _source(change, anchors.get(change.anchor), root)
@@ -93,7 +99,7 @@ def apply_review(root: Path, docx: Path, *, force: bool = False) -> Outcome:
         else:
             by_file.setdefault(where["file"], []).append((change, where))
     for file, found in sorted(by_file.items()):
-        _apply_file(root, file, found, outcome, force)
+        _apply_file(config, themes, file, found, outcome, force)
     return outcome
 
 
@@ -103,10 +109,9 @@ def apply_review(root: Path, docx: Path, *, force: bool = False) -> Outcome:
 def _changes(package: Package) -> list[Change]:
     """Return the changes of every story, grouped by the value (anchor) they are inside."""
     found: list[Change] = []
-    for part, _ in _story_parts(package, set(package.names)):
-        if part in package.names:
-            for p in package.xml(part).iter(f"{{{W}}}p"):
-                found += _paragraph_changes(p)
+    for part, _ in story_parts(package):
+        for p in package.xml(part).iter(f"{{{W}}}p"):
+            found += _paragraph_changes(p)
     return [c for c in found if c.changed]
 
 
@@ -216,10 +221,10 @@ def _source(change: Change, anchor: Anchor | None, root: Path) -> dict[str, Any]
     return {**where, "said": said, "at": at, "path": path}
 
 
-def _apply_file(root: Path, file: str, found: list[tuple[Change, dict[str, Any]]], outcome: Outcome, force: bool) -> None:
+def _apply_file(config: Config, themes: Themes, file: str, found: list[tuple[Change, dict[str, Any]]], outcome: Outcome, force: bool) -> None:
     """Apply every change to one file, validate it, and write it only if it is still a valid paper."""
     path = found[0][1]["path"]
-    refusal = _uncommitted(root, path) if not force else None
+    refusal = _uncommitted(config.root, path) if not force else None
     if refusal:
         outcome.refused += [f"{where['at']}: {where['said']}: {refusal}" for _, where in found]
         return
@@ -231,7 +236,7 @@ def _apply_file(root: Path, file: str, found: list[tuple[Change, dict[str, Any]]
         except _NotHere as reason:
             outcome.refused.append(f"{where['at']}: {where['said']}: {reason}")
             continue
-        problems = _still_valid(root, path, changed)  # each change on its own: one the paper cannot take holds back no other
+        problems = _still_valid(config, themes, path, changed)  # each change on its own: one the paper cannot take holds back no other
         if problems:
             outcome.refused.append(f"{where['at']}: {where['said']}: the paper would no longer be valid ({problems})")
             continue
@@ -257,16 +262,10 @@ def _uncommitted(root: Path, path: Path) -> str | None:
     return None
 
 
-def _still_valid(root: Path, path: Path, text: str) -> str:
+def _still_valid(config: Config, themes: Themes, path: Path, text: str) -> str:
     """Return the problems the changed text would have as a paper, or nothing."""
-    from .checking import Themes
-    from .loader import loads
-    from .project import Config
-    from .validate import validate
-
-    config = Config(root)
     try:
-        validate(loads(text, relative(path, root), path), theme_of=Themes(config).get, content=config.content)
+        validate(loads(text, relative(path, config.root), path), theme_of=themes.get, content=config.content)
     except ContentError as err:
         return "; ".join(str(p) for p in err.problems[:3])
     return ""
@@ -281,9 +280,7 @@ class _NotHere(Exception):
 
 def _replace(text: str, field_path: str, change: Change) -> str:
     """Return the file's text with a change applied inside the value at a field: every fragment, or none."""
-    from .provenance import _path
-
-    node = _node(text, _path(field_path))
+    node = node_at(text, undotted(field_path))
     if not isinstance(node, ScalarNode):
         raise _NotHere(f"text the template writes for {field_path} (a heading), not a value of the paper")
     start, end = node.start_mark.index, node.end_mark.index
@@ -293,7 +290,7 @@ def _replace(text: str, field_path: str, change: Change) -> str:
     for _, i1, i2, j1, j2 in reversed(pieces):  # from the end, so earlier places keep their offsets
         span = _replace_words(span, old, i1, i2, new[j1:j2])
     changed = text[:start] + span + text[end:]
-    now = _node(changed, _path(field_path))
+    now = node_at(changed, undotted(field_path))
     if not isinstance(now, ScalarNode) or any(_read(new, j1, j2) not in normalise(now.value) for _, _, _, j1, j2 in pieces):
         raise _NotHere("the new words cannot be written there as the value is typed (quoting or escapes): change it by hand")
     return changed
@@ -341,20 +338,3 @@ def _splice(span: str, match: re.Match[str], new: list[str], before: bool, after
     if before and after:
         return head + gap + words + " " + tail
     return head + (gap + words if before else words + " " + gap) + tail
-
-
-def _node(text: str, path: tuple[str | int, ...]) -> Node | None:
-    """Return the YAML node at a field path of a document."""
-    from .loader import _compose
-
-    node = _compose(text)
-    for part in path:
-        if isinstance(node, MappingNode):
-            node = next((v for k, v in node.value if isinstance(k, ScalarNode) and k.value == part), None)
-        elif isinstance(node, SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-        else:
-            return None
-    return node
-
-

@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .errors import relative
 from .output import published_files, write_atomic
 from .project import Config, Report, walk
 
@@ -346,7 +347,7 @@ class Snapshot:
         self.store = store
         self.inputs = inputs_digest(
             prints.content(), prints.templates(), os.environ.get("SOURCE_DATE_EPOCH", ""),
-            *sorted(_relative(p, config.root) for p in config.papers),
+            *sorted(relative(p, config.root) for p in config.papers),
         )
 
     def unchanged(self) -> Report | None:
@@ -368,11 +369,11 @@ class Snapshot:
             self.store.forget(self.FILE)
             return
         root = self.config.root
-        draft_names = sorted({_relative(p, root) for p in drafts})
+        draft_names = sorted({relative(p, root) for p in drafts})
         last = {
             "inputs": self._with_git(draft_names),
             "drafts": draft_names,
-            "targets": sorted(_relative(p, root) for paths in outputs.values() for p in paths),
+            "targets": sorted(relative(p, root) for paths in outputs.values() for p in paths),
             "up_to_date": list(outputs),
             "notices": news,
         }
@@ -388,9 +389,3 @@ class Snapshot:
         except OSError:  # no git: drafts are stamped "not under version control", whatever happens
             return self.inputs
         return inputs_digest(self.inputs, str(done.returncode), done.stdout)
-
-
-def _relative(path: Path, root: Path) -> str:
-    """Return a path from the project root, as the cache keeps it."""
-    path, root = path.resolve(), root.resolve()
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()

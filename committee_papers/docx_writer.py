@@ -244,7 +244,7 @@ def _write_docx(html: str, reference: bytes, created: datetime.datetime, languag
     """Write the document, with the theme's classes known."""
     root = lxml_html.document_fromstring(html)
     document = docx.Document(io.BytesIO(reference))
-    _check_styles(document)
+    check_styles(document)
     _check_theme_styles(document)
     when = _utc_naive(created)
     pages = page_layout(stylesheet) if stylesheet is not None else None
@@ -256,7 +256,7 @@ def _write_docx(html: str, reference: bytes, created: datetime.datetime, languag
         annotate(document, writer.sourced)
     out = io.BytesIO()
     document.save(out)
-    return _deterministic_zip(out.getvalue(), when)
+    return deterministic_zip(out.getvalue(), when)
 
 
 def add_custom_xml(document: WordDocument, xml: bytes, namespace: str) -> None:
@@ -275,7 +275,7 @@ def add_custom_xml(document: WordDocument, xml: bytes, namespace: str) -> None:
     document.part.relate_to(item, RT.CUSTOM_XML)
 
 
-def _deterministic_zip(data: bytes, when: datetime.datetime) -> bytes:
+def deterministic_zip(data: bytes, when: datetime.datetime) -> bytes:
     """Re-pack a .docx so its bytes depend only on its parts and `when`."""
     stamp = max(_utc_naive(when), ZIP_EPOCH).timetuple()[:6]
     stamp = (min(stamp[0], 2107),) + stamp[1:]
@@ -303,7 +303,7 @@ def _utc_naive(when: datetime.datetime) -> datetime.datetime:
     return when.astimezone(datetime.timezone.utc).replace(tzinfo=None)
 
 
-def _insert_in_order(parent: etree._Element, child: etree._Element, order: tuple[str, ...]) -> None:
+def insert_in_order(parent: etree._Element, child: etree._Element, order: tuple[str, ...]) -> None:
     """Insert child where the schema's sequence `order` (local names) puts it, replacing a namesake."""
     local = etree.QName(child).localname
     for old in parent.findall(qn(f"w:{local}")):
@@ -319,7 +319,7 @@ def _insert_in_order(parent: etree._Element, child: etree._Element, order: tuple
 # ---------------------------------------------------------------- document level
 
 
-def _check_styles(document: WordDocument) -> None:
+def check_styles(document: WordDocument) -> None:
     """Raise ThemeError naming every style the writer needs that the reference lacks."""
     names = {style.name for style in document.styles}
     missing = [name for name in REQUIRED_STYLES if name not in names]
@@ -538,6 +538,15 @@ def _style_properties(element: etree._Element) -> dict[str, str]:
         if declaration.strip():
             name, _, value = declaration.partition(":")
             declarations[name.strip().lower()] = value.strip()
+    return declarations
+
+
+def _dialect_style(element: etree._Element, allowed: set[str]) -> dict[str, str]:
+    """Return the element's inline CSS, refusing a property the dialect does not give this element."""
+    declarations = _style_properties(element)
+    unknown = sorted(set(declarations) - allowed)
+    if unknown:
+        raise RenderError(f"{_where(element)}: style {unknown[0]!r} is not in the dialect")
     return declarations
 
 
@@ -879,8 +888,7 @@ class _Writer:
         handler = BLOCK_HANDLERS.get(element.tag)
         if handler is None:
             raise _unknown(element, "element not allowed here:")
-        if element.get("id"):
-            self.pending_marks.append(self.bookmarks[element.get("id")])
+        self._queue_mark(element)
         handler(self, element, ctx)
 
     def _section(self, element: etree._Element, ctx: Ctx) -> None:
@@ -985,6 +993,10 @@ class _Writer:
     def _note_id(self, element: etree._Element) -> None:
         """Queue the bookmark of an element written by its parent's handler."""
         _check_known(element)
+        self._queue_mark(element)
+
+    def _queue_mark(self, element: etree._Element) -> None:
+        """Queue the bookmark of an element's id: it opens at the next paragraph written."""
         if element.get("id"):
             self.pending_marks.append(self.bookmarks[element.get("id")])
 
@@ -1173,7 +1185,7 @@ class _Writer:
             self._row_properties(table.rows[index]._tr, header, whole)
         for placed in cells:
             self._cell(table, placed, rows, widths, ctx)
-        if "keep" in _classes(element):
+        if keep:
             _keep_together(table)
         self.after_table = ctx.container
 
@@ -1220,12 +1232,12 @@ class _Writer:
         total = sum(widths)
         tbl_w.set(qn("w:w"), str(round(5000 * total / ctx.text_width)))
         tbl_w.set(qn("w:type"), "pct")
-        _insert_in_order(tbl_pr, tbl_w, TBLPR_ORDER)
+        insert_in_order(tbl_pr, tbl_w, TBLPR_ORDER)
         if ctx.indent:
             tbl_ind = OxmlElement("w:tblInd")
             tbl_ind.set(qn("w:w"), str(ctx.indent))
             tbl_ind.set(qn("w:type"), "dxa")
-            _insert_in_order(tbl_pr, tbl_ind, TBLPR_ORDER)
+            insert_in_order(tbl_pr, tbl_ind, TBLPR_ORDER)
         for column, width in zip(table.columns, widths):
             column.width = Twips(width)
         for row in table.rows:
@@ -1237,9 +1249,9 @@ class _Writer:
         """Keep a row on one page where the PDF does; mark header rows to repeat on every page."""
         tr_pr = tr.get_or_add_trPr()
         if whole:
-            _insert_in_order(tr_pr, OxmlElement("w:cantSplit"), TRPR_ORDER)
+            insert_in_order(tr_pr, OxmlElement("w:cantSplit"), TRPR_ORDER)
         if header:
-            _insert_in_order(tr_pr, OxmlElement("w:tblHeader"), TRPR_ORDER)
+            insert_in_order(tr_pr, OxmlElement("w:tblHeader"), TRPR_ORDER)
 
     def _cell(self, table: Table, placed: Placed,
               rows: list[tuple[etree._Element, bool]], widths: list[int], ctx: Ctx) -> None:
@@ -1250,10 +1262,7 @@ class _Writer:
             cell = cell.merge(_grid_cell(table, row + rowspan - 1, column + colspan - 1))
         tr, header = rows[row]
         group = "group" in _classes(tr)
-        css = _style_properties(element)
-        unknown = sorted(set(css) - {"background-color", "color", "text-align"})
-        if unknown:
-            raise RenderError(f"{_where(element)}: style {unknown[0]!r} is not in the dialect")
+        css = _dialect_style(element, {"background-color", "color", "text-align"})
         fill = self._cell_fill(element, css, header, group)
         if fill:
             _shade(cell, fill)
@@ -1265,7 +1274,7 @@ class _Writer:
         if "background-color" in css and (header or group):
             # The Table Heading style shades its paragraphs, which would hide the cell's own fill.
             for p in cell._tc.iter(qn("w:p")):
-                _insert_in_order(p.get_or_add_pPr(), _shd(fill), PPR_ORDER)
+                insert_in_order(p.get_or_add_pPr(), shading(fill), PPR_ORDER)
         if group:
             # A sub-heading row stays with the row after it, as in the stylesheet.
             for p in cell._tc.iter(qn("w:p")):
@@ -1343,8 +1352,7 @@ class _Writer:
         style = "Table Heading" if heading_row else "Table Subheading" if group and element.tag == "th" else "Table Text"
         fmt = replace(ctx.fmt, bold=ctx.fmt.bold or (element.tag == "th" and style == "Table Text"))
         inner = Ctx(container=cell, text_width=width, style=style, fmt=fmt, align=align)
-        if element.get("id"):
-            self.pending_marks.append(self.bookmarks[element.get("id")])
+        self._queue_mark(element)
         self._write_blocks(element, inner)
         written = [e for e in cell._tc if e is not placeholder and e.tag != qn("w:tcPr")]
         if written:
@@ -1506,7 +1514,7 @@ class _Writer:
         if self.after_table is ctx.container:
             # Word puts no space below a table; give the text after it the usual gap, or its
             # style's own larger space before (a heading's), as the PDF's margins collapse to the larger.
-            gap = self.document.styles["Normal"].paragraph_format.space_after or 0
+            gap = self._style("Normal").paragraph_format.space_after or 0
             fmt.space_before = max(gap, self._style_before(paragraph.style))
         self.after_table = None if self.after_table is ctx.container else self.after_table
         if self.page_break_pending:
@@ -1590,10 +1598,7 @@ class _Writer:
 
     def _status_fmt(self, element: etree._Element, fmt: Fmt) -> Fmt:
         """Return the format of an inline status: its fill as run shading, its text colour."""
-        css = _style_properties(element)
-        unknown = sorted(set(css) - {"background-color", "color"})
-        if unknown:
-            raise RenderError(f"{_where(element)}: style {unknown[0]!r} is not in the dialect")
+        css = _dialect_style(element, {"background-color", "color"})
         shade = _hex_colour(element, css["background-color"]) if "background-color" in css else fmt.shade
         colour = _hex_colour(element, css["color"]) if "color" in css else fmt.colour
         return replace(fmt, shade=shade, colour=colour)
@@ -1613,7 +1618,7 @@ class _Writer:
 
     def _hyperlink_style(self) -> str:
         """Return the style id of the reference's Hyperlink character style."""
-        return self.document.styles["Hyperlink"].style_id
+        return self._style("Hyperlink").style_id
 
     # ------------------------------------------------ XML output
 
@@ -1708,7 +1713,7 @@ def _look(table: Table, *, header: bool) -> None:
     look = table._tbl.tblPr.find(qn("w:tblLook"))
     if look is None:
         look = OxmlElement("w:tblLook")
-        _insert_in_order(table._tbl.tblPr, look, TBLPR_ORDER)
+        insert_in_order(table._tbl.tblPr, look, TBLPR_ORDER)
     for name, value in (("firstRow", header), ("firstColumn", False), ("lastRow", False),
                         ("lastColumn", False), ("noHBand", True), ("noVBand", True)):
         look.set(qn(f"w:{name}"), "1" if value else "0")
@@ -1737,7 +1742,7 @@ def _borderless(table: Table) -> None:
         line = OxmlElement(f"w:{edge}")
         line.set(qn("w:val"), "nil")
         borders.append(line)
-    _insert_in_order(table._tbl.tblPr, borders, TBLPR_ORDER)
+    insert_in_order(table._tbl.tblPr, borders, TBLPR_ORDER)
 
 
 def _keep_together(table: Table) -> None:
@@ -1782,7 +1787,7 @@ def _run(fmt: Fmt, *content: etree._Element) -> etree._Element:
         colour.set(qn("w:val"), fmt.colour)
         rpr.append(colour)
     if fmt.shade:
-        rpr.append(_shd(fmt.shade))
+        rpr.append(shading(fmt.shade))
     for value, tag in ((fmt.vert, "w:vertAlign"), (fmt.lang, "w:lang")):
         if value:
             element = OxmlElement(tag)
@@ -1818,7 +1823,7 @@ def _field(item: FieldCode) -> list[etree._Element]:
             _run(item.fmt, _text(item.shown)), char("end")]
 
 
-def _shd(fill: str) -> etree._Element:
+def shading(fill: str) -> etree._Element:
     """Return a solid w:shd of a fill colour."""
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
@@ -1829,7 +1834,7 @@ def _shd(fill: str) -> etree._Element:
 
 def _shade(cell: _Cell, fill: str) -> None:
     """Give a cell a solid fill."""
-    _insert_in_order(cell._tc.get_or_add_tcPr(), _shd(fill), TCPR_ORDER)
+    insert_in_order(cell._tc.get_or_add_tcPr(), shading(fill), TCPR_ORDER)
 
 
 Placed = tuple[int, int, int, int, etree._Element]  # row, column, rowspan, colspan, cell

@@ -159,6 +159,14 @@ def dotted(path: Path_) -> str:
     return out
 
 
+_PART = re.compile(r"\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]|\[\"((?:[^\"\\]|\\.)*)\"\]|\.?([\w-]+)")
+
+
+def undotted(field: str) -> Path_:
+    """Return the path a dotted field names: risks[0].impact is ('risks', 0, 'impact')."""
+    return tuple(int(index) if index else quoted or double or name for index, quoted, double, name in _PART.findall(field))
+
+
 class _TooBig(yaml.MarkedYAMLError):
     """A file past one of the bounds on papers: valid YAML, but no real paper is that big."""
 
@@ -290,6 +298,19 @@ def _compose(text: str) -> Node | None:
         except yaml.YAMLError:
             pass
     return yaml.compose(text, Loader=_Loader)  # noqa: S506
+
+
+def node_at(text: str, path: Path_) -> Node | None:
+    """Return the YAML node at a field path of a document, as composed (with its span in the text)."""
+    node = _compose(text)
+    for part in path:
+        if isinstance(node, MappingNode):
+            node = next((v for k, v in node.value if isinstance(k, ScalarNode) and k.value == part), None)
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            return None
+    return node
 
 
 def _value(node: Node, path: Path_, source: Source, problems: list[Problem]) -> Any:

@@ -22,11 +22,11 @@ from lxml import etree
 from .errors import PaperError
 
 MAX_MEMBERS = 2_000
-"""A long paper's DOCX has a few dozen parts; images add one each."""
+"""A long paper's DOCX has a few dozen parts, images adding one each; a workbook of tables as few (spreadsheets.py)."""
 MAX_UNCOMPRESSED = 200 * 2**20
 """All parts together once inflated: a paper of a hundred pages is a few megabytes."""
 MAX_RATIO = 200
-"""How many times a large part may inflate; Word's XML inflates ten to thirty times."""
+"""How many times a large part may inflate; Word's XML inflates ten to thirty times, a sheet of figures five to twenty."""
 RATIO_FROM = 2**20
 """Parts smaller than this inflate as they like: the total bounds them."""
 _CHUNK = 2**16

@@ -21,7 +21,7 @@ import contextvars
 import datetime
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, is_dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -32,7 +32,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from markupsafe import Markup, escape
 
-from .loader import Path_, Source, dotted, load
+from .loader import Path_, Source, dotted, load, undotted
 
 NAMESPACE = "urn:committee-papers:provenance:1"
 CUSTOM_XML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
@@ -93,6 +93,20 @@ def refs_of(value: Any) -> Refs | None:
     return found if isinstance(found, Refs) else None
 
 
+def _worked_from(values: Iterable[Any]) -> Refs | None:
+    """Return the sources of a figure worked out from some values: all of theirs, as its inputs."""
+    found = [r for r in map(refs_of, values) if r is not None]
+    return functools.reduce(lambda a, b: a | b, found) if found else None
+
+
+def _shown_together(values: Iterable[Any]) -> Refs | None:
+    """Return the sources of values shown side by side: what each shows is shown, what each was worked out from is input."""
+    found = [r for r in map(refs_of, values) if r is not None]
+    if not found:
+        return None
+    return Refs(tuple(dict.fromkeys(s for r in found for s in r.shown)), tuple(dict.fromkeys(i for r in found for i in r.inputs)))
+
+
 class SourcedStr(str):
     """A string that knows where it was written, and the line each Markdown block of it starts on."""
 
@@ -119,8 +133,7 @@ def _arithmetic(base: type) -> type:
             result = method(self, *others)
             if result is NotImplemented or not isinstance(result, (int, Decimal)) or isinstance(result, bool):
                 return result
-            refs = functools.reduce(lambda a, b: a | b, [r for r in (refs_of(self), *map(refs_of, others)) if r])
-            return carry(result, refs)
+            return carry(result, _worked_from((self, *others)))
 
         return apply
 
@@ -179,8 +192,7 @@ def worked_out(value: Any, *inputs: Any, stated: Any = None) -> Any:
     one), the figure shown is the stated value: it is shown at its own line,
     with the values it was worked out from as its inputs.
     """
-    found = [r for r in map(refs_of, inputs) if r is not None]
-    combined = functools.reduce(lambda a, b: a | b, found) if found else None
+    combined = _worked_from(inputs)
     stated_refs = refs_of(stated)
     if stated_refs is not None:
         return carry(stated, Refs(stated_refs.shown, combined.inputs if combined else ()))
@@ -189,19 +201,13 @@ def worked_out(value: Any, *inputs: Any, stated: Any = None) -> Any:
 
 def shows(value: Any, *values: Any) -> Any:
     """Return a value made to show several sourced values (a count and last quarter's beside it), carrying all their sources."""
-    found = [r for r in map(refs_of, values) if r is not None]
-    if not found:
-        return value
-    shown = tuple(dict.fromkeys(s for r in found for s in r.shown))
-    inputs = tuple(dict.fromkeys(i for r in found for i in r.inputs))
-    return carry(value, Refs(shown, inputs))
+    return carry(value, _shown_together(values))
 
 
 def _refs_in(value: Any) -> Refs | None:
     """Return the sources of a value, or of the items of a list (joined, they are all shown)."""
     if isinstance(value, (list, tuple)) and not isinstance(value, str):
-        found = [r for r in map(refs_of, value) if r is not None]
-        return Refs(tuple(dict.fromkeys(s for r in found for s in r.shown)), tuple(dict.fromkeys(i for r in found for i in r.inputs))) if found else None
+        return _shown_together(value)
     return refs_of(value)
 
 
@@ -535,7 +541,7 @@ def _part_introduced(heading: Any, sources: dict[str, Source]) -> str | None:
     if not paper:
         return None
     file = paper[0]["file"]
-    paths = [_path(f["field"]) for f in paper if f["file"] == file]
+    paths = [undotted(f["field"]) for f in paper if f["file"] == file]
     common = _common(paths)
     source = sources[file]
     while common and common not in source.keys:
@@ -555,17 +561,6 @@ def _following(heading: Any) -> Iterator[Any]:
             yield from sibling.iter()
             sibling = sibling.getnext()
         element = element.getparent()
-
-
-_PART = re.compile(r"\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]|\[\"((?:[^\"\\]|\\.)*)\"\]|\.?([\w-]+)")
-
-
-def _path(field_path: str) -> Path_:
-    """Return the path a dotted field names: risks[0].impact is ('risks', 0, 'impact')."""
-    out: list[str | int] = []
-    for index, quoted, double, name in _PART.findall(field_path):
-        out.append(int(index) if index else quoted or double or name)
-    return tuple(out)
 
 
 def _common(paths: list[Path_]) -> Path_:
@@ -624,9 +619,8 @@ class Anchor:
     inputs: tuple[dict[str, Any], ...] = field(default=())
 
 
-def read_map(xml: bytes) -> dict[str, Anchor] | None:
-    """Return the anchors of a provenance part, or None if the XML is some other custom part."""
-    root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+def read_map(root: Any) -> dict[str, Anchor] | None:
+    """Return the anchors of a parsed custom XML part, or None if it is some other custom part."""
     if root.tag != f"{{{NAMESPACE}}}provenance":
         return None
 

@@ -17,7 +17,6 @@ import difflib
 import html
 import io
 import logging
-import os
 import re
 import subprocess
 from collections.abc import Iterator
@@ -29,11 +28,10 @@ from lxml import etree
 
 from .checking import Job, Themes, check
 from .project import Config
-from .dates import created
 from .errors import ContentError, PaperError, Problem, relative
 from .loader import MAX_BYTES, load, load_bytes
 from .models.meeting import Meeting
-from .revision import revision
+from .revision import dated, git, revision
 from .output import write_all
 from .provenance import Origin, paragraph_text
 from .validate import validate
@@ -123,7 +121,7 @@ def _paper_at(config: Config, job: Job, since: str, commit: str) -> Any:
     """Return the paper as it was at a commit, loaded with load()'s checks and validated in memory."""
     relative_name = relative(job.source.path, config.root)
     blob = f"{commit}:./{job.source.path.name}"
-    size = _git_out(job.source.path.parent, "cat-file", "-s", blob)
+    size = git(job.source.path.parent, "cat-file", "-s", blob)
     if size is None:
         raise RedlineError(f"{relative_name} at {since}: the paper is not in that revision")
     if int(size or 0) > MAX_BYTES:  # refused before git hands over the bytes
@@ -133,17 +131,10 @@ def _paper_at(config: Config, job: Job, since: str, commit: str) -> Any:
     return validate(source, theme_of=Themes(config).get, content=config.content)
 
 
-def _git_out(folder: Path, *args: str) -> str | None:
-    done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=False)
-    return done.stdout.strip() if done.returncode == 0 else None
-
-
 def _change_date(job: Job) -> str | None:
-    """Return when the changes were made as the sources tell it: SOURCE_DATE_EPOCH, the paper's date, else its last commit's."""
-    if os.environ.get("SOURCE_DATE_EPOCH") or job.paper.document_date():
-        return created(job.paper).strftime("%Y-%m-%dT%H:%M:%SZ")
-    day = revision([job.source.path]).date
-    return f"{day.isoformat()}T00:00:00Z" if day else None
+    """Return when the changes were made, as the sources tell it (revision.dated), in the form a tracked change carries."""
+    when = dated(job.paper, revision([job.source.path]))
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ") if when else None
 
 
 # ---------------------------------------------------------------- tracked changes
@@ -158,7 +149,7 @@ def tracked(old: bytes, new: bytes, change: Change) -> tuple[bytes, list[tuple[s
     """Return the new DOCX with the changes from the old as w:ins and w:del, and the rows of the side-by-side view."""
     import docx
 
-    from .docx_writer import ZIP_EPOCH, _deterministic_zip
+    from .docx_writer import ZIP_EPOCH, deterministic_zip
 
     before = _paragraphs(docx.Document(io.BytesIO(old)).element.body)
     document = docx.Document(io.BytesIO(new))
@@ -185,7 +176,7 @@ def tracked(old: bytes, new: bytes, change: Change) -> tuple[bytes, list[tuple[s
                 j += 1
     out = io.BytesIO()
     document.save(out)
-    return _deterministic_zip(out.getvalue(), created_of(change) or ZIP_EPOCH), rows
+    return deterministic_zip(out.getvalue(), created_of(change) or ZIP_EPOCH), rows
 
 
 def _pair(old: list[Any], new: list[Any]) -> list[tuple[Any | None, Any | None]]:

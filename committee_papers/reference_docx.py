@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 from docx.styles.style import BaseStyle, ParagraphStyle
 
-from .docx_writer import FIGURE_CAPTION, _deterministic_zip, _insert_in_order
+from .docx_writer import FIGURE_CAPTION, PPR_ORDER, deterministic_zip, insert_in_order, shading
 from .errors import PaperError, relative
 from .output import write_atomic
 from .theme import FACTS_FILL, Theme, load_theme
@@ -46,12 +46,6 @@ PARAGRAPH_AFTER = 6  # p { margin: 0 0 6pt }
 LIST_ITEM_AFTER = 2  # li { margin-bottom: 2pt }
 CELL_PADDING = 3  # th, td { padding: 3pt 5pt }
 
-PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
-             "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens",
-             "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN",
-             "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
-             "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
-             "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
 FONT_THEME_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 
@@ -74,7 +68,7 @@ def make_reference(*, body_font: str, heading_font: str, font_size_pt: float, te
     _set_compatibility(document)
     out = io.BytesIO()
     document.save(out)
-    return _deterministic_zip(out.getvalue(), BUILT)
+    return deterministic_zip(out.getvalue(), BUILT)
 
 
 def _drop_stale_parts(document: WordDocument) -> None:
@@ -352,7 +346,7 @@ def _add_cell_list_styles(document: WordDocument) -> None:
         style.paragraph_format.space_after = Pt(1)
         numbering = document.styles[name].element.pPr.find(qn("w:numPr"))
         if numbering is not None:
-            _insert_in_order(style.element.get_or_add_pPr(), copy.deepcopy(numbering), PPR_ORDER)
+            insert_in_order(style.element.get_or_add_pPr(), copy.deepcopy(numbering), PPR_ORDER)
 
 
 def _add_running_styles(document: WordDocument, colour: str) -> None:
@@ -392,15 +386,12 @@ def _border(style: ParagraphStyle, colour: str, *, sides: tuple[str, ...], size:
                             ("w:color", colour)):
             line.set(qn(name), value)
         borders.append(line)
-    _insert_in_order(style.element.get_or_add_pPr(), borders, PPR_ORDER)
+    insert_in_order(style.element.get_or_add_pPr(), borders, PPR_ORDER)
 
 
 def _paragraph_shading(style: ParagraphStyle, fill: str) -> None:
     """Give a paragraph style a solid fill."""
-    shd = OxmlElement("w:shd")
-    for name, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", fill)):
-        shd.set(qn(name), value)
-    _insert_in_order(style.element.get_or_add_pPr(), shd, PPR_ORDER)
+    insert_in_order(style.element.get_or_add_pPr(), shading(fill), PPR_ORDER)
 
 
 def _set_compatibility(document: WordDocument) -> None:

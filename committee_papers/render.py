@@ -13,8 +13,7 @@ from lxml import etree
 
 from .assets import Assets
 from .docx_pages import anchor_pages
-from .docx_writer import DialectError, add_custom_xml, write_docx
-from .docx_writer import _check_styles as check_styles
+from .docx_writer import DialectError, add_custom_xml, check_styles, write_docx
 from .errors import RenderError, ThemeError, relative
 from .html import Templates, created, web_page
 from .package import checked_bytes

@@ -118,24 +118,21 @@ def read_comments(path: Path) -> list[Comment]:
 
 
 def _read(package: Package) -> Review:
-    names = set(package.names)
-    comments = _comments(package, names)
-    anchors = _anchors(package, names)
+    comments = _comments(package)
+    anchors = anchors_of(package)
     edits: list[Edit] = []
-    for part, kind in _story_parts(package, names):
-        if part not in names:
-            continue
+    for part, kind in story_parts(package):
         walk = _Walk(comments, anchors, kind)
         walk.run(package.xml(part))
         edits += walk.edits
-    _thread(package, names, comments)
+    _thread(package, comments)
     top = [c for c in comments.values() if c._parent is None]
     top.sort(key=lambda c: (c.file or "~", c.line or 0, c.column or 0, c._span, int(c.id) if c.id.isdigit() else 0))
     return Review(top, edits)
 
 
-def _comments(package: Package, names: set[str]) -> dict[str, Comment]:
-    if "word/comments.xml" not in names:
+def _comments(package: Package) -> dict[str, Comment]:
+    if "word/comments.xml" not in package:
         return {}
     root = package.xml("word/comments.xml")
     found = {}
@@ -148,12 +145,12 @@ def _comments(package: Package, names: set[str]) -> dict[str, Comment]:
     return found
 
 
-def _anchors(package: Package, names: set[str]) -> dict[str, Anchor]:
+def anchors_of(package: Package) -> dict[str, Anchor]:
     """Return the anchor map the build put in the file."""
     rels = "word/_rels/document.xml.rels"
-    targets = [_target("word", r.get("Target", "")) for r in _rels(package, rels, names) if r.get("Type") == CUSTOM_XML]
-    for target in sorted(set(targets) | {n for n in names if n.startswith("customXml/item") and n.count("/") == 1}):
-        if target in names:
+    targets = [_target("word", r.get("Target", "")) for r in _rels(package, rels) if r.get("Type") == CUSTOM_XML]
+    for target in sorted(set(targets) | {n for n in package.names if n.startswith("customXml/item") and n.count("/") == 1}):
+        if target in package:
             found = _map(package, target)
             if found is not None:
                 return found
@@ -162,29 +159,29 @@ def _anchors(package: Package, names: set[str]) -> dict[str, Anchor]:
 
 def _map(package: Package, part: str) -> dict[str, Anchor] | None:
     """Return the anchor map in a custom XML part, None for another custom part; a damaged map is a message."""
-    package.xml(part)  # bounds, no DTD, well-formed: read_map parses what has passed these
+    root = package.xml(part)  # within the bounds, no DTD, well-formed
     try:
-        return read_map(package.read(part))
+        return read_map(root)
     except (ValueError, TypeError, KeyError) as err:
         raise ReviewError(f"{package.name}: {part}: the map back to the sources is damaged ({err}); comment on a fresh copy of the built DOCX") from None
 
 
-def _rels(package: Package, name: str, names: set[str]) -> list[Any]:
-    return list(package.xml(name).iterfind(f"{{{R}}}Relationship")) if name in names else []
+def _rels(package: Package, name: str) -> list[Any]:
+    return list(package.xml(name).iterfind(f"{{{R}}}Relationship")) if name in package else []
 
 
 def _target(folder: str, target: str) -> str:
     return posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target))
 
 
-def _story_parts(package: Package, names: set[str]) -> list[tuple[str, str]]:
-    """Return the document, then its headers and footers, each with what it is."""
+def story_parts(package: Package) -> list[tuple[str, str]]:
+    """Return the parts the package has of the document, then its headers and footers, each with what it is."""
     parts = [("word/document.xml", "body")]
-    for rel in _rels(package, "word/_rels/document.xml.rels", names):
+    for rel in _rels(package, "word/_rels/document.xml.rels"):
         kind = {HEADER: "header", FOOTER: "footer"}.get(rel.get("Type", ""))
         if kind:
             parts.append((_target("word", rel.get("Target", "")), kind))
-    return sorted(set(parts), key=lambda p: (p[1] != "body", p[0]))
+    return sorted({p for p in parts if p[0] in package}, key=lambda p: (p[1] != "body", p[0]))
 
 
 class _Walk:
@@ -335,7 +332,7 @@ def _locate(comment: Comment, anchors: list[Anchor]) -> None:
     comment.also = sources[1:]
 
 
-def _thread(package: Package, names: set[str], comments: dict[str, Comment]) -> None:
+def _thread(package: Package, comments: dict[str, Comment]) -> None:
     """Attach replies to the comments they answer, where the file records which answers which.
 
     Word records a reply in commentsExtended.xml (paraIdParent); a comment
@@ -343,7 +340,7 @@ def _thread(package: Package, names: set[str], comments: dict[str, Comment]) -> 
     the same words as another: two reviewers may well comment on one phrase.
     """
     by_para = {c._para: c for c in comments.values() if c._para}
-    if "word/commentsExtended.xml" in names:
+    if "word/commentsExtended.xml" in package:
         for ex in package.xml("word/commentsExtended.xml").iterfind(f"{{{W15}}}commentEx"):
             child, parent = by_para.get(ex.get(f"{{{W15}}}paraId")), by_para.get(ex.get(f"{{{W15}}}paraIdParent"))
             if child is not None and parent is not None and child is not parent:
@@ -389,8 +386,9 @@ def _where(found: Comment | Edit) -> str:
 
 
 def _body(comment: Comment, lead: str) -> list[str]:
+    """Return who said what; for a comment that starts a thread, also the text it is on and the changes in that text."""
     out = [f"{lead}{comment.author}, {comment.date}: {comment.text}"]
-    if comment.commented and not lead.strip().startswith("reply"):
+    if comment.commented and comment._parent is None:  # a reply is on the words its thread is on
         out.append(f"    on: \u201c{comment.commented}\u201d")
     for edit in comment.edits:
         what = "inserted" if "inserted" in edit else "deleted"

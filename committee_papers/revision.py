@@ -37,17 +37,17 @@ def revision(paths: list[Path]) -> Revision:
     """
     folder = paths[0].parent
     names = [str(p.resolve()) for p in paths]
-    last = _git(folder, "log", "-1", "--format=%h %cs", "--", *names)
+    last = git(folder, "log", "-1", "--format=%h %cs", "--", *names)
     if last is None:
         return Revision(UNVERSIONED)
     if not last:
         return Revision("not yet committed")
     short, day = last.split()
-    changed = _git(folder, "status", "--porcelain", "--", *names)
+    changed = git(folder, "status", "--porcelain", "--", *names)
     return Revision(f"{short} {CHANGED}" if changed else short, datetime.date.fromisoformat(day))
 
 
-def _git(folder: Path, *args: str) -> str | None:
+def git(folder: Path, *args: str) -> str | None:
     """Return git's output in a folder, or None when git is absent or the folder is no repository."""
     try:
         done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=False)
@@ -67,5 +67,15 @@ def version_stamp(paper: Any, paths: list[Path]) -> str:
     """
     found = revision(paths)
     label = found.text if found.text in (UNVERSIONED, "not yet committed") else f"revision {found.text}"
-    day = created(paper).date() if os.environ.get("SOURCE_DATE_EPOCH") or paper.document_date() else found.date
-    return f"{label}, {day_month_year(day)}" if day else label
+    when = dated(paper, found)
+    return f"{label}, {day_month_year(when.date())}" if when else label
+
+
+def dated(paper: Any, found: Revision) -> datetime.datetime | None:
+    """Return when a paper's sources say it was made: SOURCE_DATE_EPOCH, else the paper's own date, else its commit's.
+
+    None where none of them gives one: a made-up date (the clock, or 1980) would be shown as if it were the paper's.
+    """
+    if os.environ.get("SOURCE_DATE_EPOCH") or paper.document_date():
+        return created(paper)
+    return datetime.datetime.combine(found.date, datetime.time()) if found.date else None

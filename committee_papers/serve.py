@@ -29,7 +29,7 @@ from typing import Any
 from .checking import sources
 from .console import Console
 from .errors import PaperError, relative
-from .project import Config, Report
+from .project import Config, Report, within_council
 from .watch import Rebuilt, rebuild_affected, relevant
 
 logger = logging.getLogger(__name__)
@@ -94,12 +94,8 @@ class Preview:
         except ValueError:
             return []
         councils = sorted(p.parent.name for p in self.config.templates.glob("*/theme.yaml"))
-        found = []
-        for folder in (self.config.output, self.config.output / "confidential"):
-            for council in councils:
-                kept_apart = inside.relative_to(council) if inside.parts[0] == council and len(inside.parts) > 1 else inside
-                found.append((folder / council / kept_apart).with_suffix(""))
-        return found
+        folders = (self.config.output, self.config.confidential)
+        return [(folder / council / within_council(inside, council)).with_suffix("") for folder in folders for council in councils]
 
     def notify(self) -> None:
         """Tell every open page that sources were rebuilt (safe to call from any thread)."""
@@ -127,7 +123,7 @@ class Preview:
 
 def page_bar(preview: Preview, name: str) -> str:
     """Return what the preview adds to a built page: links to its other outputs, its problems, and the script that reloads it."""
-    links = [f'<a href="/">All papers and meetings</a>']
+    links = ['<a href="/">All papers and meetings</a>']
     for ext, label in (("pdf", "PDF"), ("docx", "Word")):
         output = preview.outputs(name).get(ext)
         if output is not None:

@@ -34,6 +34,7 @@ from typing import Any
 
 from .errors import ContentError, Problem, did_you_mean
 from .loader import Mark, Path_, Source, cell_problem, unsafe_text
+from .package import MAX_MEMBERS, MAX_RATIO, RATIO_FROM
 
 DECLARATION = "rows_from"
 """The key a block names its spreadsheet with, in place of `rows:`."""
@@ -41,9 +42,6 @@ MAX_BYTES = 10 * 2**20
 """A workbook or CSV file of a paper's tables is well under this; a bigger one is the wrong file."""
 MAX_UNPACKED = 100 * 2**20
 """What an XLSX package may unpack to, all its parts together: more is a zip bomb, not a table."""
-MAX_RATIO = 200
-"""How much one part of a package may shrink when compressed; sheets of real figures shrink 5 to 20 times."""
-MAX_PARTS = 2000
 MAX_ROWS = 5000
 """Rows a range may give: the longest table in a paper has a few hundred."""
 MAX_COLUMNS = 60
@@ -304,15 +302,19 @@ def _bound_rows(grid: list[list[Cell]], first_row: int, refuse: Any) -> None:
 
 
 def _check_package(data: bytes, name: str, refuse: Any) -> None:
-    """Refuse a workbook whose package would unpack to more than any table needs, before openpyxl opens it."""
+    """Refuse a workbook whose package would unpack to more than any table needs, before openpyxl opens it.
+
+    The bounds on parts and on how far one may inflate are package.py's, for any Office package; the
+    sizes are the zip directory's, which Python's zipfile (and so openpyxl) holds each part to as it inflates.
+    """
     try:
         parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except zipfile.BadZipFile:
         raise ContentError([refuse(f"expected an Excel workbook (.xlsx) in {name}, got a file that is not one; save it from Excel as .xlsx")]) from None
     unpacked = sum(part.file_size for part in parts)
-    swollen = [p for p in parts if p.file_size > 2**20 and p.file_size > MAX_RATIO * max(p.compress_size, 1)]
-    if len(parts) > MAX_PARTS or unpacked > MAX_UNPACKED or swollen:
-        what = f"{len(parts)} parts" if len(parts) > MAX_PARTS else f"{unpacked / 2**20:.0f} MB unpacked"
+    swollen = [p for p in parts if p.file_size > RATIO_FROM and p.file_size > MAX_RATIO * max(p.compress_size, 1)]
+    if len(parts) > MAX_MEMBERS or unpacked > MAX_UNPACKED or swollen:
+        what = f"{len(parts)} parts" if len(parts) > MAX_MEMBERS else f"{unpacked / 2**20:.0f} MB unpacked"
         if swollen:
             what = f"a part ({swollen[0].filename}) that unpacks {swollen[0].file_size // max(swollen[0].compress_size, 1)} times its size"
         raise ContentError([refuse(f"expected a workbook of tables in {name}, got {what}: refused as a zip bomb")])

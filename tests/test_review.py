@@ -119,7 +119,7 @@ def reviewed(built: Path, tmp_path_factory) -> Path:
 
 def test_every_traced_paragraph_and_cell_has_an_anchor_in_the_map(built):
     with zipfile.ZipFile(built / DOCX) as package:
-        maps = [read_map(package.read(n)) for n in package.namelist() if n.startswith("customXml/item")]
+        maps = [read_map(parse_xml(package.read(n))) for n in package.namelist() if n.startswith("customXml/item")]
         body = package.read("word/document.xml").decode()
     anchors = next(m for m in maps if m)
     assert anchors and all(f'w:name="{name}"' in body or anchor.kind != "paragraph" for name, anchor in anchors.items())

@@ -15,16 +15,10 @@ from committee_papers.console import Console
 from committee_papers.errors import RenderError
 
 from ..conftest import MINI_REPORT, make_project
-from .built import PAPER, build_with, built_project, outputs, place, refused
+from .built import PAPER, build_with, place, refused
 
 MARKDOWN = "write Markdown: **bold**, *italic*, [a link](https://...)"
 
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """Return a project whose papers were built once, and the outputs of the one the cases break."""
-    root = built_project(tmp_path_factory.mktemp("hostile-injection"))
-    return root, outputs(root)
 
 
 @pytest.mark.parametrize(

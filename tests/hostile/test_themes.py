@@ -15,7 +15,7 @@ from committee_papers.cli import main
 from committee_papers.theme import fallback_font, installed_fonts
 
 from ..conftest import MINI_REPORT, ROOT, make_project
-from .built import OTHER, PAPER, built_project, outputs, place, refused, replaced
+from .built import OTHER, PAPER, outputs, place, refused, replaced
 
 THEME = "templates/leicester-city/theme.yaml"
 CSS = "templates/leicester-city/theme.css"
@@ -23,12 +23,6 @@ TEMPLATE = "templates/leicester-city/committee-report.html.j2"
 REFERENCE = "templates/leicester-city/reference.docx"
 COUNCIL_LINE = f"{PAPER}:2:10: council: the council's theme has problems, told in its own lines\n"
 
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """Return a project whose papers were built once, and the outputs of the Leicester paper the cases break."""
-    root = built_project(tmp_path_factory.mktemp("hostile-themes"))
-    return root, outputs(root)
 
 
 def theme_with(built, old: str, new: str) -> str:

@@ -8,14 +8,8 @@ from committee_papers.errors import MAX_MESSAGES
 from committee_papers.loader import MAX_ITEMS, MAX_KEYS
 
 from ..conftest import MINI_REPORT
-from .built import PAPER, built_project, outputs, place, refused
+from .built import PAPER, place, refused
 
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """Return a project whose papers were built once, and the outputs of the one the cases break."""
-    root = built_project(tmp_path_factory.mktemp("hostile-yaml"))
-    return root, outputs(root)
 
 
 def line_of(source: str, text: str) -> int:
