@@ -47,9 +47,12 @@ def tree_memory(process: psutil.Process) -> tuple[int, int]:
     return rss, pss
 
 
-def build_sampled(root: Path, jobs: int) -> tuple[float, int, int]:
-    """Build cold; return the seconds and the peak resident and proportional bytes of the process tree."""
-    command = [sys.executable, str(REPO / "build.py"), "--root", str(root), "build", "--jobs", str(jobs)]
+def build_sampled(root: Path, jobs: int, command: list[str] | None = None) -> tuple[float, int, int]:
+    """Build cold; return the seconds and the peak resident and proportional bytes of the process tree.
+
+    The command is this repository's build unless another is given (an earlier revision's, by versions.py).
+    """
+    command = command or [sys.executable, str(REPO / "build.py"), "--root", str(root), "build", "--jobs", str(jobs)]
     start = time.perf_counter()
     child = subprocess.Popen(command, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     process, peak_rss, peak_pss = psutil.Process(child.pid), 0, 0
