@@ -31,6 +31,8 @@ class ParagraphScheme(Strict):
     """How a running or restarting number is written: 1 (decimal), a (lower-alpha), A, i (lower-roman), I."""
     format: str = Field(default="{}", pattern=r"^[^{}]*\{\}[^{}]*$", examples=["{}", "{}.", "({})"])
     """How a number is printed, {} standing for it: "{}." gives 1., "({})" gives (a)."""
+    start: int = Field(default=1, ge=0, le=9999, examples=[1, 49])
+    """The first number at the top level: 49 where agenda items run on through the municipal year."""
 
 
 AppendixStyle = Literal["upper-alpha", "decimal", "lower-alpha", "upper-roman", "item-upper-alpha", "item-decimal"]
@@ -139,12 +141,12 @@ class Numberer:
 
     def __init__(self, scheme: ParagraphScheme) -> None:
         self.scheme = scheme
-        self.running = 0
+        self.running = scheme.start - 1
         self.paragraphs: dict[str, str] = {}
 
     def outline(self, nodes: list[Node]) -> Outline:
         """Return the numbered parts of a list of top-level parts."""
-        sections = self._sections(nodes, _Scope(()), 1)
+        sections = self._sections(nodes, _Scope((), self.scheme.start - 1), 1)
         return Outline(sections, self.paragraphs)
 
     def _sections(self, nodes: list[Node], scope: _Scope, level: int) -> list[NumberedSection]:
@@ -175,7 +177,8 @@ class Numberer:
     def _blocks(self, node: Node, scope: _Scope) -> list[NumberedBlock]:
         if node.scheme is not None:  # a part numbered its own way: its count starts afresh
             own = Numberer(node.scheme)
-            own_scope = _Scope(scope.prefix if node.scheme.style.startswith("decimal") else ())
+            decimal = node.scheme.style.startswith("decimal")
+            own_scope = _Scope(scope.prefix, 0) if decimal else _Scope((), node.scheme.start - 1)
             blocks = [NumberedBlock(own._numbers(own_scope, b), b) for b in node.blocks]
             self.paragraphs.update(own.paragraphs)
             return blocks
