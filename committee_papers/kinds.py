@@ -19,6 +19,7 @@ from typing import Any, Literal, Union
 
 from pydantic import Field, ValidationError, create_model
 
+from .dates import DateStyle
 from .errors import ContentError, Problem, relative
 from .loader import load
 from .models.blocks import BLOCK_KEYS, Block
@@ -67,6 +68,10 @@ class FrontSheetField(Strict):
     """Whether the label is printed: stacked lines such as "CABINET" or "21 SEPTEMBER 2006" print the value alone."""
     empty: str | None = Field(default=None, examples=["N/A", "None"])
     """What the front sheet prints when the paper leaves an optional field out; left off the sheet when not given."""
+    format: DateStyle | None = None
+    """How a date, or a meeting's date, is printed: ordinal 4th March 2025 (when not given), day-month-year 4 March
+    2025, short 4 Mar 2025, numeric 04/03/2025, weekday-ordinal Tuesday 4th March 2025, weekday Tuesday 4 March 2025.
+    A meeting's format is also its date's in the running header and footer."""
 
 
 class Part(Strict):
@@ -201,6 +206,8 @@ def _spec_problems(spec: FrontSheetField | Part, path: tuple[Any, ...], seen: se
     if spec.type in SHOWN_FROM_PAPER.values() and SHOWN_FROM_PAPER.get(spec.key) != spec.type:
         key = next(k for k, v in SHOWN_FROM_PAPER.items() if v == spec.type)
         found.append(((*path, "type"), f"the type {spec.type!r} shows the paper's own {key!r}: write key: {key}"))
+    if getattr(spec, "format", None) and spec.type not in ("date", "meeting"):
+        found.append(((*path, "format"), f"a format is for a date or a meeting, not a field of type {spec.type!r}"))
     if spec.type == "choice" and not getattr(spec, "options", None):
         found.append(((*path, "options"), "expected the values a choice may take, got none"))
     formula = getattr(spec, "formula", None)

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
-from ..dates import day_month_year, long_date
+from ..dates import council_date, day_month_year, long_date
 from ..errors import did_you_mean
 from ..numbering import Node, Numberer, NumberedSection, Outline, appendix_name
 from .blocks import Block, as_block
@@ -155,7 +155,8 @@ class DeclaredPaper(PaperBase):
         """Return the title, agenda item and every front-sheet field as one line of text, by key."""
         values = {"title": self.title, "agenda_item": self.agenda_item or ""}
         for spec in self.declaration.front_sheet.fields:
-            values.setdefault(spec.key, plain_text(getattr(self, spec.key, None)))
+            value = getattr(self, spec.key, None)
+            values.setdefault(spec.key, council_date(value, spec.format) if isinstance(value, datetime.date) else plain_text(value))
         return values
 
     def front_sheet(self) -> list[tuple[Any, Any]]:
@@ -170,9 +171,11 @@ class DeclaredPaper(PaperBase):
     def running(self, which: str, council: str) -> list[tuple[str, str]]:
         """Return the items of the running header or footer: ("text", words), ("page", "") or ("page-slash", "")."""
         values = {**self.plain_values(), "council": council}
-        meeting = next((getattr(self, f.key) for f in self.declaration.front_sheet.fields if f.type == "meeting"), None)
+        spec = next((f for f in self.declaration.front_sheet.fields if f.type == "meeting"), None)
+        meeting = getattr(self, spec.key) if spec is not None else None
         if meeting is not None:
-            values.update(committee=meeting.committee, meeting_date=long_date(meeting.date))
+            when = council_date(meeting.date, spec.format) if spec.format else long_date(meeting.date)  # type: ignore[union-attr]
+            values.update(committee=meeting.committee, meeting_date=when)
         items: list[tuple[str, str]] = []
         for item in getattr(self.declaration, which).items:
             show, form = (item, "{}") if isinstance(item, str) else (item.show, item.format)
