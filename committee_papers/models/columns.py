@@ -659,7 +659,7 @@ def show(column: Column, value: Value, worked: Worked | None, theme: Any, scale_
         return Shown(status.label, kind="status", fill=status.colour, colour=status.text_colour, mark=status.mark, marker=marker)
     if kind in NUMERIC:
         assert value.number is not None
-        return Shown(number_text(kind, value.number, _places(value.number)), align="right", marker=marker)
+        return Shown(number_text(kind, value.number, _places(value.number), column.unit), align="right", marker=marker)
     if kind == "date":
         assert value.day is not None
         return Shown(date_text(value.day, theme), marker=marker)
@@ -685,7 +685,7 @@ def _show_figure(column: Column, value: Value, worked: Worked, theme: Any, marke
     if rule == "percent":
         return Shown(number_text("percent", rounded(worked.value, places), places), align="right", marker=marker)
     kind = column.type if column.type in NUMERIC else "number"
-    text = number_text(kind, rounded(worked.value, places), places)
+    text = number_text(kind, rounded(worked.value, places), places, column.unit)
     if rule == "difference" and column.better:
         return _travel(text, worked.value, column.better, theme, marker)
     return Shown(text, align="right", marker=marker)
@@ -708,10 +708,12 @@ def _places(value: Decimal) -> int:
     return max(-value.as_tuple().exponent, 0)  # type: ignore[operator]
 
 
-def number_text(kind: str, value: Decimal, places: int) -> str:
-    """Write a number as councils do: 1,250; £1,250 (pence only when there are any); 83%."""
+def number_text(kind: str, value: Decimal, places: int, unit: str = "pounds") -> str:
+    """Write a number as councils do: 1,250; £1,250 (pence only when there are any); £2.1m in millions; 83%."""
     text = f"{abs(value):,.{places}f}"
     sign = "-" if value < 0 else ""
+    if kind == "money" and unit == "millions":
+        return f"{sign}£{text}m"
     if kind == "money":
         whole = f"{abs(value):,.2f}"
         return f"{sign}£{whole[:-3] if whole.endswith('.00') else whole}"
@@ -737,7 +739,7 @@ def _totals_row(table: Table, columns: list[Column], result: Read, theme: Any) -
             cells.append(_show_figure(column, Value(""), worked, theme, ""))
         elif total is not None:
             places = max((_places(v.number) for (r, c), v in result.values.items() if c == n and v.number is not None), default=0)
-            cells.append(Shown(number_text(column.type, total, places), align="right"))
+            cells.append(Shown(number_text(column.type, total, places, column.unit), align="right"))
         else:
             cells.append(Shown(""))
     return ShownRow(cells, total=True)

@@ -140,6 +140,8 @@ class Column(Strict):
     """Decimal places a worked-out figure is shown with (0 when not given)."""
     total: bool | None = None
     """Whether the totals row adds this column up; numbers and money are added up when not said."""
+    unit: Literal["pounds", "millions"] = "pounds"
+    """For money: the unit its figures are written in; millions shows 2.1 as £2.1m, as papers round large sums."""
 
 
 class Cell(Strict):
