@@ -65,7 +65,8 @@ class FrontSheetField(Strict):
     help: str | None = None
     """What an officer writes here: shown by the editor, and in `new` papers."""
     show_label: bool = True
-    """Whether the label is printed: stacked lines such as "CABINET" or "21 SEPTEMBER 2006" print the value alone."""
+    """Whether the label is printed: stacked lines such as "CABINET" or "21 SEPTEMBER 2006" print the value alone; in a
+    table the value then spans both columns, as a committee's name in the top cell."""
     empty: str | None = Field(default=None, examples=["N/A", "None"])
     """What the front sheet prints when the paper leaves an optional field out; left off the sheet when not given."""
     format: DateStyle | None = None
