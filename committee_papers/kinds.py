@@ -69,6 +69,8 @@ class FrontSheetField(Strict):
     table the value then spans both columns, as a committee's name in the top cell."""
     empty: str | None = Field(default=None, examples=["N/A", "None"])
     """What the front sheet prints when the paper leaves an optional field out; left off the sheet when not given."""
+    shown: bool = True
+    """No for a value the paper gives that the front sheet does not print, such as the number its first item takes."""
     format: DateStyle | None = None
     """How a date, or a meeting's date, is printed: ordinal 4th March 2025 (when not given), day-month-year 4 March
     2025, short 4 Mar 2025, numeric 04/03/2025, weekday-ordinal Tuesday 4th March 2025, weekday Tuesday 4 March 2025.
@@ -188,6 +190,11 @@ class Kind(Strict):
         for name in _pattern_names(self.title):
             if name not in names:
                 found.append((("title",), f"expected {{title}}, {{agenda_item}} or a front-sheet field's key in braces, got {{{name}}}"))
+        start = self.numbering.paragraphs.start
+        if isinstance(start, str) and start not in {f.key for f in self.front_sheet.fields if f.type == "text"}:
+            found.append((("numbering", "paragraphs", "start"), f"expected a whole number or the key of a text field of the front sheet, got {start!r}"))
+        elif isinstance(start, int) and not 0 <= start <= 9999:
+            found.append((("numbering", "paragraphs", "start"), f"expected a first number from 0 to 9999, got {start}"))
         for which in ("running_header", "running_footer"):
             for i, item in enumerate(getattr(self, which).items):
                 if isinstance(item, RunningItem) and item.field and item.field not in names:

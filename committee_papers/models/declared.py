@@ -133,10 +133,18 @@ class DeclaredPaper(PaperBase):
 
         Each top-level part has an id, its own or part-N, for the contents to link to.
         """
-        outline = Numberer(self.declaration.numbering.paragraphs).outline(self.nodes())
+        outline = Numberer(self._scheme()).outline(self.nodes())
         for n, section in enumerate(outline.sections, 1):
             section.id = section.id or f"part-{n}"
         return outline
+
+    def _scheme(self) -> Any:
+        """Return the paper's numbering scheme, starting where the paper says when the kind leaves that to it."""
+        scheme = self.declaration.numbering.paragraphs
+        given = getattr(self, scheme.start, None) if isinstance(scheme.start, str) else None
+        if isinstance(given, str) and given.isdigit():
+            return scheme.model_copy(update={"start": int(given)})
+        return scheme
 
     def appendix_outlines(self) -> list[tuple[str, Appendix, list[NumberedSection]]]:
         """Return each appendix's name in the council's scheme, the appendix and its numbered parts."""
@@ -164,7 +172,7 @@ class DeclaredPaper(PaperBase):
         rows = []
         for spec in self.declaration.front_sheet.fields:
             value = getattr(self, spec.key, None)
-            if _present(value) or spec.type == "exempt" or spec.empty is not None:
+            if spec.shown and (_present(value) or spec.type == "exempt" or spec.empty is not None):
                 rows.append((spec, value))
         return rows
 
@@ -206,8 +214,13 @@ class DeclaredPaper(PaperBase):
         return None
 
     def problems(self) -> list[Located]:
-        """Return notes, tables and paragraph references that do not add up."""
-        return super().problems() + self._reference_problems()
+        """Return notes, tables and paragraph references that do not add up, and a first number that is none."""
+        found = super().problems() + self._reference_problems()
+        start = self.declaration.numbering.paragraphs.start
+        given = getattr(self, start, None) if isinstance(start, str) else None
+        if given is not None and not (isinstance(given, str) and given.isdigit() and len(given) <= 4):
+            found.append(((start,), f"expected the first number as a whole number such as 49, got {given!r}"))
+        return found
 
     def note_scopes(self) -> dict[tuple[Any, ...], set[str]]:
         """Return the paper's own notes and each appendix's."""
