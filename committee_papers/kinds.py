@@ -19,6 +19,7 @@ from typing import Any, Literal, Union
 
 from pydantic import Field, ValidationError, create_model
 
+from .dates import DateStyle
 from .errors import ContentError, Problem, relative
 from .loader import load
 from .models.blocks import BLOCK_KEYS, Block
@@ -64,9 +65,16 @@ class FrontSheetField(Strict):
     help: str | None = None
     """What an officer writes here: shown by the editor, and in `new` papers."""
     show_label: bool = True
-    """Whether the label is printed: stacked lines such as "CABINET" or "21 SEPTEMBER 2006" print the value alone."""
+    """Whether the label is printed: stacked lines such as "CABINET" or "21 SEPTEMBER 2006" print the value alone; in a
+    table the value then spans both columns, as a committee's name in the top cell."""
     empty: str | None = Field(default=None, examples=["N/A", "None"])
     """What the front sheet prints when the paper leaves an optional field out; left off the sheet when not given."""
+    shown: bool = True
+    """No for a value the paper gives that the front sheet does not print, such as the number its first item takes."""
+    format: DateStyle | None = None
+    """How a date, or a meeting's date, is printed: ordinal 4th March 2025 (when not given), day-month-year 4 March
+    2025, short 4 Mar 2025, numeric 04/03/2025, weekday-ordinal Tuesday 4th March 2025, weekday Tuesday 4 March 2025.
+    A meeting's format is also its date's in the running header and footer."""
 
 
 class Part(Strict):
@@ -182,6 +190,11 @@ class Kind(Strict):
         for name in _pattern_names(self.title):
             if name not in names:
                 found.append((("title",), f"expected {{title}}, {{agenda_item}} or a front-sheet field's key in braces, got {{{name}}}"))
+        start = self.numbering.paragraphs.start
+        if isinstance(start, str) and start not in {f.key for f in self.front_sheet.fields if f.type == "text"}:
+            found.append((("numbering", "paragraphs", "start"), f"expected a whole number or the key of a text field of the front sheet, got {start!r}"))
+        elif isinstance(start, int) and not 0 <= start <= 9999:
+            found.append((("numbering", "paragraphs", "start"), f"expected a first number from 0 to 9999, got {start}"))
         for which in ("running_header", "running_footer"):
             for i, item in enumerate(getattr(self, which).items):
                 if isinstance(item, RunningItem) and item.field and item.field not in names:
@@ -201,6 +214,8 @@ def _spec_problems(spec: FrontSheetField | Part, path: tuple[Any, ...], seen: se
     if spec.type in SHOWN_FROM_PAPER.values() and SHOWN_FROM_PAPER.get(spec.key) != spec.type:
         key = next(k for k, v in SHOWN_FROM_PAPER.items() if v == spec.type)
         found.append(((*path, "type"), f"the type {spec.type!r} shows the paper's own {key!r}: write key: {key}"))
+    if getattr(spec, "format", None) and spec.type not in ("date", "meeting"):
+        found.append(((*path, "format"), f"a format is for a date or a meeting, not a field of type {spec.type!r}"))
     if spec.type == "choice" and not getattr(spec, "options", None):
         found.append(((*path, "options"), "expected the values a choice may take, got none"))
     formula = getattr(spec, "formula", None)

@@ -264,3 +264,27 @@ def test_a_running_header_left_off_the_first_page_is_off_it_in_pdf_and_docx_and_
     assert words(" ".join(p.text for p in section.first_page_header.paragraphs)) == ""
     assert words(" ".join(p.text for p in section.header.paragraphs)) == header
     assert words(" ".join(p.text for p in section.first_page_footer.paragraphs)).startswith("Council Executive · ")
+
+
+def test_a_first_number_left_to_the_paper_must_be_a_whole_number_and_a_field_the_kind_has(project):
+    kind = KIND.replace('paragraphs: {style: running, format: "{}."}', 'paragraphs: {style: running, format: "{}.", start: first_paragraph}')
+    kind = kind.replace("    - {key: contact,", "    - {key: first_paragraph, label: First, type: text, shown: false}\n    - {key: contact,")
+    root = project({**FILES, "templates/borsetshire/kinds/executive-report.yaml": kind,
+                    "content/executive/libraries.yaml": PAPER.replace('agenda_item: "12"', 'agenda_item: "12"\nfirst_paragraph: forty')})
+    failed = check(Config(root)).report.failed["content/executive/libraries.yaml"]
+    assert failed == ["content/executive/libraries.yaml:5:18: first_paragraph: expected the first number as a whole number such as 49, got 'forty'"]
+
+
+def test_a_first_number_left_to_the_paper_names_a_field_the_kind_has(project):
+    kind = KIND.replace('paragraphs: {style: running, format: "{}."}', 'paragraphs: {style: running, format: "{}.", start: first_para}')
+    wrong = kind
+    root = project({**FILES, "templates/borsetshire/kinds/executive-report.yaml": wrong})
+    failed = check(Config(root)).report.failed["content/executive/libraries.yaml"]
+    assert failed[1].endswith("numbering.paragraphs.start: expected a whole number or the key of a text field of the front sheet, got 'first_para'")
+
+
+def test_a_status_summary_must_name_a_table_and_a_status_column_of_the_paper(project):
+    summary = "      - status_summary: {table: activites, column: progress}\n"
+    root = project({**FILES, "content/executive/libraries.yaml": PAPER.replace("      - Keep the hours as they are.\n", "      - Keep the hours as they are.\n" + summary)})
+    failed = check(Config(root)).report.failed["content/executive/libraries.yaml"]
+    assert len(failed) == 1 and failed[0].endswith("status_summary.table: expected the id of a table in this paper (none), got 'activites'")

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag
 
-from .common import TAG_PREFIX, Fact, Paragraph, Prose, Quote, Strict, Table, Timeline
+from .common import TAG_PREFIX, Fact, Paragraph, Prose, Quote, StatusSummary, Strict, Table, Timeline
 from .decisions import DECISION_BLOCKS
 from .kpi import Kpi
 from .milestones import Milestones
@@ -102,6 +102,13 @@ class MilestonesBlock(Strict):
     """Numbered actions with lettered milestones, end dates, progress and status."""
 
 
+class StatusSummaryBlock(Strict):
+    """Counts by status of a table elsewhere in the paper, written `- status_summary:`."""
+
+    status_summary: StatusSummary
+    """The table and status column counted, and how the counts are worded."""
+
+
 class Contents(Strict):
     """A contents list of the paper's headings, with page numbers in print."""
 
@@ -141,6 +148,7 @@ BLOCK_KEYS: dict[str, type[Strict]] = {
     "risk_register": RiskRegisterBlock,
     "heat_map": HeatMapBlock,
     "milestones": MilestonesBlock,
+    "status_summary": StatusSummaryBlock,
     "contents": ContentsBlock,
     "side_by_side": SideBySideBlock,
     **DECISION_BLOCKS,

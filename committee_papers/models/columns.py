@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..provenance import carry, refs_of, worked_out
-from .common import Cell, Column, GroupRow, Table
+from .common import Cell, Column, GroupRow, StatusCounts, StatusSummary, Table
 from .status import unknown_status
 
 Located = tuple[tuple[Any, ...], str]
@@ -584,10 +584,13 @@ def shares(widths: list[int | None]) -> list[int | None] | None:
 
 def status_counts(table: Table, result: Read, theme: Any, scale_name: str | None) -> list[str]:
     """Count the rows at each status of a status column: '38 of 46 (83%) actions are Green' or '55 (56%)'."""
-    if table.counts is None:
-        return []
+    return [] if table.counts is None else count_lines(table.counts, table, result, theme, scale_name)
+
+
+def count_lines(spec: StatusCounts, table: Table, result: Read, theme: Any, scale_name: str | None) -> list[str]:
+    """Return the counts of one status column as the council writes them, each status with rows at it."""
     columns = table.column_specs
-    n = next(i for i, c in enumerate(columns) if c.key == table.counts.column)
+    n = next(i for i, c in enumerate(columns) if c.key == spec.column)
     labels = [v.text for (row, column), v in sorted(result.values.items()) if column == n and v.text]
     whole = Decimal(len(labels))
     lines = []
@@ -595,9 +598,32 @@ def status_counts(table: Table, result: Read, theme: Any, scale_name: str | None
         count = Decimal(labels.count(status.label))
         if count:
             share = f"{_plain(rounded(count * 100 / whole, 0))}%"
-            lines.append(f"{of_text(count, whole)} {table.counts.noun} are {status.label}" if table.counts.style == "of"
+            lines.append(f"{of_text(count, whole)} {spec.noun} are {status.label}" if spec.style == "of"
                          else f"{status.definition}: {_plain(count)} ({share})")
     return lines
+
+
+def summary_lines(summary: StatusSummary, tables: dict[str, Table], theme: Any, scale_name: str | None) -> list[str]:
+    """Return the counts a status summary shows, worked out from the rows of the table it names."""
+    table = tables[summary.table]
+    return count_lines(summary, table, read_table(table), theme, scale_name)
+
+
+def summary_problems(models: list[tuple[tuple[Any, ...], Any]]) -> list[Located]:
+    """Return status summaries that name no table of the paper, or a column of it that holds no statuses."""
+    tables = {m.id: m for _, m in models if isinstance(m, Table) and m.id}
+    found: list[Located] = []
+    for path, summary in models:
+        if not isinstance(summary, StatusSummary):
+            continue
+        table = tables.get(summary.table)
+        if table is None:
+            found.append(((*path, "table"), f"expected the id of a table in this paper ({', '.join(sorted(tables)) or 'none'}), got {summary.table!r}"))
+            continue
+        statuses = [c.key for c in table.column_specs if c.type == "status" and c.key]
+        if summary.column not in statuses:
+            found.append(((*path, "column"), f"expected the key of a status column of {summary.table!r} ({', '.join(statuses) or 'none'}), got {summary.column!r}"))
+    return found
 
 
 def _heading(value: Any) -> Shown:
@@ -633,7 +659,7 @@ def show(column: Column, value: Value, worked: Worked | None, theme: Any, scale_
         return Shown(status.label, kind="status", fill=status.colour, colour=status.text_colour, mark=status.mark, marker=marker)
     if kind in NUMERIC:
         assert value.number is not None
-        return Shown(number_text(kind, value.number, _places(value.number)), align="right", marker=marker)
+        return Shown(number_text(kind, value.number, _places(value.number), column.unit), align="right", marker=marker)
     if kind == "date":
         assert value.day is not None
         return Shown(date_text(value.day, theme), marker=marker)
@@ -659,7 +685,7 @@ def _show_figure(column: Column, value: Value, worked: Worked, theme: Any, marke
     if rule == "percent":
         return Shown(number_text("percent", rounded(worked.value, places), places), align="right", marker=marker)
     kind = column.type if column.type in NUMERIC else "number"
-    text = number_text(kind, rounded(worked.value, places), places)
+    text = number_text(kind, rounded(worked.value, places), places, column.unit)
     if rule == "difference" and column.better:
         return _travel(text, worked.value, column.better, theme, marker)
     return Shown(text, align="right", marker=marker)
@@ -682,10 +708,12 @@ def _places(value: Decimal) -> int:
     return max(-value.as_tuple().exponent, 0)  # type: ignore[operator]
 
 
-def number_text(kind: str, value: Decimal, places: int) -> str:
-    """Write a number as councils do: 1,250; £1,250 (pence only when there are any); 83%."""
+def number_text(kind: str, value: Decimal, places: int, unit: str = "pounds") -> str:
+    """Write a number as councils do: 1,250; £1,250 (pence only when there are any); £2.1m in millions; 83%."""
     text = f"{abs(value):,.{places}f}"
     sign = "-" if value < 0 else ""
+    if kind == "money" and unit == "millions":
+        return f"{sign}£{text}m"
     if kind == "money":
         whole = f"{abs(value):,.2f}"
         return f"{sign}£{whole[:-3] if whole.endswith('.00') else whole}"
@@ -711,7 +739,7 @@ def _totals_row(table: Table, columns: list[Column], result: Read, theme: Any) -
             cells.append(_show_figure(column, Value(""), worked, theme, ""))
         elif total is not None:
             places = max((_places(v.number) for (r, c), v in result.values.items() if c == n and v.number is not None), default=0)
-            cells.append(Shown(number_text(column.type, total, places), align="right"))
+            cells.append(Shown(number_text(column.type, total, places, column.unit), align="right"))
         else:
             cells.append(Shown(""))
     return ShownRow(cells, total=True)

@@ -140,6 +140,8 @@ class Column(Strict):
     """Decimal places a worked-out figure is shown with (0 when not given)."""
     total: bool | None = None
     """Whether the totals row adds this column up; numbers and money are added up when not said."""
+    unit: Literal["pounds", "millions"] = "pounds"
+    """For money: the unit its figures are written in; millions shows 2.1 as £2.1m, as papers round large sums."""
 
 
 class Cell(Strict):
@@ -247,6 +249,23 @@ class StatusCounts(Strict):
     """What a row is, in the count's words: actions, activities."""
     style: Literal["of", "share"] = "of"
     """'38 of 46 (83%) actions are Green' (of) or 'Good progress: 55 (56%)' (share, with the status's key text)."""
+
+
+class StatusSummary(StatusCounts):
+    """Counts of the rows at each status of a table elsewhere in the paper, under a heading of their own."""
+
+    table: str = Field(pattern=r"^[a-z][a-z0-9-]*$", examples=["activities"])
+    """The id of the table counted: a table of this paper, such as the detail in an appendix."""
+    heading: str | None = Field(default=None, examples=["PROGRESS"])
+    """A line printed above the counts: the dimension counted (PROGRESS, OUTCOME)."""
+
+    def lines(self, paper: Any, theme: Any) -> list[str]:
+        """Return the counts, worked out from the rows of the paper's table this summary names."""
+        from .columns import summary_lines
+        from .paper import blocks_of
+
+        tables = {m.id: m for _, m in blocks_of(paper) if isinstance(m, Table) and m.id}
+        return summary_lines(self, tables, theme, paper.status_scale)
 
 
 class Table(Strict):

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
-from ..dates import day_month_year, long_date
+from ..dates import council_date, day_month_year, long_date
 from ..errors import did_you_mean
 from ..numbering import Node, Numberer, NumberedSection, Outline, appendix_name
 from .blocks import Block, as_block
@@ -133,10 +133,18 @@ class DeclaredPaper(PaperBase):
 
         Each top-level part has an id, its own or part-N, for the contents to link to.
         """
-        outline = Numberer(self.declaration.numbering.paragraphs).outline(self.nodes())
+        outline = Numberer(self._scheme()).outline(self.nodes())
         for n, section in enumerate(outline.sections, 1):
             section.id = section.id or f"part-{n}"
         return outline
+
+    def _scheme(self) -> Any:
+        """Return the paper's numbering scheme, starting where the paper says when the kind leaves that to it."""
+        scheme = self.declaration.numbering.paragraphs
+        given = getattr(self, scheme.start, None) if isinstance(scheme.start, str) else None
+        if isinstance(given, str) and given.isdigit():
+            return scheme.model_copy(update={"start": int(given)})
+        return scheme
 
     def appendix_outlines(self) -> list[tuple[str, Appendix, list[NumberedSection]]]:
         """Return each appendix's name in the council's scheme, the appendix and its numbered parts."""
@@ -155,7 +163,8 @@ class DeclaredPaper(PaperBase):
         """Return the title, agenda item and every front-sheet field as one line of text, by key."""
         values = {"title": self.title, "agenda_item": self.agenda_item or ""}
         for spec in self.declaration.front_sheet.fields:
-            values.setdefault(spec.key, plain_text(getattr(self, spec.key, None)))
+            value = getattr(self, spec.key, None)
+            values.setdefault(spec.key, council_date(value, spec.format) if isinstance(value, datetime.date) else plain_text(value))
         return values
 
     def front_sheet(self) -> list[tuple[Any, Any]]:
@@ -163,16 +172,18 @@ class DeclaredPaper(PaperBase):
         rows = []
         for spec in self.declaration.front_sheet.fields:
             value = getattr(self, spec.key, None)
-            if _present(value) or spec.type == "exempt" or spec.empty is not None:
+            if spec.shown and (_present(value) or spec.type == "exempt" or spec.empty is not None):
                 rows.append((spec, value))
         return rows
 
     def running(self, which: str, council: str) -> list[tuple[str, str]]:
         """Return the items of the running header or footer: ("text", words), ("page", "") or ("page-slash", "")."""
         values = {**self.plain_values(), "council": council}
-        meeting = next((getattr(self, f.key) for f in self.declaration.front_sheet.fields if f.type == "meeting"), None)
+        spec = next((f for f in self.declaration.front_sheet.fields if f.type == "meeting"), None)
+        meeting = getattr(self, spec.key) if spec is not None else None
         if meeting is not None:
-            values.update(committee=meeting.committee, meeting_date=long_date(meeting.date))
+            when = council_date(meeting.date, spec.format) if spec.format else long_date(meeting.date)  # type: ignore[union-attr]
+            values.update(committee=meeting.committee, meeting_date=when)
         items: list[tuple[str, str]] = []
         for item in getattr(self.declaration, which).items:
             show, form = (item, "{}") if isinstance(item, str) else (item.show, item.format)
@@ -203,8 +214,13 @@ class DeclaredPaper(PaperBase):
         return None
 
     def problems(self) -> list[Located]:
-        """Return notes, tables and paragraph references that do not add up."""
-        return super().problems() + self._reference_problems()
+        """Return notes, tables and paragraph references that do not add up, and a first number that is none."""
+        found = super().problems() + self._reference_problems()
+        start = self.declaration.numbering.paragraphs.start
+        given = getattr(self, start, None) if isinstance(start, str) else None
+        if given is not None and not (isinstance(given, str) and given.isdigit() and len(given) <= 4):
+            found.append(((start,), f"expected the first number as a whole number such as 49, got {given!r}"))
+        return found
 
     def note_scopes(self) -> dict[tuple[Any, ...], set[str]]:
         """Return the paper's own notes and each appendix's."""
