@@ -15,7 +15,7 @@ import re
 import string
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, ValidationError, create_model
 
@@ -24,7 +24,7 @@ from .loader import load
 from .models.blocks import BLOCK_KEYS, Block
 from .models.committee_report import Meeting
 from .models.common import Contact
-from .models.common import Prose, Strict
+from .models.common import Prose, StandardTable, Strict, Table
 from .models.decisions import formula_problem
 from .models.declared import DeclaredPaper, Section
 from .models.paper import Located, PaperBase
@@ -160,6 +160,8 @@ class Kind(Strict):
     """fixed: parts print in the order above; officer: in the order the paper writes them."""
     numbering: Numbering = Numbering()
     """The numbering of paragraphs and appendices."""
+    tables: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")], StandardTable] = {}
+    """Standard tables by name, their columns declared once: a table in a paper writes `columns: <name>` to use them."""
     running_header: Running = Running(items=["council"])
     """The line at the top of every page."""
     running_footer: Running = Running(items=["page"])
@@ -182,6 +184,8 @@ class Kind(Strict):
         for name in _pattern_names(self.title):
             if name not in names:
                 found.append((("title",), f"expected {{title}}, {{agenda_item}} or a front-sheet field's key in braces, got {{{name}}}"))
+        for name, table in self.tables.items():
+            found += [(("tables", name, *sub), message) for sub, message in _table_problems(name, table)]
         for which in ("running_header", "running_footer"):
             for i, item in enumerate(getattr(self, which).items):
                 if isinstance(item, RunningItem) and item.field and item.field not in names:
@@ -210,6 +214,14 @@ def _spec_problems(spec: FrontSheetField | Part, path: tuple[Any, ...], seen: se
     if spec.type == "block" and getattr(spec, "block", None) not in BLOCK_KEYS:
         found.append(((*path, "block"), f"expected one of: {', '.join(BLOCK_KEYS)}, got {getattr(spec, 'block', None)!r}"))
     return found
+
+
+def _table_problems(name: str, standard: StandardTable) -> list[Located]:
+    """Return figures naming columns the standard table lacks, keys used twice, and fixed rows that do not fit it."""
+    from .models.columns import table_problems
+
+    table = Table.model_construct(caption=name, columns=standard.columns, rows=standard.rows)
+    return table_problems(table)
 
 
 def _pattern_names(pattern: str) -> list[str]:

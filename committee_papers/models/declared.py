@@ -81,6 +81,11 @@ class DeclaredPaper(PaperBase):
             paper._order = [str(key) for key in data]
         return paper
 
+    @classmethod
+    def validation_context(cls) -> dict[str, Any]:
+        """Return what checking a paper of this kind needs of its kind file: its standard tables."""
+        return {"tables": cls.declaration.tables}
+
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle by the kind file's text, since the model class is made at run time."""
         values = {name: getattr(self, name) for name in type(self).model_fields}
