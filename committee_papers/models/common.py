@@ -143,11 +143,22 @@ class Column(Strict):
     """Whether the totals row adds this column up; numbers and money are added up when not said."""
 
 
+class PartStatus(Strict):
+    """One labelled part of a cell's status: "Nos in Treatment: Amber"."""
+
+    label: str
+    """What this part of the status is about."""
+    status: str = Field(examples=["Amber"])
+    """Its status, as the council's scale labels it."""
+
+
 class Cell(Strict):
     """A table cell that needs more than text."""
 
     text: Prose = ""
     """What the cell says (Markdown, or a value of the column's type)."""
+    statuses: list[PartStatus] = []
+    """In a status column: several labelled statuses in one cell, each shown with its own mark and fill."""
     span: int = Field(default=1, ge=1, le=100)
     """How many columns the cell spans."""
     rows: int = Field(default=1, ge=1, le=1000)
