@@ -131,6 +131,8 @@ def council_problems(paper: Paper, theme: Theme) -> list[tuple[tuple[Any, ...], 
         if model is not paper and hasattr(model, "council_problems")
         for sub, message in model.council_problems(theme, paper.status_scale)
     ]
+    if paper.status_scale and theme.scale(paper.status_scale) is None and not any(status_refs(paper)):
+        found.append((("status_scale",), f"the theme {theme.slug!r} has no status scale {paper.status_scale!r} (its scales: {', '.join(theme.statuses) or 'none'})"))
     return found + heat_map_problems(models, theme)
 
 

@@ -468,6 +468,8 @@ def table_council_problems(table: Table, theme: Any, scale_name: str | None) -> 
             continue
         name = column.scale or scale_name
         scale = theme.scale(name)
+        if scale is None and column.scale is None and scale_name:
+            continue  # the paper's own status_scale is unknown: said once, at the paper's line
         if scale is None:
             found.append((("columns", n, "scale"), f"the theme {theme.slug!r} has no status scale {name!r} (its scales: {', '.join(theme.statuses) or 'none'})"))
             continue

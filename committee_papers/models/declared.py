@@ -238,8 +238,11 @@ class DeclaredPaper(PaperBase):
         return None
 
     def problems(self) -> list[Located]:
-        """Return notes, tables and paragraph references that do not add up."""
-        return super().problems() + self._reference_problems()
+        """Return notes, tables and paragraph references that do not add up, and a title typed where the kind builds it."""
+        found = super().problems() + self._reference_problems()
+        if "title" in self.model_fields_set and "{title}" not in self.declaration.title:
+            found.append((("title",), f"the title is built from the kind's pattern ({self.printed_title()!r}): remove this line"))
+        return found
 
     def note_scopes(self) -> dict[tuple[Any, ...], set[str]]:
         """Return the paper's own notes and each appendix's."""
