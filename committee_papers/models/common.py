@@ -188,6 +188,8 @@ def by_shape(shapes: dict[type, Any], expected: str) -> Any:
 
     def tag(value: Any) -> str | None:
         shape = next((s for s in shapes if isinstance(value, s)), None)
+        if shape is None and isinstance(value, BaseModel):  # a checked value, serialised again (a kind file pickled)
+            shape = next((s for s, member in shapes.items() if isinstance(member, type) and isinstance(value, member)), None)
         return TAG_PREFIX + shape.__name__ if shape else None
 
     members = tuple(Annotated[member, Tag(TAG_PREFIX + shape.__name__)] for shape, member in shapes.items())
@@ -221,7 +223,7 @@ def _row_tag(value: Any) -> str | None:
         return TAG_PREFIX + "cells"
     if isinstance(value, dict):
         return TAG_PREFIX + ("group" if "group" in value else "keyed")
-    return None
+    return TAG_PREFIX + "group" if isinstance(value, GroupRow) else None
 
 
 Row = Annotated[
