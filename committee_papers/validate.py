@@ -13,6 +13,7 @@ from .errors import ContentError, Problem, did_you_mean
 from .loader import Path_, Source, load
 from .messages import describe, problems_of
 from .models import KINDS, Paper
+from .models.common import Table
 from .models.paper import blocks_of, texts
 from .models.risk import heat_map_problems
 from .models.status import status_refs, unknown_status
@@ -131,7 +132,8 @@ def council_problems(paper: Paper, theme: Theme) -> list[tuple[tuple[Any, ...], 
         if model is not paper and hasattr(model, "council_problems")
         for sub, message in model.council_problems(theme, paper.status_scale)
     ]
-    if paper.status_scale and theme.scale(paper.status_scale) is None and not any(status_refs(paper)):
+    rated = any(isinstance(m, Table) and any(c.type == "status" and c.scale is None for c in m.column_specs) for _, m in models)
+    if rated and paper.status_scale and theme.scale(paper.status_scale) is None and not any(status_refs(paper)):
         found.append((("status_scale",), f"the theme {theme.slug!r} has no status scale {paper.status_scale!r} (its scales: {', '.join(theme.statuses) or 'none'})"))
     return found + heat_map_problems(models, theme)
 
