@@ -35,12 +35,12 @@ KEY = r"^[a-z][a-z0-9_]*$"
 
 FieldType = Literal[
     "text", "prose", "date", "officer", "people", "yes-no", "choice", "wards", "meeting", "list", "paragraphs-refs",
-    "agenda-item", "exempt", "title",
+    "agenda-item", "exempt", "title", "status",
 ]
 PartType = Literal[FieldType, "sections", "paragraphs", "block"]
 
 # Fields every paper has; a kind file may show them on its front sheet, by these types, but not redeclare them.
-SHOWN_FROM_PAPER = {"title": "title", "agenda_item": "agenda-item", "exempt": "exempt"}
+SHOWN_FROM_PAPER = {"title": "title", "agenda_item": "agenda-item", "exempt": "exempt", "status": "status"}
 RESERVED = set(PaperBase.model_fields) | {"notes", "appendices"}
 
 
@@ -54,7 +54,7 @@ class FrontSheetField(Strict):
     type: FieldType = "text"
     """text, prose (Markdown), date, officer, people (officers), yes-no, choice (from options), wards, meeting
     (committee and date), list (Markdown lines), paragraphs-refs (paragraph numbers or ids), and the paper's own
-    agenda-item, exempt and title."""
+    agenda-item, exempt, title and status (Draft or Final)."""
     required: bool = False
     """Whether every paper of this kind must give it."""
     options: list[str] = []
@@ -67,6 +67,11 @@ class FrontSheetField(Strict):
     """Whether the label is printed: stacked lines such as "CABINET" or "21 SEPTEMBER 2006" print the value alone."""
     empty: str | None = Field(default=None, examples=["N/A", "None"])
     """What the front sheet prints when the paper leaves an optional field out; left off the sheet when not given."""
+    format: str = Field(default="{}", pattern=r"^[^{}]*\{\}[^{}]*$", examples=["Appendix {}"])
+    """How the value is printed, {} standing for it: "Appendix {}" prints A as Appendix A."""
+    place: Literal["sheet", "above-title", "none"] = "sheet"
+    """Where the value is printed: on the sheet; above-title, as a label over the title (APPENDIX A); none, only where
+    the title pattern or the running header names it."""
 
 
 class Part(Strict):
@@ -89,6 +94,11 @@ class Part(Strict):
     takes the place of the theme's formula."""
     numbering: ParagraphScheme | None = None
     """The part's own numbering of its paragraphs, such as (a), (b) resolutions; the paper's when not given."""
+    numbered: bool = True
+    """No for a heading printed without a number (a vision or a list of priorities before the numbered parts)."""
+    content: list[Block] = []
+    """Blocks the kind prints in this part of every paper, after what the paper writes (a key to the markers, a
+    standing note); a part with content is printed even where the paper writes nothing in it."""
     help: str | None = None
     """What an officer writes here."""
 
@@ -115,14 +125,14 @@ class Numbering(Strict):
     """How headings and paragraphs inside an appendix are numbered (afresh in each)."""
 
 
-Token = Literal["council", "committee", "meeting_date", "agenda_item", "title", "page", "page-slash"]
+Token = Literal["council", "committee", "meeting_date", "agenda_item", "title", "subtitle", "page", "page-slash"]
 
 
 class RunningItem(Strict):
     """An item of the running header or footer that needs more than its name."""
 
     show: Token | None = None
-    """What to print: council, committee, meeting_date, agenda_item, title, page (Page n of N), page-slash (n / N).
+    """What to print: council, committee, meeting_date, agenda_item, title, subtitle, page (Page n of N), page-slash (n / N).
     A draft's DRAFT mark and version stamp are on every page whatever the kind says."""
     field: str | None = Field(default=None, pattern=KEY)
     """A front-sheet field to print instead (a contact officer, a file reference ...)."""
@@ -136,7 +146,7 @@ class Running(Strict):
     """A running header or footer: items joined by a separator, left out where the paper has no value."""
 
     items: list[Union[Token, RunningItem]] = []
-    """The items in order: a name (council, committee, meeting_date, agenda_item, title, page, page-slash) or a mapping."""
+    """The items in order: a name (council, committee, meeting_date, agenda_item, title, subtitle, page, page-slash) or a mapping."""
     separator: str = " · "
     """What stands between two items."""
     first_page: bool = True
@@ -151,7 +161,10 @@ class Kind(Strict):
     description: str | None = None
     """What a paper of this kind is for: shown by the editor and in `new` papers."""
     title: str = Field(default="{title}", examples=["{title}", "ENCLOSURE {agenda_item}: {title}"])
-    """The title as printed: {title}, {agenda_item} and any text or date front-sheet field by key."""
+    """The title as printed: {title}, {agenda_item} and any text or date front-sheet field by key. A kind whose
+    title names no {title} makes its title from the other fields, and its papers write none."""
+    subtitle: str | None = Field(default=None, examples=["{portfolio}"])
+    """A second line under the title, in the same pattern: "by the {portfolio} Portfolio Holder"."""
     front_sheet: FrontSheet = FrontSheet()
     """The fields at the head of the paper."""
     parts: list[Part] = Field(min_length=1)
@@ -179,9 +192,12 @@ class Kind(Strict):
                 found += _spec_problems(spec, path, seen)
                 seen.add(spec.key)
         names = {f.key for f in self.front_sheet.fields} | {"title", "agenda_item"}
-        for name in _pattern_names(self.title):
-            if name not in names:
-                found.append((("title",), f"expected {{title}}, {{agenda_item}} or a front-sheet field's key in braces, got {{{name}}}"))
+        for which in ("title", "subtitle"):
+            for name in _pattern_names(getattr(self, which) or ""):
+                if name not in names:
+                    found.append(((which,), f"expected {{title}}, {{agenda_item}} or a front-sheet field's key in braces, got {{{name}}}"))
+        for i, part in enumerate(self.parts):
+            found += [(("parts", i, "content", *sub), message) for sub, message in _content_problems(part.content)]
         for which in ("running_header", "running_footer"):
             for i, item in enumerate(getattr(self, which).items):
                 if isinstance(item, RunningItem) and item.field and item.field not in names:
@@ -210,6 +226,13 @@ def _spec_problems(spec: FrontSheetField | Part, path: tuple[Any, ...], seen: se
     if spec.type == "block" and getattr(spec, "block", None) not in BLOCK_KEYS:
         found.append(((*path, "block"), f"expected one of: {', '.join(BLOCK_KEYS)}, got {getattr(spec, 'block', None)!r}"))
     return found
+
+
+def _content_problems(content: list[Any]) -> list[Located]:
+    """Return what the blocks a kind fixes in a part say of themselves (a table whose rows do not fit its columns)."""
+    from .models.paper import GENERAL, blocks_of
+
+    return [((*path, *sub), message) for path, m in blocks_of(content) if isinstance(m, GENERAL) for sub, message in m.problems()]
 
 
 def _pattern_names(pattern: str) -> list[str]:
@@ -250,6 +273,8 @@ def _field(spec: FrontSheetField | Part) -> tuple[Any, Any]:
 def paper_model(kind: Kind, name: str, where: str) -> type[DeclaredPaper]:
     """Return the model of a paper of a declared kind: the fields every paper has, and the kind's own."""
     fields: dict[str, Any] = {"kind": (Literal[name], Field(description=f"The kind of paper: {name}."))}
+    if "title" not in _pattern_names(kind.title):  # the kind makes the title from other fields
+        fields["title"] = (str, Field(default="", description="Not written: the kind makes the title from the other fields."))
     for spec in (*kind.front_sheet.fields, *kind.parts):
         if spec.key not in SHOWN_FROM_PAPER:
             fields[spec.key] = _field(spec)

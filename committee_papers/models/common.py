@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 import functools
 import re
 import typing
@@ -140,6 +141,14 @@ class Column(Strict):
     """Decimal places a worked-out figure is shown with (0 when not given)."""
     total: bool | None = None
     """Whether the totals row adds this column up; numbers and money are added up when not said."""
+    show: Literal["figure", "words", "both"] | None = None
+    """For a worked-out difference with `better`, or a band: the figure alone (9109), the words alone (Better than
+    target; Medium) or both (+9109 Better than target; 8 and Medium). A difference shows both and a band its words
+    when not said."""
+    thousands: bool = True
+    """Whether thousands are set off with commas (1,758); No prints 1758, as some councils' tables do."""
+    align: Literal["left", "center", "right"] | None = None
+    """How the cells sit: numbers to the right and everything else to the left when not said."""
 
 
 class Cell(Strict):
@@ -278,6 +287,11 @@ class Table(Strict):
     """Set the table on landscape pages of its own; its header row repeats on every page."""
     counts: StatusCounts | None = None
     """Count the rows at each status of a status column, under the table."""
+    narrow: bool = False
+    """Set the table at 60% of the page width, as a short key."""
+    rows_add_up_to: Decimal | None = Field(default=None, examples=[100])
+    """What the figures of every row add up to (100 for the percentages of a survey), each row checked within the
+    rounding of the figures typed."""
 
     @property
     def column_specs(self) -> list[Column]:

@@ -13,7 +13,7 @@ from ..numbering import Node, Numberer, NumberedSection, Outline, appendix_name
 from .blocks import Block, as_block
 from .decisions import fill
 from .common import Prose, Strict
-from .paper import Located, PaperBase
+from .paper import Located, PaperBase, walk
 
 ID = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
 
@@ -27,6 +27,9 @@ class Section(Strict):
     """A short name, lower case with hyphens, if other parts refer to this one."""
     numbered: bool = True
     """No for a heading printed without a number, whose paragraphs carry on the numbers of the part around it."""
+    ref: str | None = Field(default=None, min_length=1, examples=["CEC 01"])
+    """A reference the section is known by, such as an action code (CEC 01), printed before its heading in place of a
+    number; each is used once in the paper."""
     content: list[Block] = []
     """Paragraphs (numbered by the kind's scheme), tables and other blocks, in order."""
     sections: list[Section] = []
@@ -51,7 +54,7 @@ class Appendix(Strict):
 def section_node(section: Section) -> Node:
     """Return a section of the body, and everything inside it, as parts to number."""
     children = [section_node(s) for s in section.sections]
-    return Node(section.heading, list(section.content), children, id=section.id, numbered=section.numbered)
+    return Node(section.heading, list(section.content), children, id=section.id, numbered=section.numbered, ref=section.ref)
 
 
 class DeclaredPaper(PaperBase):
@@ -90,7 +93,8 @@ class DeclaredPaper(PaperBase):
         """Return the keys of the parts the paper has, in the order they are printed."""
         declared = [part.key for part in self.declaration.parts]
         order = self._order if self.declaration.order == "officer" else declared
-        return [key for key in order if key in declared and _present(getattr(self, key))]
+        fixed = {part.key for part in self.declaration.parts if part.content}
+        return [key for key in order if key in declared and (_present(getattr(self, key)) or key in fixed)]
 
     def nodes(self) -> list[Node]:
         """Return the paper's parts as parts to number, in the order they are printed."""
@@ -98,16 +102,20 @@ class DeclaredPaper(PaperBase):
         found: list[Node] = []
         for key in self.part_keys():
             part, value = parts[key], getattr(self, key)
+            fixed = list(part.content)
             if part.type == "sections":
-                children = [section_node(s) for s in value]
-                found += [Node(part.heading, [], children, id=key, key=key)] if part.heading else children
+                children = [section_node(s) for s in value or []]
+                found += [Node(part.heading, fixed, children, id=key, key=key, numbered=part.numbered)] if part.heading or fixed else children
             elif part.type == "paragraphs":
                 formula = fill(part.formula, self.committee_name()) if part.formula else None
-                found.append(Node(part.heading, list(value), id=key, key=key, scheme=part.numbering, extra={"formula": formula}))
+                found.append(Node(part.heading, [*(value or []), *fixed], id=key, key=key, scheme=part.numbering,
+                                  extra={"formula": formula}, numbered=part.numbered))
             elif part.type == "block":
-                found.append(Node(part.heading, [self._block(part, value)], id=key, key=key, scheme=part.numbering))
+                given = [self._block(part, value)] if value is not None else []
+                found.append(Node(part.heading, [*given, *fixed], id=key, key=key, scheme=part.numbering, numbered=part.numbered))
             else:
-                found.append(Node(part.heading, [], id=key, key=key, extra={"formula": part.formula, "type": part.type, "value": value}))
+                extra = {"formula": part.formula, "type": part.type, "value": value}
+                found.append(Node(part.heading, fixed, id=key, key=key, extra=extra, numbered=part.numbered))
         return found
 
     @staticmethod
@@ -126,6 +134,16 @@ class DeclaredPaper(PaperBase):
             block = self._block(part, value) if part.type == "block" and value is not None else None
             for sub, message in block.theme_problems(theme, committee) if hasattr(block, "theme_problems") else []:
                 found.append(((part.key, *sub[1:]), message))  # the block's own key stands for the part's
+        return found + self._fixed_content_problems(theme)
+
+    def _fixed_content_problems(self, theme: Any) -> list[Located]:
+        """Return what the blocks the kind fixes say against the council's theme, told at the paper's kind."""
+        found: list[Located] = []
+        for i, part in enumerate(self.declaration.parts):
+            for path, block in ((p, m) for p, m in walk(part.content) if isinstance(m, BaseModel) and hasattr(m, "council_problems")):
+                for sub, message in block.council_problems(theme, self.status_scale):
+                    where = ".".join(str(k) for k in ("parts", i, "content", *path, *sub))
+                    found.append((("kind",), f"{self.declared_as}: {where}: {message}"))
         return found
 
     def outline(self) -> Outline:
@@ -151,6 +169,15 @@ class DeclaredPaper(PaperBase):
         """Return the title as the kind's pattern prints it."""
         return self.declaration.title.format_map(self.plain_values())
 
+    def printed_subtitle(self) -> str:
+        """Return the second line of the title as the kind's pattern prints it ('' when the kind has none)."""
+        pattern = self.declaration.subtitle
+        return pattern.format_map(self.plain_values()) if pattern else ""
+
+    def full_title(self) -> str:
+        """Return the title and its second line as one line: the document's title."""
+        return " ".join(t for t in (self.printed_title(), self.printed_subtitle()) if t)
+
     def plain_values(self) -> dict[str, str]:
         """Return the title, agenda item and every front-sheet field as one line of text, by key."""
         values = {"title": self.title, "agenda_item": self.agenda_item or ""}
@@ -158,18 +185,25 @@ class DeclaredPaper(PaperBase):
             values.setdefault(spec.key, plain_text(getattr(self, spec.key, None)))
         return values
 
+    def above_title(self) -> list[tuple[Any, Any]]:
+        """Return the front-sheet fields printed as labels above the title, with their values, where the paper gives them."""
+        return [(spec, getattr(self, spec.key, None)) for spec in self.declaration.front_sheet.fields
+                if spec.place == "above-title" and _present(getattr(self, spec.key, None))]
+
     def front_sheet(self) -> list[tuple[Any, Any]]:
         """Return each front-sheet field to print with its value: those the paper gives, and empty ones with an empty text."""
         rows = []
         for spec in self.declaration.front_sheet.fields:
             value = getattr(self, spec.key, None)
-            if _present(value) or spec.type == "exempt" or spec.empty is not None:
+            if spec.place != "sheet":
+                continue
+            if _present(value) or spec.type in ("exempt", "status") or spec.empty is not None:
                 rows.append((spec, value))
         return rows
 
     def running(self, which: str, council: str) -> list[tuple[str, str]]:
         """Return the items of the running header or footer: ("text", words), ("page", "") or ("page-slash", "")."""
-        values = {**self.plain_values(), "council": council}
+        values = {**self.plain_values(), "council": council, "title": self.printed_title(), "subtitle": self.printed_subtitle()}
         meeting = next((getattr(self, f.key) for f in self.declaration.front_sheet.fields if f.type == "meeting"), None)
         if meeting is not None:
             values.update(committee=meeting.committee, meeting_date=long_date(meeting.date))
@@ -203,8 +237,21 @@ class DeclaredPaper(PaperBase):
         return None
 
     def problems(self) -> list[Located]:
-        """Return notes, tables and paragraph references that do not add up."""
-        return super().problems() + self._reference_problems()
+        """Return notes, tables, paragraph references and section references that do not add up."""
+        return super().problems() + self._reference_problems() + self._repeated_refs()
+
+    def _repeated_refs(self) -> list[Located]:
+        """Return a section reference written twice: each reference names one section."""
+        first: dict[str, tuple[Any, ...]] = {}
+        found: list[Located] = []
+        for path, value in walk(self):
+            if isinstance(value, Section) and value.ref is not None:
+                key = " ".join(value.ref.lower().replace(".", "").split())
+                if key in first:
+                    was = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in first[key]).lstrip(".")
+                    found.append(((*path, "ref"), f"expected each reference once, got {value.ref!r} again (first at {was})"))
+                first.setdefault(key, path)
+        return found
 
     def note_scopes(self) -> dict[tuple[Any, ...], set[str]]:
         """Return the paper's own notes and each appendix's."""
