@@ -115,8 +115,8 @@ place(PLAN, "row:EIA Hear by Rights Standard:3", PLAN, "EIA Hear by Rights Stand
 # A figure from a data file (this quarter's count, last quarter's beside it).
 place(LAA, "row:Children and Young People:1", Q3, "outcomes: {Green: 28", "blocks[0].outcomes.Green")
 # A crosstab's grand total, worked out from every count, and one count.
-place(SCRUTINY, "row:Lone parents:3", SCRUTINY, "[Lone parents, 33, 33, 145, 28, 18]", "achievements[0].content[2].crosstab.rows[1][3]")
-place(SCRUTINY, "row:Total target groups engaged:6", SCRUTINY, "[Teenage mothers/ pregnant teenagers", "achievements[0].content[2].crosstab.rows[0][1] (a figure derived from it)")
+place(SCRUTINY, "row:Lone parents:3", SCRUTINY, "[Lone parents, 33, 33, 145, 28, 18]", "achievements[0].content[2].table.rows[1][3]")
+place(SCRUTINY, "row:Total target groups engaged:6", SCRUTINY, "[Teenage mothers/ pregnant teenagers", "achievements[0].content[2].table.rows[0][1] (a figure derived from it)")
 # The agenda maps to the meeting file.
 place(CABINET, "Meeting Room 1, Town Hall", CABINET, "venue:", "venue")
 place(CABINET, "The minutes of the meeting held on 22 October", CABINET, "The minutes of the meeting held", "items[2].text")
@@ -253,7 +253,7 @@ def test_a_worked_out_figure_lists_every_input(reviewed):
     import yaml
 
     found = {c.text: c for review in reviewed.values() for c in _all(review)}
-    crosstab = yaml.safe_load((ROOT / SCRUTINY).read_text())["achievements"][0]["content"][2]["crosstab"]
+    crosstab = yaml.safe_load((ROOT / SCRUTINY).read_text())["achievements"][0]["content"][2]["table"]
     counts = sum(len(row) - 1 for row in crosstab["rows"])
     grand = found[f"Comment {next(i for i, p in enumerate(PLACES) if p[1] == 'row:Total target groups engaged:6')}"]
     assert len(grand.derived_from) == counts and len({d["line"] for d in grand.derived_from}) == len(crosstab["rows"])
