@@ -92,7 +92,7 @@ FILES = {
     "content/executive/libraries.yaml": PAPER,
 }
 FIELD_TYPES = ("'text', 'prose', 'date', 'officer', 'people', 'yes-no', 'choice', 'wards', 'meeting', 'list', "
-               "'paragraphs-refs', 'agenda-item', 'exempt' or 'title'")
+               "'paragraphs-refs', 'agenda-item', 'exempt', 'title' or 'status'")
 OUT = "output/borsetshire/executive/libraries"
 
 
