@@ -15,19 +15,21 @@ import re
 import string
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, ValidationError, create_model
+from pydantic.json_schema import SkipJsonSchema
 
 from .errors import ContentError, Problem, relative
 from .loader import load
 from .models.blocks import BLOCK_KEYS, Block
 from .models.committee_report import Meeting
 from .models.common import Contact
-from .models.common import Prose, Strict
+from .models.common import Prose, StandardTable, Strict, Table
 from .models.decisions import formula_problem
 from .models.declared import DeclaredPaper, Section
 from .models.paper import Located, PaperBase
+from .models.period import QuarterText
 from .numbering import AppendixScheme, ParagraphScheme
 
 FOLDER = "kinds"
@@ -35,7 +37,7 @@ KEY = r"^[a-z][a-z0-9_]*$"
 
 FieldType = Literal[
     "text", "prose", "date", "officer", "people", "yes-no", "choice", "wards", "meeting", "list", "paragraphs-refs",
-    "agenda-item", "exempt", "title", "status",
+    "agenda-item", "exempt", "title", "status", "quarter",
 ]
 PartType = Literal[FieldType, "sections", "paragraphs", "block"]
 
@@ -54,7 +56,7 @@ class FrontSheetField(Strict):
     type: FieldType = "text"
     """text, prose (Markdown), date, officer, people (officers), yes-no, choice (from options), wards, meeting
     (committee and date), list (Markdown lines), paragraphs-refs (paragraph numbers or ids), and the paper's own
-    agenda-item, exempt, title and status (Draft or Final)."""
+    agenda-item, exempt, title and status (Draft or Final); quarter (of a financial year, Q3 2007-08)."""
     required: bool = False
     """Whether every paper of this kind must give it."""
     options: list[str] = []
@@ -106,10 +108,12 @@ class Part(Strict):
 class FrontSheet(Strict):
     """The fields at the head of the paper and how they are laid out."""
 
-    layout: Literal["table", "lines"] = "table"
-    """table: a label | value table; lines: stacked "LABEL: value" lines."""
+    layout: Literal["table", "lines", "none"] = "table"
+    """table: a label | value table; lines: stacked "LABEL: value" lines; none: the title alone (the fields fill the title, subtitle and running header)."""
     caption: str | None = None
     """The table's caption, read by screen readers (the title when not given)."""
+    council: bool = True
+    """Whether the council's name heads the paper, above the title."""
     fields: list[FrontSheetField] = []
     """The fields, in the order they are printed."""
 
@@ -125,21 +129,24 @@ class Numbering(Strict):
     """How headings and paragraphs inside an appendix are numbered (afresh in each)."""
 
 
-Token = Literal["council", "committee", "meeting_date", "agenda_item", "title", "subtitle", "page", "page-slash"]
+Token = Literal["council", "committee", "meeting_date", "agenda_item", "title", "subtitle", "page", "page-slash", "status-key"]
 
 
 class RunningItem(Strict):
     """An item of the running header or footer that needs more than its name."""
 
     show: Token | None = None
-    """What to print: council, committee, meeting_date, agenda_item, title, subtitle, page (Page n of N), page-slash (n / N).
-    A draft's DRAFT mark and version stamp are on every page whatever the kind says."""
+    """What to print: council, committee, meeting_date, agenda_item, title, subtitle, page (Page n of N), page-slash
+    (n / N), status-key (the key of the paper's status scale, a line each). A draft's DRAFT mark and version stamp are
+    on every page whatever the kind says."""
     field: str | None = Field(default=None, pattern=KEY)
     """A front-sheet field to print instead (a contact officer, a file reference ...)."""
     text: str | None = None
     """Fixed text instead."""
     format: str = Field(default="{}", pattern=r"^[^{}]*\{\}[^{}]*$", examples=["Agenda Item {}"])
     """How the value is printed, {} standing for it."""
+    bold: bool = False
+    """Yes to print the item in bold."""
 
 
 class Running(Strict):
@@ -148,7 +155,7 @@ class Running(Strict):
     items: list[Union[Token, RunningItem]] = []
     """The items in order: a name (council, committee, meeting_date, agenda_item, title, subtitle, page, page-slash) or a mapping."""
     separator: str = " · "
-    """What stands between two items."""
+    """What stands between two items; a new line ("\\n") puts each item on a line of its own."""
     first_page: bool = True
     """Whether the first page has it too (No: a cover or front sheet with a clean top or foot)."""
 
@@ -163,8 +170,8 @@ class Kind(Strict):
     title: str = Field(default="{title}", examples=["{title}", "ENCLOSURE {agenda_item}: {title}"])
     """The title as printed: {title}, {agenda_item} and any text or date front-sheet field by key. A kind whose
     title names no {title} makes its title from the other fields, and its papers write none."""
-    subtitle: str | None = Field(default=None, examples=["{portfolio}"])
-    """A second line under the title, in the same pattern: "by the {portfolio} Portfolio Holder"."""
+    subtitle: str | None = Field(default=None, examples=["by the {portfolio} Portfolio Holder", "{council}: quarter {quarter_number}, {quarter_months}"])
+    """A line printed under the title, a pattern like the title's; {council} is the council's name."""
     front_sheet: FrontSheet = FrontSheet()
     """The fields at the head of the paper."""
     parts: list[Part] = Field(min_length=1)
@@ -173,6 +180,8 @@ class Kind(Strict):
     """fixed: parts print in the order above; officer: in the order the paper writes them."""
     numbering: Numbering = Numbering()
     """The numbering of paragraphs and appendices."""
+    tables: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")], StandardTable] = {}
+    """Standard tables by name, their columns declared once: a table in a paper writes `columns: <name>` to use them."""
     running_header: Running = Running(items=["council"])
     """The line at the top of every page."""
     running_footer: Running = Running(items=["page"])
@@ -181,6 +190,8 @@ class Kind(Strict):
     """Whether the title and front sheet stand on a page of their own."""
     contents: bool = False
     """Whether a list of the parts and appendices follows the front sheet."""
+    landscape: bool = False
+    """Whether the whole paper is set on landscape pages."""
 
     def problems(self) -> list[Located]:
         """Return keys used twice or reserved, choices without options, and names the patterns cannot fill."""
@@ -192,10 +203,13 @@ class Kind(Strict):
                 found += _spec_problems(spec, path, seen)
                 seen.add(spec.key)
         names = {f.key for f in self.front_sheet.fields} | {"title", "agenda_item"}
-        for which in ("title", "subtitle"):
-            for name in _pattern_names(getattr(self, which) or ""):
-                if name not in names:
-                    found.append(((which,), f"expected {{title}}, {{agenda_item}} or a front-sheet field's key in braces, got {{{name}}}"))
+        names |= {f"{f.key}_{part}" for f in self.front_sheet.fields if f.type == "quarter" for part in ("months", "number")}
+        for pattern, where, also in ((self.title, "title", set()), (self.subtitle or "", "subtitle", {"council"})):
+            for name in _pattern_names(pattern):
+                if name not in names | also:
+                    found.append(((where,), f"expected {{title}}, {{agenda_item}}{', {council}' if also else ''} or a front-sheet field's key in braces, got {{{name}}}"))
+        for name, table in self.tables.items():
+            found += [(("tables", name, *sub), message) for sub, message in _table_problems(name, table)]
         for i, part in enumerate(self.parts):
             found += [(("parts", i, "content", *sub), message) for sub, message in _content_problems(part.content)]
         for which in ("running_header", "running_footer"):
@@ -235,6 +249,14 @@ def _content_problems(content: list[Any]) -> list[Located]:
     return [((*path, *sub), message) for path, m in blocks_of(content) if isinstance(m, GENERAL) for sub, message in m.problems()]
 
 
+def _table_problems(name: str, standard: StandardTable) -> list[Located]:
+    """Return figures naming columns the standard table lacks, keys used twice, and fixed rows that do not fit it."""
+    from .models.columns import table_problems
+
+    table = Table.model_construct(caption=name, columns=standard.columns, rows=standard.rows)
+    return table_problems(table)
+
+
 def _pattern_names(pattern: str) -> list[str]:
     """Return the names a title pattern fills in; a format or conversion (which could pad a title without end) counts as a wrong name."""
     try:
@@ -250,7 +272,7 @@ def _annotation(spec: FrontSheetField | Part) -> Any:
     simple: dict[str, Any] = {
         "text": str, "prose": Prose, "date": datetime.date, "officer": Contact, "people": list[Contact],
         "yes-no": bool, "wards": Union[str, list[str]], "meeting": Meeting, "list": list[Prose],
-        "paragraphs-refs": list[str], "paragraphs": list[Block], "sections": list[Section],
+        "paragraphs-refs": list[str], "paragraphs": list[Block], "sections": list[Section], "quarter": QuarterText,
     }
     if kind == "choice":
         return Literal[tuple(spec.options)]  # type: ignore[union-attr]
@@ -273,8 +295,8 @@ def _field(spec: FrontSheetField | Part) -> tuple[Any, Any]:
 def paper_model(kind: Kind, name: str, where: str) -> type[DeclaredPaper]:
     """Return the model of a paper of a declared kind: the fields every paper has, and the kind's own."""
     fields: dict[str, Any] = {"kind": (Literal[name], Field(description=f"The kind of paper: {name}."))}
-    if "title" not in _pattern_names(kind.title):  # the kind makes the title from other fields
-        fields["title"] = (str, Field(default="", description="Not written: the kind makes the title from the other fields."))
+    if "title" not in _pattern_names(kind.title):  # the title is built from the front sheet: nothing to type
+        fields["title"] = (SkipJsonSchema[str], Field(default="", description="Built from the kind's title pattern."))
     for spec in (*kind.front_sheet.fields, *kind.parts):
         if spec.key not in SHOWN_FROM_PAPER:
             fields[spec.key] = _field(spec)

@@ -39,7 +39,7 @@ def validate(
     sheets = fill_rows(source, content or source.path.parent)
     model = _kind(source, data.get("kind"), kinds)
     try:
-        paper = model.model_validate(data)
+        paper = model.model_validate(data, context=_context(model))
     except ValidationError as err:
         raise ContentError(problems_of(source, model, err)) from None
     _keep_sheets(paper, sheets)
@@ -57,6 +57,12 @@ def validate(
     if problems:
         raise ContentError(problems)
     return paper
+
+
+def _context(model: type[Any]) -> dict[str, Any]:
+    """Return what checking a paper needs of its kind (a meeting needs nothing)."""
+    context = getattr(model, "validation_context", None)
+    return context() if context is not None else {}
 
 
 def _keep_sheets(paper: Any, sheets: list[tuple[Path_, Source]]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .commitments_monitoring import CommitmentsMonitoring
 from .committee_report import CommitteeReport
 from .common import Strict
 from .paper import PaperBase
@@ -14,7 +13,6 @@ Paper = PaperBase
 KINDS: dict[str, type[PaperBase]] = {
     "committee-report": CommitteeReport,
     "portfolio-plan": PortfolioPlan,
-    "commitments-monitoring": CommitmentsMonitoring,
     "performance-report": PerformanceReport,
 }
 

@@ -15,6 +15,7 @@ from .kpi import Kpi
 from .milestones import Milestones
 from .risk import HeatMap, RiskRegister
 from .scoring import ScoreSummary, ScoreTable, ScoringRules
+from .summary import StatusKey, StatusSummary
 from .totals import TotalsTable
 
 
@@ -102,6 +103,20 @@ class MilestonesBlock(Strict):
     """Numbered actions with lettered milestones, end dates, progress and status."""
 
 
+class StatusKeyBlock(Strict):
+    """A status key, written `- status_key: {}`."""
+
+    status_key: StatusKey
+    """Each status of the council's scale with its mark, colour and meaning."""
+
+
+class StatusSummaryBlock(Strict):
+    """A summary of the statuses in the paper's tables, written `- status_summary:`."""
+
+    status_summary: StatusSummary
+    """How many rows of the paper's tables are at each status, by group and overall."""
+
+
 class Contents(Strict):
     """A contents list of the paper's headings, with page numbers in print."""
 
@@ -141,6 +156,8 @@ BLOCK_KEYS: dict[str, type[Strict]] = {
     "risk_register": RiskRegisterBlock,
     "heat_map": HeatMapBlock,
     "milestones": MilestonesBlock,
+    "status_key": StatusKeyBlock,
+    "status_summary": StatusSummaryBlock,
     "contents": ContentsBlock,
     "side_by_side": SideBySideBlock,
     **DECISION_BLOCKS,

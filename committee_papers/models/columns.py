@@ -51,6 +51,8 @@ class Placed:
     span: int
     rows: int
     path: tuple[Any, ...]
+    statuses: tuple[Any, ...] = ()
+    """A status cell's labelled statuses (PartStatus), when it has several."""
 
 
 @dataclass
@@ -78,6 +80,10 @@ class Value:
 
 def _cell(value: Any) -> tuple[str, int, int]:
     return (value.text, value.span, value.rows) if isinstance(value, Cell) else (value, 1, 1)
+
+
+def _parts(value: Any) -> tuple[Any, ...]:
+    return tuple(value.statuses) if isinstance(value, Cell) else ()
 
 
 def place(table: Table) -> tuple[list[PlacedRow], list[Located]]:
@@ -130,7 +136,7 @@ def _listed(row: list[Any], i: int, below: set[int], width: int, tail: int = 0) 
         while column in below:
             column += 1
         text, span, rows = _cell(value)
-        cells.append(Placed(column, text, span, rows, ("rows", i, j)))
+        cells.append(Placed(column, text, span, rows, ("rows", i, j), _parts(value)))
         column += span
     while column in below:
         column += 1
@@ -163,7 +169,7 @@ def _keyed(row: dict[str, Any], i: int, keys: dict[str | None, int], below: set[
             found.append((("rows", i, key), "expected the cell in a column of its own, but a cell spanning into it holds it"))
             continue
         taken |= spanned
-        cells.append(Placed(column, text, span, rows, ("rows", i, key)))
+        cells.append(Placed(column, text, span, rows, ("rows", i, key), _parts(value)))
     for column in sorted(set(range(width)) - taken):
         cells.append(Placed(column, "", 1, 1, ("rows", i)))
     return sorted(cells, key=lambda c: c.column), found
@@ -498,6 +504,9 @@ def table_council_problems(table: Table, theme: Any, scale_name: str | None) -> 
                 text = _MARKER.sub("", cell.text.strip()) if table.notes else cell.text.strip()
                 if cell.column == n and text and scale.get(text) is None:
                     found.append((cell.path, unknown_status(text, label, scale.labels)))
+                for i, part in enumerate(cell.statuses if cell.column == n else ()):
+                    if scale.get(part.status) is None:
+                        found.append(((*cell.path, "statuses", i, "status"), unknown_status(part.status, label, scale.labels)))
     return found
 
 
@@ -525,7 +534,7 @@ class Shown:
 
     text: str = ""
     kind: str = "text"
-    """text, prose, status, band, travel or reference: which markup the template uses."""
+    """text, prose, status, statuses, band, travel or reference: which markup the template uses."""
     tag: str = "td"
     scope: str | None = None
     colspan: int = 1
@@ -536,6 +545,8 @@ class Shown:
     align: str | None = None
     marker: str = ""
     words: str = ""
+    parts: list[tuple[str, Any, str]] = field(default_factory=list)
+    """For several labelled statuses in one cell: each label, its status (the theme's) and the status as written."""
 
 
 @dataclass
@@ -581,7 +592,7 @@ def table_view(table: Table, theme: Any, scale_name: str | None = None) -> Table
             column = columns[cell.column]
             value = result.values.get((row.index, cell.column), Value(cell.text))
             worked = result.worked.get((row.index, cell.column))
-            shown = show(column, value, worked, theme, scale_name)
+            shown = show(column, value, worked, theme, scale_name, cell.statuses)
             shown.text = _traced(shown.text, cell.text, column, worked, written)
             shown.colspan, shown.rowspan = cell.span, cell.rows
             shown.align = column.align or shown.align
@@ -650,9 +661,12 @@ def _covered_titles(head: list[ShownRow], columns: list[Column], header: bool) -
     return [*head, ShownRow(titles)]
 
 
-def show(column: Column, value: Value, worked: Worked | None, theme: Any, scale_name: str | None) -> Shown:
+def show(column: Column, value: Value, worked: Worked | None, theme: Any, scale_name: str | None, parts: tuple[Any, ...] = ()) -> Shown:
     """Return a cell shown as the council writes it: a status with mark, word and fill; £1,234; 2 July 2015."""
     marker = value.marker
+    if parts and column.type == "status":
+        scale = theme.scale(column.scale or scale_name)
+        return Shown(value.text, kind="statuses", marker=marker, parts=[(part.label, scale.get(part.status), part.status) for part in parts])
     if worked is not None:
         return _show_figure(column, value, worked, theme, marker)
     if not value.text:

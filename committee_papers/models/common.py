@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, GetJsonSchemaH
 from pydantic_core import PydanticCustomError
 from pydantic.json_schema import JsonSchemaValue
 
+from ..errors import did_you_mean
 from ..provenance import shows
 
 # A tag in an error location is not a key in the YAML; this prefix lets the
@@ -151,11 +152,22 @@ class Column(Strict):
     """How the cells sit: numbers to the right and everything else to the left when not said."""
 
 
+class PartStatus(Strict):
+    """One labelled part of a cell's status: "Nos in Treatment: Amber"."""
+
+    label: str
+    """What this part of the status is about."""
+    status: str = Field(examples=["Amber"])
+    """Its status, as the council's scale labels it."""
+
+
 class Cell(Strict):
     """A table cell that needs more than text."""
 
     text: Prose = ""
     """What the cell says (Markdown, or a value of the column's type)."""
+    statuses: list[PartStatus] = []
+    """In a status column: several labelled statuses in one cell, each shown with its own mark and fill."""
     span: int = Field(default=1, ge=1, le=100)
     """How many columns the cell spans."""
     rows: int = Field(default=1, ge=1, le=1000)
@@ -258,6 +270,37 @@ class StatusCounts(Strict):
     """'38 of 46 (83%) actions are Green' (of) or 'Good progress: 55 (56%)' (share, with the status's key text)."""
 
 
+class StandardTable(Strict):
+    """A standard table a kind declares once: its columns, and rows that are the same in every paper (a key)."""
+
+    columns: list[ColumnValue] = Field(min_length=1)
+    """Columns, left to right, as a table block declares them: a heading, or a mapping with title, key, type and width."""
+    rows: list[Row] = []
+    """Rows every paper's table of this name shows when it writes none of its own (a status key, a scoring guide)."""
+
+
+Columns = by_shape(
+    {list: Annotated[list[ColumnValue], Field(min_length=1)], str: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]},
+    "expected a list of columns, or the name of a standard table the paper's kind declares",
+)
+
+
+def standard_tables(info: ValidationInfo) -> dict[str, StandardTable]:
+    """Return the standard tables of the kind being checked, by name (none for a kind that declares none)."""
+    return (info.context or {}).get("tables", {}) if isinstance(info.context, dict) else {}
+
+
+def as_written(value: Any) -> Any:
+    """Return checked rows as YAML would give them, to be checked again as a paper's own."""
+    if isinstance(value, BaseModel):
+        return {name: as_written(v) for name, v in value if name in value.model_fields_set}
+    if isinstance(value, list):
+        return [as_written(v) for v in value]
+    if isinstance(value, dict):
+        return {k: as_written(v) for k, v in value.items()}
+    return value
+
+
 class Table(Strict):
     """A table: typed columns, rows of cells, and the figures worked out from them.
 
@@ -269,8 +312,8 @@ class Table(Strict):
     """The table's title, shown above it and read out by screen readers first: every table needs one."""
     id: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
     """A short name, lower case with hyphens, if other parts refer to this table."""
-    columns: list[ColumnValue] = Field(min_length=1)
-    """Columns, left to right: a heading, or a mapping with title, key, type and width."""
+    columns: Columns
+    """Columns, left to right: a heading, or a mapping with title, key, type and width; or the name of a standard table the paper's kind declares (`columns: action-plan`), whose columns (and rows, where the kind fixes them) it takes."""
     rows: list[Row] = Field(min_length=1)
     """Rows: a list of cells in column order, a mapping of cells by column key, or a `group:` sub-heading."""
     header: bool = True
@@ -292,6 +335,28 @@ class Table(Strict):
     rows_add_up_to: Decimal | None = Field(default=None, examples=[100])
     """What the figures of every row add up to (100 for the percentages of a survey), each row checked within the
     rounding of the figures typed."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fixed_rows(cls, data: Any, info: ValidationInfo) -> Any:
+        """Give a table that names a standard table and writes no rows the rows its kind fixes."""
+        if isinstance(data, dict) and isinstance(data.get("columns"), str) and "rows" not in data:
+            standard = standard_tables(info).get(data["columns"])
+            if standard is not None and standard.rows:
+                return {**data, "rows": as_written(standard.rows)}
+        return data
+
+    @field_validator("columns", mode="after")
+    @classmethod
+    def _standard_columns(cls, value: Any, info: ValidationInfo) -> Any:
+        """Return the columns of the standard table a paper names, declared once in its kind."""
+        if not isinstance(value, str):
+            return value
+        tables = standard_tables(info)
+        if value not in tables:
+            declared = f"one of the standard tables its kind declares ({', '.join(tables)})" if tables else "a list of columns (its kind declares no standard tables)"
+            raise PydanticCustomError("standard_table", f"expected {declared}, got {value!r}{did_you_mean(value, tables)}")
+        return list(tables[value].columns)
 
     @property
     def column_specs(self) -> list[Column]:

@@ -9,11 +9,13 @@ from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from ..dates import day_month_year, long_date
 from ..errors import did_you_mean
+from ..provenance import shows
 from ..numbering import Node, Numberer, NumberedSection, Outline, appendix_name
 from .blocks import Block, as_block
 from .decisions import fill
 from .common import Prose, Strict
 from .paper import Located, PaperBase, walk
+from .period import financial_quarter
 
 ID = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
 
@@ -30,6 +32,8 @@ class Section(Strict):
     ref: str | None = Field(default=None, min_length=1, examples=["CEC 01"])
     """A reference the section is known by, such as an action code (CEC 01), printed before its heading in place of a
     number; each is used once in the paper."""
+    new_page: bool = False
+    """Yes to start the section on a new page."""
     content: list[Block] = []
     """Paragraphs (numbered by the kind's scheme), tables and other blocks, in order."""
     sections: list[Section] = []
@@ -54,7 +58,8 @@ class Appendix(Strict):
 def section_node(section: Section) -> Node:
     """Return a section of the body, and everything inside it, as parts to number."""
     children = [section_node(s) for s in section.sections]
-    return Node(section.heading, list(section.content), children, id=section.id, numbered=section.numbered, ref=section.ref)
+    extra = {"new_page": True} if section.new_page else {}
+    return Node(section.heading, list(section.content), children, id=section.id, numbered=section.numbered, extra=extra, ref=section.ref)
 
 
 class DeclaredPaper(PaperBase):
@@ -83,6 +88,18 @@ class DeclaredPaper(PaperBase):
         if isinstance(data, dict):
             paper._order = [str(key) for key in data]
         return paper
+
+    @model_validator(mode="after")
+    def _built_title(self) -> DeclaredPaper:
+        """Give a paper whose kind builds its title from the front sheet that title, for its metadata and agenda."""
+        if not self.title:
+            object.__setattr__(self, "title", self.printed_title())
+        return self
+
+    @classmethod
+    def validation_context(cls) -> dict[str, Any]:
+        """Return what checking a paper of this kind needs of its kind file: its standard tables."""
+        return {"tables": cls.declaration.tables}
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle by the kind file's text, since the model class is made at run time."""
@@ -169,20 +186,31 @@ class DeclaredPaper(PaperBase):
         """Return the title as the kind's pattern prints it."""
         return self.declaration.title.format_map(self.plain_values())
 
-    def printed_subtitle(self) -> str:
-        """Return the second line of the title as the kind's pattern prints it ('' when the kind has none)."""
+    def printed_subtitle(self, council: str) -> str:
+        """Return the line under the title as the kind's pattern prints it, or nothing."""
         pattern = self.declaration.subtitle
-        return pattern.format_map(self.plain_values()) if pattern else ""
+        if not pattern:
+            return ""
+        fields = [getattr(self, spec.key, None) for spec in self.declaration.front_sheet.fields]
+        return shows(pattern.format_map({**self.plain_values(), "council": council}), council, *fields)
 
-    def full_title(self) -> str:
-        """Return the title and its second line as one line: the document's title."""
-        return " ".join(t for t in (self.printed_title(), self.printed_subtitle()) if t)
+    def full_title(self, council: str) -> str:
+        """Return the title and the line under it as one line: the document's title."""
+        return " ".join(t for t in (self.printed_title(), self.printed_subtitle(council)) if t)
 
     def plain_values(self) -> dict[str, str]:
-        """Return the title, agenda item and every front-sheet field as one line of text, by key."""
+        """Return the title, agenda item and every front-sheet field as one line of text, by key.
+
+        A quarter gives its months and its number too: {quarter_months} October to December 2007, {quarter_number} 3.
+        """
         values = {"title": self.title, "agenda_item": self.agenda_item or ""}
         for spec in self.declaration.front_sheet.fields:
-            values.setdefault(spec.key, plain_text(getattr(self, spec.key, None)))
+            value = getattr(self, spec.key, None)
+            values.setdefault(spec.key, plain_text(value))
+            if spec.type == "quarter":
+                period = financial_quarter(value) if value else None
+                values[f"{spec.key}_months"] = period.months if period else ""
+                values[f"{spec.key}_number"] = str(period.quarter) if period else ""
         return values
 
     def above_title(self) -> list[tuple[Any, Any]]:
@@ -202,20 +230,20 @@ class DeclaredPaper(PaperBase):
         return rows
 
     def running(self, which: str, council: str) -> list[tuple[str, str]]:
-        """Return the items of the running header or footer: ("text", words), ("page", "") or ("page-slash", "")."""
-        values = {**self.plain_values(), "council": council, "title": self.printed_title(), "subtitle": self.printed_subtitle()}
+        """Return the items of the running header or footer: ("text" or "strong", words), or ("page", ""), ("page-slash", ""), ("status-key", "")."""
+        values = {**self.plain_values(), "council": council, "title": self.printed_title(), "subtitle": self.printed_subtitle(council)}
         meeting = next((getattr(self, f.key) for f in self.declaration.front_sheet.fields if f.type == "meeting"), None)
         if meeting is not None:
             values.update(committee=meeting.committee, meeting_date=long_date(meeting.date))
         items: list[tuple[str, str]] = []
         for item in getattr(self.declaration, which).items:
             show, form = (item, "{}") if isinstance(item, str) else (item.show, item.format)
-            if show in ("page", "page-slash"):
+            if show in ("page", "page-slash", "status-key"):
                 items.append((show, ""))
                 continue
             text = item.text if not isinstance(item, str) and item.text is not None else values.get(item.field if not isinstance(item, str) and item.field else show or "", "")
             if text:
-                items.append(("text", form.format(text)))
+                items.append(("strong" if getattr(item, "bold", False) else "text", form.format(text)))
         return items
 
     def derived(self) -> dict[str, Any]:
@@ -234,6 +262,8 @@ class DeclaredPaper(PaperBase):
                 return value.date
             if spec.type == "date" and value is not None:
                 return value
+            if spec.type == "quarter" and value is not None:
+                return financial_quarter(value).end
         return None
 
     def problems(self) -> list[Located]:

@@ -51,6 +51,11 @@ class PaperBase(Strict):
 
     _data: dict[tuple[Any, ...], tuple[Any, Any]] = PrivateAttr(default_factory=dict)
 
+    @classmethod
+    def validation_context(cls) -> dict[str, Any]:
+        """Return what checking a paper of this kind needs besides the paper (a declared kind's standard tables)."""
+        return {}
+
     def data_files(self) -> list[tuple[tuple[Any, ...], str, type[BaseModel]]]:
         """Return the data files the paper names: (field path, path relative to the paper, model to read it as)."""
         return []
