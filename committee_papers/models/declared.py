@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from ..dates import day_month_year, long_date
 from ..errors import did_you_mean
+from ..loader import dotted
 from ..provenance import shows
 from ..numbering import Node, Numberer, NumberedSection, Outline, appendix_name
 from .blocks import Block, as_block
@@ -159,7 +160,7 @@ class DeclaredPaper(PaperBase):
         for i, part in enumerate(self.declaration.parts):
             for path, block in ((p, m) for p, m in walk(part.content) if isinstance(m, BaseModel) and hasattr(m, "council_problems")):
                 for sub, message in block.council_problems(theme, self.status_scale):
-                    where = ".".join(str(k) for k in ("parts", i, "content", *path, *sub))
+                    where = dotted(("parts", i, "content", *path, *sub))
                     found.append((("kind",), f"{self.declared_as}: {where}: {message}"))
         return found
 
@@ -278,8 +279,7 @@ class DeclaredPaper(PaperBase):
             if isinstance(value, Section) and value.ref is not None:
                 key = " ".join(value.ref.lower().replace(".", "").split())
                 if key in first:
-                    was = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in first[key]).lstrip(".")
-                    found.append(((*path, "ref"), f"expected each reference once, got {value.ref!r} again (first at {was})"))
+                    found.append(((*path, "ref"), f"expected each reference once, got {value.ref!r} again (first at {dotted(first[key])})"))
                 first.setdefault(key, path)
         return found
 
