@@ -196,6 +196,8 @@ def by_shape(shapes: dict[type, Any], expected: str) -> Any:
     """
 
     def tag(value: Any) -> str | None:
+        if isinstance(value, BaseModel) and dict in shapes:  # a checked mapping, written out again (a kind file pickled)
+            return TAG_PREFIX + "dict"
         shape = next((s for s in shapes if isinstance(value, s)), None)
         return TAG_PREFIX + shape.__name__ if shape else None
 
