@@ -750,6 +750,11 @@ def date_text(day: datetime.date, theme: Any) -> str:
 def _totals_row(table: Table, columns: list[Column], result: Read, theme: Any) -> ShownRow:
     assert table.totals is not None
     cells = [Shown(table.totals.label, tag="th", scope="row")]
+    written: dict[int, list[Any]] = {}
+    for row in result.rows:
+        for cell in row.cells if row.group is None else []:
+            written.setdefault(cell.column, []).append(cell.text)
+    keys = {c.key: n for n, c in enumerate(columns) if c.key}
     for n, column in enumerate(columns[1:], 1):
         total = result.totals.get(n)
         worked = result.total_worked.get(n)
@@ -760,5 +765,10 @@ def _totals_row(table: Table, columns: list[Column], result: Read, theme: Any) -
             cells.append(Shown(number_text(column.type, total, places, column.thousands), align="right"))
         else:
             cells.append(Shown(""))
+            continue
+        # A total is worked out from every cell it adds up: the column's own, or those of the columns its figure names.
+        sources = [keys[k] for k in column.figure.inputs if k in keys] if worked is not None and column.figure else [n]
+        stated = table.totals.stated.get(column.key) if column.key else None
+        cells[-1].text = worked_out(cells[-1].text, *(t for m in sources for t in written.get(m, [])), stated=stated)
         cells[-1].align = column.align or cells[-1].align
     return ShownRow(cells, total=True)
