@@ -38,12 +38,12 @@ KEY = r"^[a-z][a-z0-9_]*$"
 
 FieldType = Literal[
     "text", "prose", "date", "officer", "people", "yes-no", "choice", "wards", "meeting", "list", "paragraphs-refs",
-    "agenda-item", "exempt", "title", "quarter",
+    "agenda-item", "exempt", "title", "status", "quarter",
 ]
 PartType = Literal[FieldType, "sections", "paragraphs", "block"]
 
 # Fields every paper has; a kind file may show them on its front sheet, by these types, but not redeclare them.
-SHOWN_FROM_PAPER = {"title": "title", "agenda_item": "agenda-item", "exempt": "exempt"}
+SHOWN_FROM_PAPER = {"title": "title", "agenda_item": "agenda-item", "exempt": "exempt", "status": "status"}
 RESERVED = set(PaperBase.model_fields) | {"notes", "appendices"}
 
 
@@ -57,7 +57,7 @@ class FrontSheetField(Strict):
     type: FieldType = "text"
     """text, prose (Markdown), date, officer, people (officers), yes-no, choice (from options), wards, meeting
     (committee and date), list (Markdown lines), paragraphs-refs (paragraph numbers or ids), and the paper's own
-    agenda-item, exempt and title; quarter (of a financial year, Q3 2007-08)."""
+    agenda-item, exempt, title and status (Draft or Final); quarter (of a financial year, Q3 2007-08)."""
     required: bool = False
     """Whether every paper of this kind must give it."""
     options: list[str] = []
@@ -73,10 +73,15 @@ class FrontSheetField(Strict):
     """What the front sheet prints when the paper leaves an optional field out; left off the sheet when not given."""
     shown: bool = True
     """No for a value the paper gives that the front sheet does not print, such as the number its first item takes."""
-    format: DateStyle | None = None
+    date_style: DateStyle | None = None
     """How a date, or a meeting's date, is printed: ordinal 4th March 2025 (when not given), day-month-year 4 March
     2025, short 4 Mar 2025, numeric 04/03/2025, weekday-ordinal Tuesday 4th March 2025, weekday Tuesday 4 March 2025.
     A meeting's format is also its date's in the running header and footer."""
+    format: str = Field(default="{}", pattern=r"^[^{}]*\{\}[^{}]*$", examples=["Appendix {}"])
+    """How the value is printed, {} standing for it: "Appendix {}" prints A as Appendix A."""
+    place: Literal["sheet", "above-title", "none"] = "sheet"
+    """Where the value is printed: on the sheet; above-title, as a label over the title (APPENDIX A); none, only where
+    the title pattern or the running header names it."""
 
 
 class Part(Strict):
@@ -99,6 +104,11 @@ class Part(Strict):
     takes the place of the theme's formula."""
     numbering: ParagraphScheme | None = None
     """The part's own numbering of its paragraphs, such as (a), (b) resolutions; the paper's when not given."""
+    numbered: bool = True
+    """No for a heading printed without a number (a vision or a list of priorities before the numbered parts)."""
+    content: list[Block] = []
+    """Blocks the kind prints in this part of every paper, after what the paper writes (a key to the markers, a
+    standing note); a part with content is printed even where the paper writes nothing in it."""
     help: str | None = None
     """What an officer writes here."""
 
@@ -127,16 +137,16 @@ class Numbering(Strict):
     """How headings and paragraphs inside an appendix are numbered (afresh in each)."""
 
 
-Token = Literal["council", "committee", "meeting_date", "agenda_item", "title", "page", "page-slash", "status-key"]
+Token = Literal["council", "committee", "meeting_date", "agenda_item", "title", "subtitle", "page", "page-slash", "status-key"]
 
 
 class RunningItem(Strict):
     """An item of the running header or footer that needs more than its name."""
 
     show: Token | None = None
-    """What to print: council, committee, meeting_date, agenda_item, title, page (Page n of N), page-slash (n / N),
-    status-key (the key of the paper's status scale, a line each). A draft's DRAFT mark and version stamp are on every
-    page whatever the kind says."""
+    """What to print: council, committee, meeting_date, agenda_item, title, subtitle, page (Page n of N), page-slash
+    (n / N), status-key (the key of the paper's status scale, a line each). A draft's DRAFT mark and version stamp are
+    on every page whatever the kind says."""
     field: str | None = Field(default=None, pattern=KEY)
     """A front-sheet field to print instead (a contact officer, a file reference ...)."""
     text: str | None = None
@@ -151,7 +161,7 @@ class Running(Strict):
     """A running header or footer: items joined by a separator, left out where the paper has no value."""
 
     items: list[Union[Token, RunningItem]] = []
-    """The items in order: a name (council, committee, meeting_date, agenda_item, title, page, page-slash) or a mapping."""
+    """The items in order: a name (council, committee, meeting_date, agenda_item, title, subtitle, page, page-slash) or a mapping."""
     separator: str = " · "
     """What stands between two items; a new line ("\\n") puts each item on a line of its own."""
     first_page: bool = True
@@ -166,8 +176,9 @@ class Kind(Strict):
     description: str | None = None
     """What a paper of this kind is for: shown by the editor and in `new` papers."""
     title: str = Field(default="{title}", examples=["{title}", "ENCLOSURE {agenda_item}: {title}"])
-    """The title as printed: {title}, {agenda_item} and any text or date front-sheet field by key."""
-    subtitle: str | None = Field(default=None, examples=["{council}: quarter {quarter_number}, {quarter_months}"])
+    """The title as printed: {title}, {agenda_item} and any text or date front-sheet field by key. A kind whose
+    title names no {title} makes its title from the other fields, and its papers write none."""
+    subtitle: str | None = Field(default=None, examples=["by the {portfolio} Portfolio Holder", "{council}: quarter {quarter_number}, {quarter_months}"])
     """A line printed under the title, a pattern like the title's; {council} is the council's name."""
     front_sheet: FrontSheet = FrontSheet()
     """The fields at the head of the paper."""
@@ -212,6 +223,8 @@ class Kind(Strict):
             found.append((("numbering", "paragraphs", "start"), f"expected a first number from 0 to 9999, got {start}"))
         for name, table in self.tables.items():
             found += [(("tables", name, *sub), message) for sub, message in _table_problems(name, table)]
+        for i, part in enumerate(self.parts):
+            found += [(("parts", i, "content", *sub), message) for sub, message in _content_problems(part.content)]
         for which in ("running_header", "running_footer"):
             for i, item in enumerate(getattr(self, which).items):
                 if isinstance(item, RunningItem) and item.field and item.field not in names:
@@ -231,8 +244,8 @@ def _spec_problems(spec: FrontSheetField | Part, path: tuple[Any, ...], seen: se
     if spec.type in SHOWN_FROM_PAPER.values() and SHOWN_FROM_PAPER.get(spec.key) != spec.type:
         key = next(k for k, v in SHOWN_FROM_PAPER.items() if v == spec.type)
         found.append(((*path, "type"), f"the type {spec.type!r} shows the paper's own {key!r}: write key: {key}"))
-    if getattr(spec, "format", None) and spec.type not in ("date", "meeting"):
-        found.append(((*path, "format"), f"a format is for a date or a meeting, not a field of type {spec.type!r}"))
+    if getattr(spec, "date_style", None) and spec.type not in ("date", "meeting"):
+        found.append(((*path, "date_style"), f"a date style is for a date or a meeting, not a field of type {spec.type!r}"))
     if spec.type == "choice" and not getattr(spec, "options", None):
         found.append(((*path, "options"), "expected the values a choice may take, got none"))
     formula = getattr(spec, "formula", None)
@@ -242,6 +255,13 @@ def _spec_problems(spec: FrontSheetField | Part, path: tuple[Any, ...], seen: se
     if spec.type == "block" and getattr(spec, "block", None) not in BLOCK_KEYS:
         found.append(((*path, "block"), f"expected one of: {', '.join(BLOCK_KEYS)}, got {getattr(spec, 'block', None)!r}"))
     return found
+
+
+def _content_problems(content: list[Any]) -> list[Located]:
+    """Return what the blocks a kind fixes in a part say of themselves (a table whose rows do not fit its columns)."""
+    from .models.paper import GENERAL, blocks_of
+
+    return [((*path, *sub), message) for path, m in blocks_of(content) if isinstance(m, GENERAL) for sub, message in m.problems()]
 
 
 def _table_problems(name: str, standard: StandardTable) -> list[Located]:

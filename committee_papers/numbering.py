@@ -88,6 +88,8 @@ class Node:
     """What the template needs besides (a formula, the part's value)."""
     numbered: bool = True
     """False for a heading printed without a number, whose paragraphs carry on the count around it."""
+    ref: str | None = None
+    """A reference the part is known by (an action code), printed where its number would be."""
 
 
 @dataclass
@@ -163,6 +165,7 @@ class Numberer:
         if node.heading is not None and node.numbered:
             inner = self._heading_scope(scope)
             number = self._heading_number(inner.prefix)
+        number = node.ref or number
         blocks = self._blocks(node, inner)
         children = self._sections(node.children, inner, level + (node.heading is not None))
         return NumberedSection(number, node.heading, level, blocks, children, node.id, node.key, node.extra)

@@ -155,6 +155,12 @@ class Performance(Strict):
     """The words beside a figure worse than its target."""
     on_target: str = "On target"
     """The words beside a figure on its target."""
+    better_mark: str = Field(default="", max_length=2, examples=["▲"])
+    """A shape printed before the words of a figure better than its target (▲), so the marker does not rest on colour."""
+    worse_mark: str = Field(default="", max_length=2, examples=["▼"])
+    """A shape printed before the words of a figure worse than its target (▼)."""
+    on_target_mark: str = Field(default="", max_length=2, examples=["●"])
+    """A shape printed before the words of a figure on its target (●)."""
     better_colour: Colour = "#D9EAD3"
     worse_colour: Colour = "#F4CCCC"
     on_target_colour: Colour = "#FFF2CC"

@@ -19,7 +19,9 @@ from pypdf import PdfReader
 from committee_papers.build import Config, build
 from committee_papers.checking import check
 from committee_papers.errors import ContentError
+from committee_papers.kinds import declared_kinds
 from committee_papers.loader import load
+from committee_papers.models import KINDS
 from committee_papers.validate import validate
 
 from .conftest import ROOT
@@ -29,7 +31,8 @@ STATEMENT = "content/scrutiny/community-engagement-performance-2011-12.yaml"
 
 
 def paper(name: str):
-    return validate(load(ROOT / name, name))
+    source = load(ROOT / name, name)
+    return validate(source, {**KINDS, **declared_kinds(ROOT / "templates", source.data["council"], ROOT)})
 
 
 def problems(project, name: str, text: str) -> list[str]:
@@ -42,31 +45,41 @@ def problems(project, name: str, text: str) -> list[str]:
 # ------------------------------------------------------------ derived figures
 
 
-def test_crosstab_totals_are_computed() -> None:
+def harborough_theme(project):
+    from committee_papers.theme import load_theme
+
+    root = project({})
+    return load_theme(root / "templates", "harborough", root)
+
+
+def texts_of(view) -> list[list[str]]:
+    """Return the words of every body row of a laid-out table, as a reader sees them."""
+    return [[" ".join(w for w in (c.words, c.text) if w) if c.kind in ("travel", "band") else c.text for c in row.cells] for row in view.body]
+
+
+def test_crosstab_totals_are_computed(project) -> None:
     statement = paper(STATEMENT)
-    table = statement.achievements[0].content[2].crosstab
-    assert table.grand_total() == 1758
-    assert table.computed_column_totals() == [339, 182, 896, 220, 121]
-    assert table.row_totals()[:3] == [73, 257, 300]
+    rows = texts_of(statement.achievements[0].content[2].table.view(harborough_theme(project)))
+    assert rows[-1] == ["Total target groups engaged", "339", "182", "896", "220", "121", "1758"]
+    assert [row[-1] for row in rows[:3]] == ["73", "257", "300"]
     assert "1758" not in (ROOT / STATEMENT).read_text()  # computed, not typed
 
 
-def test_difference_and_marker_by_polarity() -> None:
-    target = paper(STATEMENT).achievements[2].content[3].against_target
-    assert target.computed_difference == 9109
-    assert target.performance() == "better"
-    assert target.model_copy(update={"better": "lower"}).performance() == "worse"
-    assert target.model_copy(update={"actual": target.target}).performance() == "on_target"
+def test_difference_and_marker_by_polarity(project) -> None:
+    theme = harborough_theme(project)
+    table = paper(STATEMENT).achievements[2].content[3].table
+    assert texts_of(table.view(theme)) == [["439097", "429988", "9109", "1031972", "▲ Better than target"]]
+    lower = table.model_copy(update={"columns": [*table.columns[:4], table.columns[4].model_copy(update={"better": "lower"})]})
+    assert texts_of(lower.view(theme))[0][4] == "▼ Worse than target"
+    level = table.model_copy(update={"rows": [{"actual": "429988", "target": "429988"}]})
+    assert texts_of(level.view(theme))[0][2:] == ["0", "", "● On target"]
     assert "9109" not in (ROOT / STATEMENT).read_text()
 
 
 def test_risk_rating_and_band_are_computed(project) -> None:
     plan = paper(PLAN)
     assert plan.risks[0].computed_rating == 8
-    root = project({})
-    from committee_papers.theme import load_theme
-
-    theme = load_theme(root / "templates", "harborough", root)
+    theme = harborough_theme(project)
     assert theme.risk.band(8).name == "Medium"
     assert theme.risk.impact.header().startswith("Negligible = 1, Marginal = 2")
     assert plan.priority_links(plan.actions[3].priority, theme) == "1,4"
@@ -101,46 +114,48 @@ portfolio: Things
 portfolio_holder: Cllr Test
 year: 2011/2012
 achievements:
-  - code: CEC 01
-    title: A title
+  - ref: CEC 01
+    heading: A title
     content:
 """
 
 
 def test_stated_crosstab_totals_are_checked(project) -> None:
     text = STATEMENT_HEAD + """\
-      - crosstab:
-          columns: [A, B]
+      - table:
+          columns: [Area, {title: A, key: a, type: number}, {title: B, key: b, type: number}, {title: Total, key: total, type: number, figure: {sum: [a, b]}}]
           rows:
             - [One, 1, 2]
-            - {label: Two, counts: [3, 4], total: 8}
-          column_totals: [4, 7]
-          total: 11
+            - {area: Two, a: 3, b: 4, total: 8}
+          totals: {stated: {b: "7", total: "11"}}
           caption: Counts by area
 """
-    found = problems(project, "content/s.yaml", text)
-    assert any(re.search(r"content/s\.yaml:15:\d+: .*total: the row 'Two' adds up to 7 but the paper states 8", p) for p in found), found
-    assert any(re.search(r"content/s\.yaml:16:\d+: .*column_totals\[1\]: the column 'B' adds up to 6 but the paper states 7", p) for p in found), found
-    assert any(re.search(r"content/s\.yaml:17:\d+: .*total: the counts add up to 10 but the paper states 11", p) for p in found), found
+    found = problems(project, "content/s.yaml", text.replace("[Area,", "[{title: Area, key: area},"))
+    assert any(re.search(r"content/s\.yaml:15:\d+: .*total: the paper states 8 but a 3 \+ b 4 is 7", p) for p in found), found
+    assert any(re.search(r"content/s\.yaml:16:\d+: .*totals\.stated\.b: the paper states 7 but the sum of the B column is 6", p) for p in found), found
+    assert any(re.search(r"content/s\.yaml:16:\d+: .*totals\.stated\.total: the paper states 11 but a 4 \+ b 6 is 10", p) for p in found), found
 
 
 def test_stated_difference_is_checked(project) -> None:
     text = STATEMENT_HEAD + """\
-      - against_target:
-          actual: 439097
-          target: 429988
-          difference: 9000
-          better: higher
+      - table:
+          columns:
+            - {title: Actual, key: actual, type: number}
+            - {title: Target, key: target, type: number}
+            - {title: Difference, key: difference, type: number, figure: {difference: [actual, target]}, better: higher}
+          rows:
+            - {actual: 439097, target: 429988, difference: 9000}
           caption: Patronage against target
 """
     found = problems(project, "content/s.yaml", text)
-    assert any(re.search(r"content/s\.yaml:14:\d+: .*difference: actual 439097 less target 429988 is 9109 but the paper states 9000", p) for p in found), found
+    assert any(re.search(r"content/s\.yaml:17:\d+: .*difference: the paper states 9,000 but actual 439,097 - target 429,988 is 9,109", p) for p in found), found
 
 
 def test_percentages_must_make_100_within_rounding(project) -> None:
     text = STATEMENT_HEAD + """\
-      - breakdown:
-          columns: [Great, Good, Ok, Poor]
+      - table:
+          columns: [Centre, {title: Great, type: percent}, {title: Good, type: percent}, {title: Ok, type: percent}, {title: Poor, type: percent}]
+          rows_add_up_to: 100
           rows:
             - [Fine, 22.6%, 54.1%, 22%, 1.3%]
             - [Off, 25.2%, 56.1%, 17.8%, 1.9%]
@@ -148,7 +163,7 @@ def test_percentages_must_make_100_within_rounding(project) -> None:
 """
     found = problems(project, "content/s.yaml", text)
     assert len(found) == 1
-    assert re.search(r"content/s\.yaml:15:\d+: .*the percentages of 'Off' add up to 101\.0% but should make 100%", found[0]), found
+    assert re.search(r"content/s\.yaml:16:\d+: .*the figures of 'Off' add up to 101\.0% but should make 100% \(within rounding, ±0\.20\)", found[0]), found
 
 
 PLAN_MINI = """\
@@ -326,11 +341,11 @@ def test_unknown_yaml_error_paths_raise_content_error() -> None:
 
 def test_an_action_code_written_twice_is_an_error_at_the_second(project) -> None:
     text = (ROOT / STATEMENT).read_text()
-    repeated = text.replace("  - code: CEC 02\n", "  - code: CEC 01\n", 1)
+    repeated = text.replace("  - ref: CEC 02\n", "  - ref: CEC 01\n", 1)
     assert repeated != text
-    line = [i for i, l in enumerate(repeated.splitlines(), 1) if l == "  - code: CEC 01"][1]
+    line = [i for i, l in enumerate(repeated.splitlines(), 1) if l == "  - ref: CEC 01"][1]
     [problem] = problems(project, STATEMENT, repeated)
-    assert problem == f"{STATEMENT}:{line}:11: achievements[1].code: expected each action code once, got 'CEC 01' again (first at achievements[0])"
+    assert problem == f"{STATEMENT}:{line}:10: achievements[1].ref: expected each reference once, got 'CEC 01' again (first at achievements[0])"
 
 
 def test_plan_priorities_carry_one_number_each(built) -> None:

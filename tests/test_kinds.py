@@ -92,7 +92,7 @@ FILES = {
     "content/executive/libraries.yaml": PAPER,
 }
 FIELD_TYPES = ("'text', 'prose', 'date', 'officer', 'people', 'yes-no', 'choice', 'wards', 'meeting', 'list', "
-               "'paragraphs-refs', 'agenda-item', 'exempt', 'title' or 'quarter'")
+               "'paragraphs-refs', 'agenda-item', 'exempt', 'title', 'status' or 'quarter'")
 OUT = "output/borsetshire/executive/libraries"
 
 
@@ -349,3 +349,79 @@ def test_a_standard_table_whose_figure_names_a_missing_column_is_named_in_the_ki
     failed = check(Config(root)).report.failed["content/executive/libraries.yaml"]
     assert [f.split(": ", 2)[1:] for f in failed if f.startswith("templates/")] == [
         ["tables.actions.columns[3].figure", "expected a column key, got 'spent'; keys: action, due, cost"]]
+
+
+# A statement whose title is made from its fields, a label above the title, sections known by codes, and a key
+# the kind itself prints at the end.
+STATEMENT_KIND = textwrap.dedent(
+    """\
+    name: Statement
+    title: Statement to {panel}
+    subtitle: by the {portfolio} Portfolio Holder
+    front_sheet:
+      layout: lines
+      fields:
+        - {key: appendix, label: Appendix, format: "Appendix {}", place: above-title}
+        - {key: panel, label: Panel, required: true, place: none}
+        - {key: portfolio, label: Portfolio, required: true, place: none}
+    parts:
+      - {key: actions, heading: Actions, type: sections, required: true}
+      - key: key
+        type: paragraphs
+        content:
+          - table:
+              caption: Key
+              columns: [{title: Marker, type: status, scale: rag}, Meaning]
+              rows: [[Green, On track]]
+    numbering:
+      paragraphs: {style: none}
+    running_header:
+      items: [{field: appendix, format: "Appendix {}"}, title]
+    """
+)
+
+STATEMENT_PAPER = textwrap.dedent(
+    """\
+    kind: statement
+    council: borsetshire
+    appendix: B
+    panel: Scrutiny People
+    portfolio: Leisure
+    actions:
+      - {ref: LEI 01, heading: Open the pool, content: [The pool opened.]}
+      - {ref: LEI 02, heading: Run the gym, content: [The gym ran.]}
+    """
+)
+
+STATEMENT_THEME = THEME + textwrap.dedent(
+    """\
+    statuses:
+      rag:
+        statuses:
+          - {label: Green, colour: "#00B050", mark: ●}
+    """
+)
+
+
+def test_a_title_made_from_fields_a_label_above_it_coded_sections_and_a_key_the_kind_prints(project) -> None:
+    root = project({"templates/borsetshire/theme.yaml": STATEMENT_THEME, "templates/borsetshire/kinds/statement.yaml": STATEMENT_KIND,
+                    "content/scrutiny/leisure.yaml": STATEMENT_PAPER})
+    assert build(Config(root)).ok
+    reader = PdfReader(root / "output/borsetshire/scrutiny/leisure.pdf")
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "APPENDIX B Statement to Scrutiny People by the Leisure Portfolio Holder" in text
+    assert "Appendix B · Statement to Scrutiny People" in text  # the running header
+    assert "LEI 01 Open the pool" in text and "LEI 02 Run the gym" in text
+    assert "Panel" not in text and "Portfolio:" not in text  # fields only the title names are not on the sheet
+    document = docx.Document(root / "output/borsetshire/scrutiny/leisure.docx")
+    (key,) = [t for t in document.tables if t.rows[0].cells[0].text == "Marker"]
+    assert [c.text for c in key.rows[1].cells] == ["● Green", "On track"]
+
+
+def test_a_status_the_kind_prints_is_checked_against_each_papers_council(project) -> None:
+    root = project({"templates/borsetshire/theme.yaml": STATEMENT_THEME,
+                    "templates/borsetshire/kinds/statement.yaml": STATEMENT_KIND.replace("[[Green, On track]]", "[[Gren, On track]]"),
+                    "content/scrutiny/leisure.yaml": STATEMENT_PAPER})
+    [problem] = check(Config(root)).report.failed["content/scrutiny/leisure.yaml"]
+    assert problem.startswith("content/scrutiny/leisure.yaml:1:7: kind: templates/borsetshire/kinds/statement.yaml: parts[1].content[0].table.rows[0][0]: ")
+    assert "'Gren' (did you mean 'Green'?)" in problem

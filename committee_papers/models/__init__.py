@@ -6,7 +6,6 @@ from .committee_report import CommitteeReport
 from .common import Strict
 from .paper import PaperBase
 from .performance_report import PerformanceReport, QuarterCounts
-from .performance_statement import PerformanceStatement
 from .portfolio_plan import PortfolioPlan
 
 Paper = PaperBase
@@ -14,7 +13,6 @@ Paper = PaperBase
 KINDS: dict[str, type[PaperBase]] = {
     "committee-report": CommitteeReport,
     "portfolio-plan": PortfolioPlan,
-    "performance-statement": PerformanceStatement,
     "performance-report": PerformanceReport,
 }
 

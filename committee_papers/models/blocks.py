@@ -189,8 +189,11 @@ def _block_tag(value: Any) -> str | None:
     """Name the kind of block a content item is, from its shape."""
     if isinstance(value, str):
         return TAG_PREFIX + "text"
+    if isinstance(value, Paragraph):  # a checked block, as a kind file's fixed content is when it is written out again
+        return TAG_PREFIX + "paragraph"
     if not isinstance(value, dict):
-        return None
+        key = next((key for key, model in BLOCK_KEYS.items() if type(value) is model), None)
+        return TAG_PREFIX + key if key else None
     if "text" in value or "id" in value:
         return TAG_PREFIX + "paragraph"
     first = next(iter(value), None)

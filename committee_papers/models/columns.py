@@ -330,7 +330,34 @@ def read_table(table: Table) -> Read:
             _work_row(columns, row, numbers, result)
     if table.totals is not None:
         _work_totals(table, columns, result)
+    if table.rows_add_up_to is not None and not result.problems:
+        result.problems += _row_sum_problems(table, columns, result)
     return result
+
+
+def _row_sum_problems(table: Table, columns: list[Column], result: Read) -> list[Located]:
+    """Return rows whose typed figures do not make what the table says every row adds up to, within their rounding."""
+    assert table.rows_add_up_to is not None
+    whole = table.rows_add_up_to
+    found: list[Located] = []
+    for row in result.rows:
+        if row.group is not None:
+            continue
+        numbers = [result.values[(row.index, c.column)].number for c in row.cells
+                   if columns[c.column].figure is None and (row.index, c.column) in result.values]
+        typed = [n for n in numbers if n is not None]
+        if not typed:
+            continue
+        total = sum(typed, Decimal(0))
+        # Each figure may be out by half its last place; together they may be out by the sum of those halves.
+        slack = sum((Decimal(5) * Decimal(10) ** (min(n.as_tuple().exponent, 0) - 1) for n in typed), Decimal(0))  # type: ignore[operator]
+        if abs(total - whole) > slack:
+            unit = "%" if all(columns[c.column].type == "percent" for c in row.cells if (row.index, c.column) in result.values
+                              and result.values[(row.index, c.column)].number is not None) else ""
+            label = row.cells[0].text if row.cells else str(row.index + 1)
+            found.append((("rows", row.index), f"the figures of {label!r} add up to {total}{unit} but should make "
+                                               f"{_plain(whole)}{unit} (within rounding, ±{slack})"))
+    return found
 
 
 def _work_row(columns: list[Column], row: PlacedRow, numbers: dict[str, Decimal | None], result: Read) -> None:
@@ -546,6 +573,8 @@ class TableView:
     keep: bool = False
     counts: list[str] = field(default_factory=list)
     """The counts by status under the table, as the council writes them."""
+    narrow: bool = False
+    """Whether the table takes 60% of the width."""
 
 
 def table_view(table: Table, theme: Any, scale_name: str | None = None) -> TableView:
@@ -568,6 +597,7 @@ def table_view(table: Table, theme: Any, scale_name: str | None = None) -> Table
             shown = show(column, value, worked, theme, scale_name, cell.statuses)
             shown.text = _traced(shown.text, cell.text, column, worked, written)
             shown.colspan, shown.rowspan = cell.span, cell.rows
+            shown.align = column.align or shown.align
             if cell.column == 0 and (table.row_headings or not table.header):
                 shown.tag, shown.scope = "th", "row"
             cells.append(shown)
@@ -576,7 +606,7 @@ def table_view(table: Table, theme: Any, scale_name: str | None = None) -> Table
         body.append(_totals_row(table, columns, result, theme))
     widths = shares([c.width for c in columns])
     return TableView(table.caption, table.id, widths, head, body, list(table.notes.items()), len(columns),
-                     table.landscape, len(table.rows) <= 8, status_counts(table, result, theme, scale_name))
+                     table.landscape, len(table.rows) <= 8, status_counts(table, result, theme, scale_name), table.narrow)
 
 
 def _traced(text: str, written: Any, column: Column, worked: Worked | None, row: dict[str, Any]) -> Any:
@@ -675,7 +705,7 @@ def show(column: Column, value: Value, worked: Worked | None, theme: Any, scale_
         return Shown(status.label, kind="status", fill=status.colour, colour=status.text_colour, mark=status.mark, marker=marker)
     if kind in NUMERIC:
         assert value.number is not None
-        return Shown(number_text(kind, value.number, _places(value.number), column.unit), align="right", marker=marker)
+        return Shown(number_text(kind, value.number, _places(value.number), column.unit, column.thousands), align="right", marker=marker)
     if kind == "date":
         assert value.day is not None
         return Shown(date_text(value.day, theme), marker=marker)
@@ -695,43 +725,45 @@ def _show_figure(column: Column, value: Value, worked: Worked, theme: Any, marke
     places = column.decimals or 0
     if rule == "band":
         band = theme.risk.band(int(worked.value))
-        return Shown(band.name, kind="band", fill=band.colour, colour=band.text or theme.colours.text, marker=marker)
+        rating = _plain(worked.value) if column.show in ("figure", "both") else ""
+        return Shown(rating if column.show == "figure" else band.name, kind="band", fill=band.colour,
+                     colour=band.text or theme.colours.text, marker=marker, words=rating if column.show == "both" else "")
     if worked.of is not None:
         return Shown(of_text(*worked.of, places), align="right", marker=marker)
     if rule == "percent":
         return Shown(number_text("percent", rounded(worked.value, places), places), align="right", marker=marker)
     kind = column.type if column.type in NUMERIC else "number"
-    text = number_text(kind, rounded(worked.value, places), places, column.unit)
-    if rule == "difference" and column.better:
-        return _travel(text, worked.value, column.better, theme, marker)
+    text = number_text(kind, rounded(worked.value, places), places, column.unit, column.thousands)
+    if rule == "difference" and column.better and column.show != "figure":
+        return _travel(text, worked.value, column.better, theme, marker, column.show != "words")
     return Shown(text, align="right", marker=marker)
 
 
-def _travel(text: str, difference: Decimal, better: str, theme: Any, marker: str) -> Shown:
-    """Show a difference with the words and colour of better, worse or on target."""
+def _travel(text: str, difference: Decimal, better: str, theme: Any, marker: str, figure: bool = True) -> Shown:
+    """Show a difference with the mark, words and colour of better, worse or on target (the figure too, unless told not)."""
     performance = theme.performance
     if difference == 0:
         kind = "on_target"
     else:
         kind = "better" if (difference > 0) == (better == "higher") else "worse"
-    words = getattr(performance, kind)
+    words = " ".join(w for w in (getattr(performance, f"{kind}_mark"), getattr(performance, kind)) if w)
     signed = f"+{text}" if difference > 0 else text
-    return Shown(signed, kind="travel", fill=getattr(performance, f"{kind}_colour"), colour=theme.colours.text,
-                 align="right", marker=marker, words=words)
+    return Shown(signed if figure else "", kind="travel", fill=getattr(performance, f"{kind}_colour"), colour=theme.colours.text,
+                 align="right" if figure else None, marker=marker, words=words)
 
 
 def _places(value: Decimal) -> int:
     return max(-value.as_tuple().exponent, 0)  # type: ignore[operator]
 
 
-def number_text(kind: str, value: Decimal, places: int, unit: str = "pounds") -> str:
-    """Write a number as councils do: 1,250; £1,250 (pence only when there are any); £2.1m in millions; 83%."""
-    text = f"{abs(value):,.{places}f}"
+def number_text(kind: str, value: Decimal, places: int, unit: str = "pounds", thousands: bool = True) -> str:
+    """Write a number as councils do: 1,250 (or 1250, without `thousands`); £1,250 (pence only when there are any); £2.1m in millions; 83%."""
+    text = f"{abs(value):,.{places}f}" if thousands else f"{abs(value):.{places}f}"
     sign = "-" if value < 0 else ""
     if kind == "money" and unit == "millions":
         return f"{sign}£{text}m"
     if kind == "money":
-        whole = f"{abs(value):,.2f}"
+        whole = f"{abs(value):,.2f}" if thousands else f"{abs(value):.2f}"
         return f"{sign}£{whole[:-3] if whole.endswith('.00') else whole}"
     if kind == "percent":
         return f"{sign}{text}%"
@@ -748,6 +780,11 @@ def date_text(day: datetime.date, theme: Any) -> str:
 def _totals_row(table: Table, columns: list[Column], result: Read, theme: Any) -> ShownRow:
     assert table.totals is not None
     cells = [Shown(table.totals.label, tag="th", scope="row")]
+    written: dict[int, list[Any]] = {}
+    for row in result.rows:
+        for cell in row.cells if row.group is None else []:
+            written.setdefault(cell.column, []).append(cell.text)
+    keys = {c.key: n for n, c in enumerate(columns) if c.key}
     for n, column in enumerate(columns[1:], 1):
         total = result.totals.get(n)
         worked = result.total_worked.get(n)
@@ -755,7 +792,13 @@ def _totals_row(table: Table, columns: list[Column], result: Read, theme: Any) -
             cells.append(_show_figure(column, Value(""), worked, theme, ""))
         elif total is not None:
             places = max((_places(v.number) for (r, c), v in result.values.items() if c == n and v.number is not None), default=0)
-            cells.append(Shown(number_text(column.type, total, places, column.unit), align="right"))
+            cells.append(Shown(number_text(column.type, total, places, column.unit, column.thousands), align="right"))
         else:
             cells.append(Shown(""))
+            continue
+        # A total is worked out from every cell it adds up: the column's own, or those of the columns its figure names.
+        sources = [keys[k] for k in column.figure.inputs if k in keys] if worked is not None and column.figure else [n]
+        stated = table.totals.stated.get(column.key) if column.key else None
+        cells[-1].text = worked_out(cells[-1].text, *(t for m in sources for t in written.get(m, [])), stated=stated)
+        cells[-1].align = column.align or cells[-1].align
     return ShownRow(cells, total=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 import functools
 import re
 import typing
@@ -143,6 +144,14 @@ class Column(Strict):
     """Whether the totals row adds this column up; numbers and money are added up when not said."""
     unit: Literal["pounds", "millions"] = "pounds"
     """For money: the unit its figures are written in; millions shows 2.1 as £2.1m, as papers round large sums."""
+    show: Literal["figure", "words", "both"] | None = None
+    """For a worked-out difference with `better`, or a band: the figure alone (9109), the words alone (Better than
+    target; Medium) or both (+9109 Better than target; 8 and Medium). A difference shows both and a band its words
+    when not said."""
+    thousands: bool = True
+    """Whether thousands are set off with commas (1,758); No prints 1758, as some councils' tables do."""
+    align: Literal["left", "center", "right"] | None = None
+    """How the cells sit: numbers to the right and everything else to the left when not said."""
 
 
 class PartStatus(Strict):
@@ -189,6 +198,8 @@ def by_shape(shapes: dict[type, Any], expected: str) -> Any:
     """
 
     def tag(value: Any) -> str | None:
+        if isinstance(value, BaseModel) and dict in shapes:  # a checked mapping, written out again (a kind file pickled)
+            return TAG_PREFIX + "dict"
         shape = next((s for s in shapes if isinstance(value, s)), None)
         if shape is None and isinstance(value, BaseModel):  # a checked value, serialised again (a kind file pickled)
             shape = next((s for s, member in shapes.items() if isinstance(member, type) and isinstance(value, member)), None)
@@ -342,6 +353,11 @@ class Table(Strict):
     """Set the table on landscape pages of its own; its header row repeats on every page."""
     counts: StatusCounts | None = None
     """Count the rows at each status of a status column, under the table."""
+    narrow: bool = False
+    """Set the table at 60% of the page width, as a short key."""
+    rows_add_up_to: Decimal | None = Field(default=None, examples=[100])
+    """What the figures of every row add up to (100 for the percentages of a survey), each row checked within the
+    rounding of the figures typed."""
 
     @model_validator(mode="before")
     @classmethod

@@ -9,12 +9,13 @@ from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from ..dates import council_date, day_month_year, long_date
 from ..errors import did_you_mean
+from ..loader import dotted
 from ..provenance import shows
 from ..numbering import Node, Numberer, NumberedSection, Outline, appendix_name
 from .blocks import Block, as_block
 from .decisions import fill
 from .common import Prose, Strict
-from .paper import Located, PaperBase
+from .paper import Located, PaperBase, walk
 from .period import financial_quarter
 
 ID = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
@@ -29,6 +30,9 @@ class Section(Strict):
     """A short name, lower case with hyphens, if other parts refer to this one."""
     numbered: bool = True
     """No for a heading printed without a number, whose paragraphs carry on the numbers of the part around it."""
+    ref: str | None = Field(default=None, min_length=1, examples=["CEC 01"])
+    """A reference the section is known by, such as an action code (CEC 01), printed before its heading in place of a
+    number; each is used once in the paper."""
     new_page: bool = False
     """Yes to start the section on a new page."""
     content: list[Block] = []
@@ -56,7 +60,7 @@ def section_node(section: Section) -> Node:
     """Return a section of the body, and everything inside it, as parts to number."""
     children = [section_node(s) for s in section.sections]
     extra = {"new_page": True} if section.new_page else {}
-    return Node(section.heading, list(section.content), children, id=section.id, numbered=section.numbered, extra=extra)
+    return Node(section.heading, list(section.content), children, id=section.id, numbered=section.numbered, extra=extra, ref=section.ref)
 
 
 class DeclaredPaper(PaperBase):
@@ -107,7 +111,8 @@ class DeclaredPaper(PaperBase):
         """Return the keys of the parts the paper has, in the order they are printed."""
         declared = [part.key for part in self.declaration.parts]
         order = self._order if self.declaration.order == "officer" else declared
-        return [key for key in order if key in declared and _present(getattr(self, key))]
+        fixed = {part.key for part in self.declaration.parts if part.content}
+        return [key for key in order if key in declared and (_present(getattr(self, key)) or key in fixed)]
 
     def nodes(self) -> list[Node]:
         """Return the paper's parts as parts to number, in the order they are printed."""
@@ -115,16 +120,20 @@ class DeclaredPaper(PaperBase):
         found: list[Node] = []
         for key in self.part_keys():
             part, value = parts[key], getattr(self, key)
+            fixed = list(part.content)
             if part.type == "sections":
-                children = [section_node(s) for s in value]
-                found += [Node(part.heading, [], children, id=key, key=key)] if part.heading else children
+                children = [section_node(s) for s in value or []]
+                found += [Node(part.heading, fixed, children, id=key, key=key, numbered=part.numbered)] if part.heading or fixed else children
             elif part.type == "paragraphs":
                 formula = fill(part.formula, self.committee_name()) if part.formula else None
-                found.append(Node(part.heading, list(value), id=key, key=key, scheme=part.numbering, extra={"formula": formula}))
+                found.append(Node(part.heading, [*(value or []), *fixed], id=key, key=key, scheme=part.numbering,
+                                  extra={"formula": formula}, numbered=part.numbered))
             elif part.type == "block":
-                found.append(Node(part.heading, [self._block(part, value)], id=key, key=key, scheme=part.numbering))
+                given = [self._block(part, value)] if value is not None else []
+                found.append(Node(part.heading, [*given, *fixed], id=key, key=key, scheme=part.numbering, numbered=part.numbered))
             else:
-                found.append(Node(part.heading, [], id=key, key=key, extra={"formula": part.formula, "type": part.type, "value": value}))
+                extra = {"formula": part.formula, "type": part.type, "value": value}
+                found.append(Node(part.heading, fixed, id=key, key=key, extra=extra, numbered=part.numbered))
         return found
 
     @staticmethod
@@ -143,6 +152,16 @@ class DeclaredPaper(PaperBase):
             block = self._block(part, value) if part.type == "block" and value is not None else None
             for sub, message in block.theme_problems(theme, committee) if hasattr(block, "theme_problems") else []:
                 found.append(((part.key, *sub[1:]), message))  # the block's own key stands for the part's
+        return found + self._fixed_content_problems(theme)
+
+    def _fixed_content_problems(self, theme: Any) -> list[Located]:
+        """Return what the blocks the kind fixes say against the council's theme, told at the paper's kind."""
+        found: list[Located] = []
+        for i, part in enumerate(self.declaration.parts):
+            for path, block in ((p, m) for p, m in walk(part.content) if isinstance(m, BaseModel) and hasattr(m, "council_problems")):
+                for sub, message in block.council_problems(theme, self.status_scale):
+                    where = dotted(("parts", i, "content", *path, *sub))
+                    found.append((("kind",), f"{self.declared_as}: {where}: {message}"))
         return found
 
     def outline(self) -> Outline:
@@ -184,6 +203,10 @@ class DeclaredPaper(PaperBase):
         fields = [getattr(self, spec.key, None) for spec in self.declaration.front_sheet.fields]
         return shows(pattern.format_map({**self.plain_values(), "council": council}), council, *fields)
 
+    def full_title(self, council: str) -> str:
+        """Return the title and the line under it as one line: the document's title."""
+        return " ".join(t for t in (self.printed_title(), self.printed_subtitle(council)) if t)
+
     def plain_values(self) -> dict[str, str]:
         """Return the title, agenda item and every front-sheet field as one line of text, by key.
 
@@ -192,29 +215,36 @@ class DeclaredPaper(PaperBase):
         values = {"title": self.title, "agenda_item": self.agenda_item or ""}
         for spec in self.declaration.front_sheet.fields:
             value = getattr(self, spec.key, None)
-            values.setdefault(spec.key, council_date(value, spec.format) if isinstance(value, datetime.date) else plain_text(value))
+            values.setdefault(spec.key, council_date(value, spec.date_style) if isinstance(value, datetime.date) else plain_text(value))
             if spec.type == "quarter":
                 period = financial_quarter(value) if value else None
                 values[f"{spec.key}_months"] = period.months if period else ""
                 values[f"{spec.key}_number"] = str(period.quarter) if period else ""
         return values
 
+    def above_title(self) -> list[tuple[Any, Any]]:
+        """Return the front-sheet fields printed as labels above the title, with their values, where the paper gives them."""
+        return [(spec, getattr(self, spec.key, None)) for spec in self.declaration.front_sheet.fields
+                if spec.place == "above-title" and _present(getattr(self, spec.key, None))]
+
     def front_sheet(self) -> list[tuple[Any, Any]]:
         """Return each front-sheet field to print with its value: those the paper gives, and empty ones with an empty text."""
         rows = []
         for spec in self.declaration.front_sheet.fields:
             value = getattr(self, spec.key, None)
-            if spec.shown and (_present(value) or spec.type == "exempt" or spec.empty is not None):
+            if spec.place != "sheet" or not spec.shown:
+                continue
+            if _present(value) or spec.type in ("exempt", "status") or spec.empty is not None:
                 rows.append((spec, value))
         return rows
 
     def running(self, which: str, council: str) -> list[tuple[str, str]]:
         """Return the items of the running header or footer: ("text" or "strong", words), or ("page", ""), ("page-slash", ""), ("status-key", "")."""
-        values = {**self.plain_values(), "council": council}
+        values = {**self.plain_values(), "council": council, "title": self.printed_title(), "subtitle": self.printed_subtitle(council)}
         spec = next((f for f in self.declaration.front_sheet.fields if f.type == "meeting"), None)
         meeting = getattr(self, spec.key) if spec is not None else None
         if meeting is not None:
-            when = council_date(meeting.date, spec.format) if spec.format else long_date(meeting.date)  # type: ignore[union-attr]
+            when = council_date(meeting.date, spec.date_style) if spec.date_style else long_date(meeting.date)  # type: ignore[union-attr]
             values.update(committee=meeting.committee, meeting_date=when)
         items: list[tuple[str, str]] = []
         for item in getattr(self.declaration, which).items:
@@ -248,8 +278,8 @@ class DeclaredPaper(PaperBase):
         return None
 
     def problems(self) -> list[Located]:
-        """Return notes, tables and paragraph references that do not add up, a first number that is none, and a title typed where the kind builds it."""
-        found = super().problems() + self._reference_problems()
+        """Return notes, tables, paragraph and section references that do not add up, a first number that is none, and a title typed where the kind builds it."""
+        found = super().problems() + self._reference_problems() + self._repeated_refs()
         start = self.declaration.numbering.paragraphs.start
         given = getattr(self, start, None) if isinstance(start, str) else None
         if given is not None and not (isinstance(given, str) and given.isdigit() and len(given) <= 4):
@@ -257,6 +287,18 @@ class DeclaredPaper(PaperBase):
         shown = "{title}" in self.declaration.title or any(f.type == "title" for f in self.declaration.front_sheet.fields)
         if "title" in self.model_fields_set and not shown:
             found.append((("title",), f"the title is built from the kind's pattern ({self.printed_title()!r}): remove this line"))
+        return found
+
+    def _repeated_refs(self) -> list[Located]:
+        """Return a section reference written twice: each reference names one section."""
+        first: dict[str, tuple[Any, ...]] = {}
+        found: list[Located] = []
+        for path, value in walk(self):
+            if isinstance(value, Section) and value.ref is not None:
+                key = " ".join(value.ref.lower().replace(".", "").split())
+                if key in first:
+                    found.append(((*path, "ref"), f"expected each reference once, got {value.ref!r} again (first at {dotted(first[key])})"))
+                first.setdefault(key, path)
         return found
 
     def note_scopes(self) -> dict[tuple[Any, ...], set[str]]:
