@@ -300,10 +300,21 @@ class Sandbox(SandboxedEnvironment):
                     raise Refused(f"the template's replace would make a text of more than {MAX_TEXT:,} characters")
         return _too_long(super().call(__context, __obj, *args, **kwargs))
 
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """Return an attribute, or say at once that the value it is asked of was out of reach."""
+        _refuse_unreachable(obj)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        """Return an item, or say at once that the value it is asked of was out of reach."""
+        _refuse_unreachable(obj)
+        return super().getitem(obj, argument)
+
     def unsafe_undefined(self, obj: Any, attribute: str) -> jinja2.Undefined:
         """Return an undefined value that, used, says the attribute is out of a template's reach."""
+        owner = f"the class {obj.__name__}" if isinstance(obj, type) else f"a {type(obj).__name__}"
         return self.undefined(
-            f"{attribute!r} of a {type(obj).__name__} is out of a template's reach (templates may not reach Python's internals, files or modules)",
+            f"{attribute!r} of {owner} is out of a template's reach (a template may not reach Python's internals, files or modules)",
             name=attribute, obj=obj, exc=Refused,
         )
 
@@ -326,16 +337,23 @@ class Sandbox(SandboxedEnvironment):
         return bounded
 
 
+def _refuse_unreachable(value: Any) -> None:
+    """Raise the refusal a value out of reach carries, so the message names the first step that went too far."""
+    if isinstance(value, jinja2.Undefined) and value._undefined_exception is Refused:
+        value._fail_with_undefined_error()
+
+
 def draw(template: jinja2.Template, context: dict[str, Any]) -> str:
     """Return what a template makes with a context, within one drawing's budget of loop turns and characters."""
     token = _budget.set(Budget())
     try:
         budget = _spent()
         chunks = []
-        for chunk in template.generate(context):
+        made = template.generate(context)
+        for chunk in made:
             budget.written += len(chunk)
-            if budget.written > MAX_TEXT:
-                raise Refused(f"the template writes more than {MAX_TEXT:,} characters; a paper's web page is a few hundred thousand")
+            if budget.written > MAX_TEXT:  # thrown in where the template is writing, so the message names its line
+                made.throw(Refused(f"the template writes more than {MAX_TEXT:,} characters; a paper's web page is a few hundred thousand"))
             chunks.append(chunk)
         return "".join(chunks)
     finally:
