@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
 
@@ -101,7 +102,7 @@ class CrossTab(Strict):
 
 def _count(value: str) -> int | None:
     text = value.replace(",", "").strip()
-    return carry(int(text), refs_of(value)) if text.isdigit() else None
+    return carry(int(text), refs_of(value)) if re.fullmatch(r"[0-9]{1,15}", text) else None  # not '²', nor 5,000 digits
 
 
 class AgainstTarget(Strict):
