@@ -202,8 +202,7 @@ def _vary(data: dict[str, Any], paper: Planned, i: int, date: str, rng: random.R
         data["portfolio"] = topic
     elif paper.kind == "commitments-monitoring":
         data["department"] = topic
-        data["quarter"] = str(i % 4 + 1)
-        data["financial_year"] = "2011-12"
+        data["quarter"] = f"Q{i % 4 + 1} 2011-12"
     elif paper.kind == "performance-report":
         data["title"] = f"{topic.upper()}: LOCAL AREA AGREEMENT UPDATE"
         data["meeting"]["date"] = date

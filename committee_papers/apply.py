@@ -25,7 +25,7 @@ from lxml import etree
 from yaml.nodes import ScalarNode
 
 from .errors import ContentError, PaperError, relative
-from .checking import Themes
+from .checking import Themes, kinds_of
 from .loader import loads, node_at, undotted
 from .output import write_atomic
 from .package import Package, PackageError
@@ -265,7 +265,8 @@ def _uncommitted(root: Path, path: Path) -> str | None:
 def _still_valid(config: Config, themes: Themes, path: Path, text: str) -> str:
     """Return the problems the changed text would have as a paper, or nothing."""
     try:
-        validate(loads(text, relative(path, config.root), path), theme_of=themes.get, content=config.content)
+        source = loads(text, relative(path, config.root), path)
+        validate(source, kinds_of(config, source), theme_of=themes.get, content=config.content)
     except ContentError as err:
         return "; ".join(str(p) for p in err.problems[:3])
     return ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from typing import Any
+from typing import Any, Literal
 
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 """The years a council paper's dates fall in: outside them a date is a slip (0207 for 2007, 9999 for a blank),
@@ -30,18 +30,24 @@ def day_month_year(value: datetime.date) -> str:
     return f"{value.day}{_ORDINALS.get(value.day, 'th')} {value:%B %Y}"
 
 
+DateStyle = Literal["ordinal", "day-month-year", "short", "numeric", "weekday-ordinal", "weekday"]
+"""A style of date councils write, by name (DATE_STYLES)."""
+
 DATE_STYLES = {
     "ordinal": day_month_year,
     "day-month-year": lambda value: f"{value.day} {value:%B %Y}",
     "short": lambda value: f"{value.day} {value:%b %Y}",
     "numeric": lambda value: f"{value:%d/%m/%Y}",
+    "weekday-ordinal": lambda value: f"{value:%A} {day_month_year(value)}",
+    "weekday": lambda value: f"{value:%A} {value.day} {value:%B %Y}",
 }
-"""How councils write a date in a table: 18th January 2013, 18 January 2013, 18 Jan 2013, 18/01/2013."""
+"""How councils write a date: 18th January 2013, 18 January 2013, 18 Jan 2013, 18/01/2013,
+Friday 18th January 2013, Friday 18 January 2013."""
 
 
-def council_date(value: datetime.date, style: str) -> str:
-    """Write a date in one of the styles councils use (DATE_STYLES)."""
-    return DATE_STYLES[style](value)
+def council_date(value: datetime.date, style: str | None = None) -> str:
+    """Write a date in one of the styles councils use (DATE_STYLES); ordinal when no style is named."""
+    return DATE_STYLES[style or "ordinal"](value)
 
 
 def created(paper: Any) -> datetime.datetime:

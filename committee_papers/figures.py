@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import io
+import textwrap
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -153,7 +154,8 @@ class GridChart:
         self._draw_items(ax)
         ax.set_xlim(0, columns)
         ax.set_ylim(0, rows)
-        ax.set_xticks([c + 0.5 for c in range(columns)], [self.level("x", c + 1) for c in range(columns)], fontsize=7)
+        # A column is narrow: its label goes on two lines rather than into the next one's.
+        ax.set_xticks([c + 0.5 for c in range(columns)], [textwrap.fill(self.level("x", c + 1), 9, break_long_words=False) for c in range(columns)], fontsize=7)
         ax.set_yticks([r + 0.5 for r in range(rows)], [self.level("y", r + 1) for r in range(rows)], fontsize=7)
         ax.tick_params(length=0)
         ax.set_xlabel(self.x_title, fontsize=9, fontweight="bold")
@@ -200,7 +202,11 @@ class GridCharts:
 
     def draw(self, figure: Any) -> None:
         count = len(self.charts)
-        left, right, gap = 0.12, 0.98, 0.12
+        # Each grid's row labels and axis title sit left of it: room for the longest label (7 pt, about 0.055 in a
+        # character) and the title, so a label such as "F Almost impossible" neither clips nor runs into the grid beside.
+        longest = max(len(level) for chart in self.charts for level in (chart.level("y", n + 1) for n in range(len(chart.y_levels))))
+        left = gap = max(0.12, (longest * 0.055 + 0.35) / figure.get_figwidth())
+        right = 0.98
         width = (right - left - gap * (count - 1)) / count
         for k, chart in enumerate(self.charts):
             chart.draw_panel(figure.add_axes((left + k * (width + gap), 0.3, width, 0.58)))

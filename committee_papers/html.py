@@ -15,7 +15,7 @@ from lxml import html as lxml_html
 from . import prose, provenance
 from .sandbox import Sandbox, draw
 from .contents import fill_contents
-from .dates import created, day_month_year, long_date
+from .dates import council_date, created, day_month_year, long_date
 from .errors import PaperError, TemplateProblem, relative
 from .models import PaperBase
 from .models.values import answer_text, money_text
@@ -80,6 +80,7 @@ class Templates:
             inline=prose.to_inline,
             long_date=long_date,
             day_month_year=day_month_year,
+            council_date=council_date,
             paragraph_number=paragraph_number,
             money=money_text,
             roman=lambda n: note_label(n, "lower-roman"),

@@ -16,19 +16,22 @@ import string
 from stat import S_ISDIR, S_ISREG
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, ValidationError, create_model
+from pydantic.json_schema import SkipJsonSchema
 
+from .dates import DateStyle
 from .errors import ContentError, Problem, relative
 from .loader import load
 from .models.blocks import BLOCK_KEYS, Block
 from .models.committee_report import Meeting
 from .models.common import Contact
-from .models.common import Prose, Strict
+from .models.common import Prose, StandardTable, Strict, Table
 from .models.decisions import formula_problem
 from .models.declared import DeclaredPaper, Section
 from .models.paper import Located, PaperBase
+from .models.period import QuarterText
 from .numbering import AppendixScheme, ParagraphScheme
 
 FOLDER = "kinds"
@@ -40,7 +43,7 @@ MAX_OPTIONS = 500
 
 FieldType = Literal[
     "text", "prose", "date", "officer", "people", "yes-no", "choice", "wards", "meeting", "list", "paragraphs-refs",
-    "agenda-item", "exempt", "title",
+    "agenda-item", "exempt", "title", "quarter",
 ]
 PartType = Literal[FieldType, "sections", "paragraphs", "block"]
 
@@ -59,7 +62,7 @@ class FrontSheetField(Strict):
     type: FieldType = "text"
     """text, prose (Markdown), date, officer, people (officers), yes-no, choice (from options), wards, meeting
     (committee and date), list (Markdown lines), paragraphs-refs (paragraph numbers or ids), and the paper's own
-    agenda-item, exempt and title."""
+    agenda-item, exempt and title; quarter (of a financial year, Q3 2007-08)."""
     required: bool = False
     """Whether every paper of this kind must give it."""
     options: list[str] = Field(default=[], max_length=MAX_OPTIONS)
@@ -69,9 +72,16 @@ class FrontSheetField(Strict):
     help: str | None = None
     """What an officer writes here: shown by the editor, and in `new` papers."""
     show_label: bool = True
-    """Whether the label is printed: stacked lines such as "CABINET" or "21 SEPTEMBER 2006" print the value alone."""
+    """Whether the label is printed: stacked lines such as "CABINET" or "21 SEPTEMBER 2006" print the value alone; in a
+    table the value then spans both columns, as a committee's name in the top cell."""
     empty: str | None = Field(default=None, examples=["N/A", "None"])
     """What the front sheet prints when the paper leaves an optional field out; left off the sheet when not given."""
+    shown: bool = True
+    """No for a value the paper gives that the front sheet does not print, such as the number its first item takes."""
+    format: DateStyle | None = None
+    """How a date, or a meeting's date, is printed: ordinal 4th March 2025 (when not given), day-month-year 4 March
+    2025, short 4 Mar 2025, numeric 04/03/2025, weekday-ordinal Tuesday 4th March 2025, weekday Tuesday 4 March 2025.
+    A meeting's format is also its date's in the running header and footer."""
 
 
 class Part(Strict):
@@ -101,10 +111,12 @@ class Part(Strict):
 class FrontSheet(Strict):
     """The fields at the head of the paper and how they are laid out."""
 
-    layout: Literal["table", "lines"] = "table"
-    """table: a label | value table; lines: stacked "LABEL: value" lines."""
+    layout: Literal["table", "lines", "none"] = "table"
+    """table: a label | value table; lines: stacked "LABEL: value" lines; none: the title alone (the fields fill the title, subtitle and running header)."""
     caption: str | None = None
     """The table's caption, read by screen readers (the title when not given)."""
+    council: bool = True
+    """Whether the council's name heads the paper, above the title."""
     fields: list[FrontSheetField] = Field(default=[], max_length=MAX_PARTS)
     """The fields, in the order they are printed."""
 
@@ -120,21 +132,24 @@ class Numbering(Strict):
     """How headings and paragraphs inside an appendix are numbered (afresh in each)."""
 
 
-Token = Literal["council", "committee", "meeting_date", "agenda_item", "title", "page", "page-slash"]
+Token = Literal["council", "committee", "meeting_date", "agenda_item", "title", "page", "page-slash", "status-key"]
 
 
 class RunningItem(Strict):
     """An item of the running header or footer that needs more than its name."""
 
     show: Token | None = None
-    """What to print: council, committee, meeting_date, agenda_item, title, page (Page n of N), page-slash (n / N).
-    A draft's DRAFT mark and version stamp are on every page whatever the kind says."""
+    """What to print: council, committee, meeting_date, agenda_item, title, page (Page n of N), page-slash (n / N),
+    status-key (the key of the paper's status scale, a line each). A draft's DRAFT mark and version stamp are on every
+    page whatever the kind says."""
     field: str | None = Field(default=None, pattern=KEY)
     """A front-sheet field to print instead (a contact officer, a file reference ...)."""
     text: str | None = None
     """Fixed text instead."""
     format: str = Field(default="{}", pattern=r"^[^{}]*\{\}[^{}]*$", examples=["Agenda Item {}"])
     """How the value is printed, {} standing for it."""
+    bold: bool = False
+    """Yes to print the item in bold."""
 
 
 class Running(Strict):
@@ -143,7 +158,7 @@ class Running(Strict):
     items: list[Union[Token, RunningItem]] = []
     """The items in order: a name (council, committee, meeting_date, agenda_item, title, page, page-slash) or a mapping."""
     separator: str = " · "
-    """What stands between two items."""
+    """What stands between two items; a new line ("\\n") puts each item on a line of its own."""
     first_page: bool = True
     """Whether the first page has it too (No: a cover or front sheet with a clean top or foot)."""
 
@@ -157,6 +172,8 @@ class Kind(Strict):
     """What a paper of this kind is for: shown by the editor and in `new` papers."""
     title: str = Field(default="{title}", examples=["{title}", "ENCLOSURE {agenda_item}: {title}"])
     """The title as printed: {title}, {agenda_item} and any text or date front-sheet field by key."""
+    subtitle: str | None = Field(default=None, examples=["{council}: quarter {quarter_number}, {quarter_months}"])
+    """A line printed under the title, a pattern like the title's; {council} is the council's name."""
     front_sheet: FrontSheet = FrontSheet()
     """The fields at the head of the paper."""
     parts: list[Part] = Field(min_length=1, max_length=MAX_PARTS)
@@ -165,6 +182,8 @@ class Kind(Strict):
     """fixed: parts print in the order above; officer: in the order the paper writes them."""
     numbering: Numbering = Numbering()
     """The numbering of paragraphs and appendices."""
+    tables: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")], StandardTable] = {}
+    """Standard tables by name, their columns declared once: a table in a paper writes `columns: <name>` to use them."""
     running_header: Running = Running(items=["council"])
     """The line at the top of every page."""
     running_footer: Running = Running(items=["page"])
@@ -173,6 +192,8 @@ class Kind(Strict):
     """Whether the title and front sheet stand on a page of their own."""
     contents: bool = False
     """Whether a list of the parts and appendices follows the front sheet."""
+    landscape: bool = False
+    """Whether the whole paper is set on landscape pages."""
 
     def problems(self) -> list[Located]:
         """Return keys used twice or reserved, choices without options, and names the patterns cannot fill."""
@@ -184,9 +205,18 @@ class Kind(Strict):
                 found += _spec_problems(spec, path, seen)
                 seen.add(spec.key)
         names = {f.key for f in self.front_sheet.fields} | {"title", "agenda_item"}
-        for name in _pattern_names(self.title):
-            if name not in names:
-                found.append((("title",), f"expected {{title}}, {{agenda_item}} or a front-sheet field's key in braces, got {{{name}}}"))
+        names |= {f"{f.key}_{part}" for f in self.front_sheet.fields if f.type == "quarter" for part in ("months", "number")}
+        for pattern, where, also in ((self.title, "title", set()), (self.subtitle or "", "subtitle", {"council"})):
+            for name in _pattern_names(pattern):
+                if name not in names | also:
+                    found.append(((where,), f"expected {{title}}, {{agenda_item}}{', {council}' if also else ''} or a front-sheet field's key in braces, got {{{name}}}"))
+        start = self.numbering.paragraphs.start
+        if isinstance(start, str) and start not in {f.key for f in self.front_sheet.fields if f.type == "text"}:
+            found.append((("numbering", "paragraphs", "start"), f"expected a whole number or the key of a text field of the front sheet, got {start!r}"))
+        elif isinstance(start, int) and not 0 <= start <= 9999:
+            found.append((("numbering", "paragraphs", "start"), f"expected a first number from 0 to 9999, got {start}"))
+        for name, table in self.tables.items():
+            found += [(("tables", name, *sub), message) for sub, message in _table_problems(name, table)]
         for which in ("running_header", "running_footer"):
             for i, item in enumerate(getattr(self, which).items):
                 if isinstance(item, RunningItem) and item.field and item.field not in names:
@@ -206,6 +236,8 @@ def _spec_problems(spec: FrontSheetField | Part, path: tuple[Any, ...], seen: se
     if spec.type in SHOWN_FROM_PAPER.values() and SHOWN_FROM_PAPER.get(spec.key) != spec.type:
         key = next(k for k, v in SHOWN_FROM_PAPER.items() if v == spec.type)
         found.append(((*path, "type"), f"the type {spec.type!r} shows the paper's own {key!r}: write key: {key}"))
+    if getattr(spec, "format", None) and spec.type not in ("date", "meeting"):
+        found.append(((*path, "format"), f"a format is for a date or a meeting, not a field of type {spec.type!r}"))
     if spec.type == "choice" and not getattr(spec, "options", None):
         found.append(((*path, "options"), "expected the values a choice may take, got none"))
     formula = getattr(spec, "formula", None)
@@ -215,6 +247,14 @@ def _spec_problems(spec: FrontSheetField | Part, path: tuple[Any, ...], seen: se
     if spec.type == "block" and getattr(spec, "block", None) not in BLOCK_KEYS:
         found.append(((*path, "block"), f"expected one of: {', '.join(BLOCK_KEYS)}, got {getattr(spec, 'block', None)!r}"))
     return found
+
+
+def _table_problems(name: str, standard: StandardTable) -> list[Located]:
+    """Return figures naming columns the standard table lacks, keys used twice, and fixed rows that do not fit it."""
+    from .models.columns import table_problems
+
+    table = Table.model_construct(caption=name, columns=standard.columns, rows=standard.rows)
+    return table_problems(table)
 
 
 def _pattern_names(pattern: str) -> list[str]:
@@ -232,7 +272,7 @@ def _annotation(spec: FrontSheetField | Part) -> Any:
     simple: dict[str, Any] = {
         "text": str, "prose": Prose, "date": datetime.date, "officer": Contact, "people": list[Contact],
         "yes-no": bool, "wards": Union[str, list[str]], "meeting": Meeting, "list": list[Prose],
-        "paragraphs-refs": list[str], "paragraphs": list[Block], "sections": list[Section],
+        "paragraphs-refs": list[str], "paragraphs": list[Block], "sections": list[Section], "quarter": QuarterText,
     }
     if kind == "choice":
         return Literal[tuple(spec.options)]  # type: ignore[union-attr]
@@ -255,6 +295,9 @@ def _field(spec: FrontSheetField | Part) -> tuple[Any, Any]:
 def paper_model(kind: Kind, name: str, where: str) -> type[DeclaredPaper]:
     """Return the model of a paper of a declared kind: the fields every paper has, and the kind's own."""
     fields: dict[str, Any] = {"kind": (Literal[name], Field(description=f"The kind of paper: {name}."))}
+    typed = "title" in _pattern_names(kind.title) or any(f.type == "title" for f in kind.front_sheet.fields)
+    if not typed:  # the title is built from the front sheet: nothing to type
+        fields["title"] = (SkipJsonSchema[str], Field(default="", description="Built from the kind's title pattern."))
     for spec in (*kind.front_sheet.fields, *kind.parts):
         if spec.key not in SHOWN_FROM_PAPER:
             fields[spec.key] = _field(spec)

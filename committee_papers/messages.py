@@ -94,8 +94,8 @@ def _message(kind: str, error: dict[str, Any]) -> str:
         return f"expected {expected}, got {got}" + (f" (hint: {hint})" if hint else "")
     if kind in ("value_error", "assertion_error") or kind not in _PYDANTIC_TYPES:  # our models' own words
         message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
-        # A check on a whole mapping (a status's colours, say) says in its message what it found.
-        return message if isinstance(error.get("input"), (dict, list)) else f"{message}; got {got}"
+        # A check on a whole mapping (a status's colours, say), or one that names what it found, says it already.
+        return message if isinstance(error.get("input"), (dict, list)) or ", got " in message else f"{message}; got {got}"
     # pydantic's own wording is a programmer's: say only what was found
     return f"expected a different kind of value here, got {got}; see the schema for what this field holds"
 

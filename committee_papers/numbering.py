@@ -31,6 +31,14 @@ class ParagraphScheme(Strict):
     """How a running or restarting number is written: 1 (decimal), a (lower-alpha), A, i (lower-roman), I."""
     format: str = Field(default="{}", pattern=r"^[^{}]*\{\}[^{}]*$", examples=["{}", "{}.", "({})"])
     """How a number is printed, {} standing for it: "{}." gives 1., "({})" gives (a)."""
+    start: int | str = Field(default=1, examples=[1, 49, "first_item"])
+    """The first number at the top level: 49 where agenda items run on through the municipal year; or the key of a
+    front-sheet field in which each paper gives its own first number."""
+
+    @property
+    def first(self) -> int:
+        """Return the first number: the scheme's, or 1 until a paper's own has been filled in."""
+        return self.start if isinstance(self.start, int) else 1
 
 
 AppendixStyle = Literal["upper-alpha", "decimal", "lower-alpha", "upper-roman", "item-upper-alpha", "item-decimal"]
@@ -139,12 +147,12 @@ class Numberer:
 
     def __init__(self, scheme: ParagraphScheme) -> None:
         self.scheme = scheme
-        self.running = 0
+        self.running = scheme.first - 1
         self.paragraphs: dict[str, str] = {}
 
     def outline(self, nodes: list[Node]) -> Outline:
         """Return the numbered parts of a list of top-level parts."""
-        sections = self._sections(nodes, _Scope(()), 1)
+        sections = self._sections(nodes, _Scope((), self.scheme.first - 1), 1)
         return Outline(sections, self.paragraphs)
 
     def _sections(self, nodes: list[Node], scope: _Scope, level: int) -> list[NumberedSection]:
@@ -175,7 +183,8 @@ class Numberer:
     def _blocks(self, node: Node, scope: _Scope) -> list[NumberedBlock]:
         if node.scheme is not None:  # a part numbered its own way: its count starts afresh
             own = Numberer(node.scheme)
-            own_scope = _Scope(scope.prefix if node.scheme.style.startswith("decimal") else ())
+            decimal = node.scheme.style.startswith("decimal")
+            own_scope = _Scope(scope.prefix, 0) if decimal else _Scope((), node.scheme.first - 1)
             blocks = [NumberedBlock(own._numbers(own_scope, b), b) for b in node.blocks]
             self.paragraphs.update(own.paragraphs)
             return blocks

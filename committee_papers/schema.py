@@ -114,7 +114,21 @@ def declared_schemas(root: Path) -> dict[str, dict[str, Any]]:
             owner = path.parent.parent.name
             name = f"{kind}.schema.json" if owner == "default" else f"{owner}/{kind}.schema.json"
             found[name] = schema_of(model, f"{kind} ({owner})" if owner != "default" else kind)
+            _name_standard_tables(found[name], list(model.declaration.tables))
     return dict(sorted(found.items()))
+
+
+def _name_standard_tables(schema: dict[str, Any], names: list[str]) -> None:
+    """Offer the kind's standard tables by name where a table's columns may name one; none where it declares none."""
+    columns = schema.get("$defs", {}).get("Table", {}).get("properties", {}).get("columns")
+    if columns is None:
+        return
+    by_name = [member for member in columns["oneOf"] if member.get("type") == "string"]
+    for member in by_name:
+        member.pop("pattern", None)
+        member["enum"] = names
+    if not names:
+        columns["oneOf"] = [member for member in columns["oneOf"] if member not in by_name]
 
 
 def render(schema: dict[str, Any]) -> str:

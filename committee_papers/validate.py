@@ -13,6 +13,7 @@ from .errors import ContentError, Problem, did_you_mean
 from .loader import Path_, Source, load
 from .messages import describe, problems_of
 from .models import KINDS, Paper
+from .models.common import Table
 from .models.paper import blocks_of, texts
 from .models.risk import heat_map_problems
 from .models.status import status_refs, unknown_status
@@ -39,7 +40,7 @@ def validate(
     sheets = fill_rows(source, content or source.path.parent)
     model = _kind(source, data.get("kind"), kinds)
     try:
-        paper = model.model_validate(data)
+        paper = model.model_validate(data, context=_context(model))
     except ValidationError as err:
         raise ContentError(problems_of(source, model, err)) from None
     _keep_sheets(paper, sheets)
@@ -57,6 +58,12 @@ def validate(
     if problems:
         raise ContentError(problems)
     return paper
+
+
+def _context(model: type[Any]) -> dict[str, Any]:
+    """Return what checking a paper needs of its kind (a meeting needs nothing)."""
+    context = getattr(model, "validation_context", None)
+    return context() if context is not None else {}
 
 
 def _keep_sheets(paper: Any, sheets: list[tuple[Path_, Source]]) -> None:
@@ -125,6 +132,9 @@ def council_problems(paper: Paper, theme: Theme) -> list[tuple[tuple[Any, ...], 
         if model is not paper and hasattr(model, "council_problems")
         for sub, message in model.council_problems(theme, paper.status_scale)
     ]
+    rated = any(isinstance(m, Table) and any(c.type == "status" and c.scale is None for c in m.column_specs) for _, m in models)
+    if rated and paper.status_scale and theme.scale(paper.status_scale) is None and not any(status_refs(paper)):
+        found.append((("status_scale",), f"the theme {theme.slug!r} has no status scale {paper.status_scale!r} (its scales: {', '.join(theme.statuses) or 'none'})"))
     return found + heat_map_problems(models, theme)
 
 

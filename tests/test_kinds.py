@@ -92,7 +92,7 @@ FILES = {
     "content/executive/libraries.yaml": PAPER,
 }
 FIELD_TYPES = ("'text', 'prose', 'date', 'officer', 'people', 'yes-no', 'choice', 'wards', 'meeting', 'list', "
-               "'paragraphs-refs', 'agenda-item', 'exempt' or 'title'")
+               "'paragraphs-refs', 'agenda-item', 'exempt', 'title' or 'quarter'")
 OUT = "output/borsetshire/executive/libraries"
 
 
@@ -264,3 +264,88 @@ def test_a_running_header_left_off_the_first_page_is_off_it_in_pdf_and_docx_and_
     assert words(" ".join(p.text for p in section.first_page_header.paragraphs)) == ""
     assert words(" ".join(p.text for p in section.header.paragraphs)) == header
     assert words(" ".join(p.text for p in section.first_page_footer.paragraphs)).startswith("Council Executive · ")
+
+
+def test_a_first_number_left_to_the_paper_must_be_a_whole_number_and_a_field_the_kind_has(project):
+    kind = KIND.replace('paragraphs: {style: running, format: "{}."}', 'paragraphs: {style: running, format: "{}.", start: first_paragraph}')
+    kind = kind.replace("    - {key: contact,", "    - {key: first_paragraph, label: First, type: text, shown: false}\n    - {key: contact,")
+    root = project({**FILES, "templates/borsetshire/kinds/executive-report.yaml": kind,
+                    "content/executive/libraries.yaml": PAPER.replace('agenda_item: "12"', 'agenda_item: "12"\nfirst_paragraph: forty')})
+    failed = check(Config(root)).report.failed["content/executive/libraries.yaml"]
+    assert failed == ["content/executive/libraries.yaml:5:18: first_paragraph: expected the first number as a whole number such as 49, got 'forty'"]
+
+
+def test_a_first_number_left_to_the_paper_names_a_field_the_kind_has(project):
+    kind = KIND.replace('paragraphs: {style: running, format: "{}."}', 'paragraphs: {style: running, format: "{}.", start: first_para}')
+    wrong = kind
+    root = project({**FILES, "templates/borsetshire/kinds/executive-report.yaml": wrong})
+    failed = check(Config(root)).report.failed["content/executive/libraries.yaml"]
+    assert failed[1].endswith("numbering.paragraphs.start: expected a whole number or the key of a text field of the front sheet, got 'first_para'")
+
+
+def test_a_status_summary_must_name_a_table_and_a_status_column_of_the_paper(project):
+    summary = "      - status_summary: {table: activites, column: progress}\n"
+    root = project({**FILES, "content/executive/libraries.yaml": PAPER.replace("      - Keep the hours as they are.\n", "      - Keep the hours as they are.\n" + summary)})
+    failed = check(Config(root)).report.failed["content/executive/libraries.yaml"]
+    assert len(failed) == 1 and failed[0].endswith("status_summary.table: expected the id of a table in this paper (none), got 'activites'")
+
+
+# A standard table declared once in the kind: an action plan's columns, and a key whose rows are the same in every paper.
+TABLES = textwrap.dedent(
+    """\
+    tables:
+      actions:
+        columns:
+          - {title: Action, key: action, width: 60}
+          - {title: Due, key: due, type: date}
+          - {title: Cost, key: cost, type: money}
+      key:
+        columns: [Mark, Meaning]
+        rows:
+          - [A, Agreed]
+          - [P, Proposed]
+    """
+)
+TABLE_PAPER = PAPER.replace(
+    "      - Keep the hours as they are.\n",
+    "      - Keep the hours as they are.\n"
+    "      - table:\n"
+    "          caption: Actions\n"
+    "          columns: actions\n"
+    "          rows:\n"
+    "            - {action: Open on Sundays, due: 2025-06-01, cost: 12000}\n"
+    "      - table: {caption: Key to the marks, columns: key}\n",
+)
+assert TABLE_PAPER != PAPER
+
+
+def test_a_paper_table_takes_the_columns_and_fixed_rows_of_a_standard_table_its_kind_declares(project):
+    from lxml import html as lxml_html
+
+    from committee_papers.html import Templates
+
+    root = project({**FILES, "templates/borsetshire/kinds/executive-report.yaml": KIND + TABLES, "content/executive/libraries.yaml": TABLE_PAPER})
+    job = check(Config(root)).jobs[0]
+    document = lxml_html.fromstring(Templates(root / "templates", job.theme).render(job.paper).encode())
+    tables = {words(t.find("caption").text_content()): t for t in document.iter("table") if t.find("caption") is not None}
+    rows = [[words(c.text_content()) for c in row.iter("th", "td")] for row in tables["Actions"].iter("tr")]
+    assert rows == [["Action", "Due", "Cost"], ["Open on Sundays", "1 June 2025", "£12,000"]]
+    rows = [[words(c.text_content()) for c in row.iter("th", "td")] for row in tables["Key to the marks"].iter("tr")]
+    assert rows == [["Mark", "Meaning"], ["A", "Agreed"], ["P", "Proposed"]]
+
+
+def test_a_misspelt_standard_table_is_named_at_its_line_with_a_did_you_mean(project):
+    paper = TABLE_PAPER.replace("columns: actions", "columns: action")
+    root = project({**FILES, "templates/borsetshire/kinds/executive-report.yaml": KIND + TABLES, "content/executive/libraries.yaml": paper})
+    failed = check(Config(root)).report.failed["content/executive/libraries.yaml"]
+    line = next(n for n, text in enumerate(paper.splitlines(), 1) if "columns: action" in text)
+    assert failed == [f"content/executive/libraries.yaml:{line}:20: sections[1].content[1].table.columns: "
+                      "expected one of the standard tables its kind declares (actions, key), got 'action' (did you mean 'actions'?)"]
+
+
+def test_a_standard_table_whose_figure_names_a_missing_column_is_named_in_the_kind_file(project):
+    tables = TABLES.replace("- {title: Cost, key: cost, type: money}", "- {title: Cost, key: cost, type: money}\n      - {title: Left, figure: {difference: [cost, spent]}}")
+    root = project({**FILES, "templates/borsetshire/kinds/executive-report.yaml": KIND + tables, "content/executive/libraries.yaml": TABLE_PAPER})
+    failed = check(Config(root)).report.failed["content/executive/libraries.yaml"]
+    assert [f.split(": ", 2)[1:] for f in failed if f.startswith("templates/")] == [
+        ["tables.actions.columns[3].figure", "expected a column key, got 'spent'; keys: action, due, cost"]]

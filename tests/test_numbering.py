@@ -91,3 +91,9 @@ def test_an_unnumbered_sub_heading_leaves_its_paragraphs_in_the_count_of_the_sec
     sections = Numberer(ParagraphScheme()).outline(nodes).sections
     assert sections[0].sections[0].number is None
     assert [b.number for b in sections[0].sections[0].blocks] == ["1.1", "1.2"]
+
+
+def test_a_scheme_may_start_where_the_last_meeting_stopped():
+    numbers = printed(ParagraphScheme(style="headings", format="{}.", start=49))
+    assert [n for n, _, _ in numbers] == ["49.", "50.", "50.1."]
+    assert [b for _, _, b in printed(ParagraphScheme(style="running", start=7))] == [["7", "8"], ["9", "10"], ["11"]]

@@ -104,10 +104,10 @@ place(CPA, "Background Papers", CPA, "background_papers:", "background_papers")
 place(CPA, "Our Local Area Agreement", CPA, "Our Local Area Agreement", "appendices[0].sections[0].content[2]")
 # Every status cell of the first group's table, the paper's comments beside them, the status key from the theme.
 for n in range(8):
-    place(COMMITMENTS, f"status:Leading and engaging communities:{n}", COMMITMENTS, "status:", f"parts[0].groups[0].commitments[{n}].status", line_nth=n)
-place(COMMITMENTS, "Discussions ongoing about the arrangements", COMMITMENTS, "Discussions ongoing about the arrangements", "parts[0].groups[0].commitments[1].comments")
+    place(COMMITMENTS, f"status:Leading and engaging communities:{n}", COMMITMENTS, "  status: ", f"sections[2].content[0].table.rows[{n + 1}].status", line_nth=n, after="status_summary:")
+place(COMMITMENTS, "Discussions ongoing about the arrangements", COMMITMENTS, "Discussions ongoing about the arrangements", "sections[2].content[0].table.rows[2].comments")
 place(COMMITMENTS, "Green \u2013 On Trajectory", LEICESTERSHIRE, "Green \u2013 On Trajectory", "statuses.trajectory.statuses[0].key")
-place(COMMITMENTS, "row:Leading and engaging communities:1", COMMITMENTS, "status: Green", "parts[0].groups[0].commitments[0].status (a figure derived from it)")
+place(COMMITMENTS, "row:Leading and engaging communities:1", COMMITMENTS, "status: Green", "sections[2].content[0].table.rows[1].status (a figure derived from it)")
 # Money, a totals row worked out from it, a month.
 place(LAA, "row:Blaby:1", LAA, "[Blaby, 25000, 31000]", "sections[6].content[2].totals_table.rows[0][1]")
 place(LAA, "row:TOTAL:1", LAA, "[Blaby, 25000, 31000]", "sections[6].content[2].totals_table.rows[0][1] (a figure derived from it)")
@@ -127,7 +127,7 @@ CHANGES = [
     (CPA, "presents the self assessment document", "presents the draft self assessment document", CPA, "This report presents the self assessment", "sections[0].content[0]"),
     (CPA, "Business cases can be made", "Business cases are being made", CPA, "- Business cases can be made", "sections[1].content[11].score_table.themes[2].actions"),
     # a change on the second line of a folded paragraph: placed at the paragraph's first line
-    (COMMITMENTS, "On-going programme of trade delegations", "A programme of trade delegations continues", COMMITMENTS, "China Bureau now regional", "parts[0].groups[0].commitments[0].comments"),
+    (COMMITMENTS, "On-going programme of trade delegations", "A programme of trade delegations continues", COMMITMENTS, "China Bureau now regional", "sections[2].content[0].table.rows[1].comments"),
 ]
 
 KNOWN_LIMITS: dict[int, str] = {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import re
 import shutil
 import subprocess
@@ -25,6 +27,7 @@ from committee_papers.models.period import FinancialQuarter
 from .conftest import ROOT, without_sources
 
 MONITORING = "content/commitments/chief-executives-q3-2007-08.yaml"
+KIND = "templates/leicestershire/kinds/commitments-monitoring.yaml"
 PARTNERSHIP = "content/ssog/laa-quarter-3-performance-2006-07.yaml"
 DATA = ["content/data/laa/2006-07-q2.yaml", "content/data/laa/2006-07-q3.yaml"]
 DOCX_NS = {
@@ -41,7 +44,7 @@ def real(name: str) -> str:
 
 def leicestershire(project, **changes: str) -> Path:
     """A project holding both Leicestershire papers and their data, each changed as given (old=>new)."""
-    files = {name: real(name) for name in [MONITORING, PARTNERSHIP, *DATA]}
+    files = {name: real(name) for name in [MONITORING, PARTNERSHIP, *DATA, KIND]}
     for name, change in changes.items():
         key = {"monitoring": MONITORING, "partnership": PARTNERSHIP, "q2": DATA[0], "q3": DATA[1]}[name]
         old, new = change.split("=>")
@@ -83,45 +86,54 @@ def test_the_quarter_before_the_first_is_the_last_of_the_year_before():
     assert FinancialQuarter(quarter=1, financial_year="2007-08").previous() == (4, "2006-07")
 
 
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        ("    groups:\n=>    priorities: []\n    groups:\n",
-         "18:5: parts[0]: expected a mapping with either groups (of commitments) or priorities, not both"),
-        ("    groups:\n=>    grups:\n",
-         "19:5: parts[0].grups: unknown key (did you mean 'groups'?); expected one of: heading, subheading, groups"),
-    ],
-    ids=["both", "misspelt"],
-)
-def test_a_monitoring_part_has_groups_or_priorities(project, change, message):
-    root = leicestershire(project, monitoring=change)
-    assert failures(root, MONITORING) == [f"{MONITORING}:{message}"]
+def line_and_column(name: str, needle: str, nth: int = 0) -> tuple[int, int]:
+    """Return the line and column of the value a line of the example holding a piece of text gives."""
+    lines = real(name).splitlines()
+    n = [i for i, line in enumerate(lines) if needle in line][nth]
+    return n + 1, lines[n].index(needle.split(": ", 1)[0]) + len(needle.split(": ", 1)[0]) + 3
+
+
+def test_a_misspelt_standard_table_of_the_kind_is_named_with_a_did_you_mean(project):
+    root = leicestershire(project, monitoring="columns: commitments=>columns: comitments")
+    line, column = line_and_column(MONITORING, "columns: commitments")
+    assert failures(root, MONITORING) == [
+        f"{MONITORING}:{line}:{column}: sections[2].content[0].table.columns: expected one of the standard tables its kind "
+        "declares (commitments, priorities), got 'comitments' (did you mean 'commitments'?)"
+    ]
 
 
 def test_a_financial_year_must_run_into_the_next_year(project):
-    root = leicestershire(project, monitoring="financial_year: 2007-08=>financial_year: 2007-09")
+    root = leicestershire(project, monitoring="quarter: Q3 2007-08=>quarter: Q3 2007-09")
+    line, column = line_and_column(MONITORING, "quarter: Q3 2007-08")
     assert failures(root, MONITORING) == [
-        f"{MONITORING}:15:17: financial_year: expected a financial year such as 2007-08 (April 2007 to March 2008); got '2007-09'"
+        f"{MONITORING}:{line}:{column}: quarter: expected a financial year such as Q3 2007-08 (April 2007 to March 2008); got 'Q3 2007-09'"
     ]
 
 
 # ---------------------------------------------------------------- commitments monitoring
 
 
-def test_the_monitoring_title_is_built_from_plan_quarter_year_and_department(project):
+def test_the_monitoring_title_is_built_from_plan_quarter_and_department(project):
     p = paper(leicestershire(project), MONITORING)
-    assert p.title == "MTCS and Annual Plan Commitments Monitoring Q3 2007-08 - Chief Executives"
-    assert p.months == "October to December 2007"
+    assert p.title == p.printed_title() == "MTCS and Annual Plan Commitments Monitoring Q3 2007-08 - Chief Executives"
+    assert p.printed_subtitle("Leicestershire County Council") == "Leicestershire County Council: quarter 3, October to December 2007"
+    assert p.document_date() == datetime.date(2007, 12, 31)
 
 
 def test_a_typed_monitoring_title_is_refused(project):
     root = leicestershire(project, monitoring="department: Chief Executives=>department: Chief Executives\ntitle: Q3")
-    assert "title: the title is built from plan, quarter, financial_year and department" in failures(root, MONITORING)[0]
+    assert "title: the title is built from the kind's pattern" in failures(root, MONITORING)[0]
+
+
+def summary_of(p):
+    """Return the summary of statuses the example paper shows, worked out from its tables."""
+    block = p.sections[1].content[0].status_breakdown
+    return block.view(p, ["Green", "Amber", "Red"])
 
 
 def test_the_summary_counts_each_status_per_group_and_overall(project):
-    summary = paper(leicestershire(project), MONITORING).derived()["summary"]
-    rows = {row.label: (dict(row.counts), row.lines) for part in summary.parts for row in part.rows}
+    summary = summary_of(paper(leicestershire(project), MONITORING))
+    rows = {row.label: ({k: v for k, v in row.counts.items() if v}, row.lines) for part in summary.parts for row in part.rows}
     assert rows == {
         "Leading and engaging communities": ({"Green": 6, "Amber": 2}, 8),
         "Safer Communities": ({"Green": 3, "Amber": 1, "Red": 1}, 4),  # drugs: Amber and Green parts
@@ -129,27 +141,33 @@ def test_the_summary_counts_each_status_per_group_and_overall(project):
         "Consultation": ({"Green": 4}, 4),
         "Quality, Customers and Diversity - Chief Executives": ({"Amber": 1}, 1),
     }
-    assert (dict(summary.overall.counts), summary.overall.lines, summary.overall.total) == ({"Green": 15, "Amber": 4, "Red": 2}, 20, 21)
+    assert [part.heading for part in summary.parts] == [
+        "B - Improved Quality of Life for Communities",
+        "MTCS targets and priorities - Improve Services So They Are High Quality And Value For Money",
+    ]
+    assert (summary.overall.counts, summary.overall.lines, summary.overall.total) == ({"Green": 15, "Amber": 4, "Red": 2}, 20, 21)
 
 
 def test_an_unknown_status_lists_the_scale_and_suggests_one(project):
-    root = leicestershire(project, monitoring="    status: Red\n=>    status: Rde\n")
+    root = leicestershire(project, monitoring="  status: Red\n=>  status: Rde\n")
+    line, column = line_and_column(MONITORING, "  status: Red")
     assert failures(root, MONITORING) == [
-        f"{MONITORING}:124:21: parts[0].groups[1].commitments[0].status: expected a status of the council's "
+        f"{MONITORING}:{line}:{column}: sections[2].content[0].table.rows[10].status: expected a status of the council's "
         "'trajectory' scale (Green, Amber, Red), got 'Rde' (did you mean 'Red'?)"
     ]
 
 
 def test_an_unknown_labelled_status_is_found_inside_a_cell(project):
-    root = leicestershire(project, monitoring="status: Amber\n              - label: Drugs=>status: amber\n              - label: Drugs")
+    root = leicestershire(project, monitoring="{label: Nos in Treatment, status: Amber}=>{label: Nos in Treatment, status: amber}")
     message = failures(root, MONITORING)[0]
-    assert "status[0].status: expected a status of the council's 'trajectory' scale (Green, Amber, Red), got 'amber' (did you mean 'Amber'?)" in message
+    assert "rows[12].status.statuses[0].status: expected a status of the council's 'trajectory' scale (Green, Amber, Red), got 'amber' (did you mean 'Amber'?)" in message
 
 
 def test_an_unknown_scale_names_the_themes_scales(project):
     root = leicestershire(project, monitoring="status_scale: trajectory=>status_scale: rag")
+    line, column = line_and_column(MONITORING, "status_scale: trajectory")
     assert failures(root, MONITORING) == [
-        f"{MONITORING}:12:15: status_scale: the theme 'leicestershire' has no status scale 'rag' (its scales: trajectory, laa-risk)"
+        f"{MONITORING}:{line}:{column}: status_scale: the theme 'leicestershire' has no status scale 'rag' (its scales: trajectory, laa-risk)"
     ]
 
 
@@ -342,10 +360,11 @@ def blueshire(project) -> Path:
     text = real(MONITORING).replace("council: leicestershire", "council: blueshire").replace("status_scale: trajectory\n", "")
     text = text.replace("status: Green", "status: On target").replace("status: Amber", "status: At risk").replace("status: Red", "status: Overdue")
     text = text.replace("status: On target", "status: Completed", 2)
-    return project({MONITORING: text, "templates/blueshire/theme.yaml": BLUE_THEME})
+    kind = real(KIND).replace("Red/Amber/Green?", "Progress")
+    return project({MONITORING: text, "templates/blueshire/theme.yaml": BLUE_THEME, "templates/blueshire/kinds/commitments-monitoring.yaml": kind})
 
 
-def test_a_four_status_word_scale_renders_with_no_code_change(project):
+def test_a_four_status_word_scale_renders_with_the_kind_file_and_no_code_change(project):
     root = blueshire(project)
     report = build(Config(root))
     assert report.ok, report.failed
@@ -353,8 +372,9 @@ def test_a_four_status_word_scale_renders_with_no_code_change(project):
     html = without_sources(out.with_suffix(".html").read_text(encoding="utf-8"))
     assert 'style="background-color: #0070C0; color: #FFFFFF"><span class="status-mark" aria-hidden="true">C</span> Completed</td>' in html
     assert "Blue - Completed" in html and "<th scope=\"col\">Progress</th>" in html
-    summary = paper(root, MONITORING).derived()["summary"].overall.counts
-    assert dict(summary) == {"Completed": 2, "On target": 13, "At risk": 4, "Overdue": 2}
+    p = paper(root, MONITORING)
+    summary = p.sections[1].content[0].status_breakdown.view(p, ["Completed", "On target", "At risk", "Overdue"]).overall.counts
+    assert summary == {"Completed": 2, "On target": 13, "At risk": 4, "Overdue": 2}
 
     document = docx.Document(out.with_suffix(".docx"))
     fills = {c._tc.xpath("string(w:tcPr/w:shd/@w:fill)"): c.text for t in document.tables for r in t.rows for c in r.cells}
@@ -366,7 +386,7 @@ def test_a_four_status_word_scale_renders_with_no_code_change(project):
 
 def test_a_status_whose_text_would_not_read_on_its_fill_is_refused(project):
     theme = BLUE_THEME.replace('colour: "#FFC000", mark: A}', 'colour: "#FFC000", text: "#FFFFFF", mark: A}')
-    root = project({MONITORING: real(MONITORING), "templates/leicestershire/theme.yaml": theme.replace("Blueshire", "Leicestershire")})
+    root = project({MONITORING: real(MONITORING), KIND: real(KIND), "templates/leicestershire/theme.yaml": theme.replace("Blueshire", "Leicestershire")})
     message = next(f for f in failures(root, MONITORING) if "contrast of 1.6:1" in f)
     assert message.endswith("text #FFFFFF on #FFC000 has a contrast of 1.6:1; status text needs at least 4.5:1 to stay readable")
 

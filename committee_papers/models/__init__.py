@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .commitments_monitoring import CommitmentsMonitoring
 from .committee_report import CommitteeReport
 from .common import Strict
 from .paper import PaperBase
@@ -16,7 +15,6 @@ KINDS: dict[str, type[PaperBase]] = {
     "committee-report": CommitteeReport,
     "portfolio-plan": PortfolioPlan,
     "performance-statement": PerformanceStatement,
-    "commitments-monitoring": CommitmentsMonitoring,
     "performance-report": PerformanceReport,
 }
 

@@ -9,12 +9,13 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag
 
-from .common import TAG_PREFIX, Fact, Paragraph, Prose, Quote, Strict, Table, Timeline
+from .common import TAG_PREFIX, Fact, Paragraph, Prose, Quote, StatusSummary, Strict, Table, Timeline
 from .decisions import DECISION_BLOCKS
 from .kpi import Kpi
 from .milestones import Milestones
 from .risk import HeatMap, RiskRegister
 from .scoring import ScoreSummary, ScoreTable, ScoringRules
+from .summary import StatusBreakdown, StatusKey
 from .totals import TotalsTable
 
 
@@ -102,6 +103,27 @@ class MilestonesBlock(Strict):
     """Numbered actions with lettered milestones, end dates, progress and status."""
 
 
+class StatusSummaryBlock(Strict):
+    """Counts by status of a table elsewhere in the paper, written `- status_summary:`."""
+
+    status_summary: StatusSummary
+    """The table and status column counted, and how the counts are worded."""
+
+
+class StatusKeyBlock(Strict):
+    """A status key, written `- status_key: {}`."""
+
+    status_key: StatusKey
+    """Each status of the council's scale with its mark, colour and meaning."""
+
+
+class StatusBreakdownBlock(Strict):
+    """The statuses in the paper's tables broken down by group, written `- status_breakdown:`."""
+
+    status_breakdown: StatusBreakdown
+    """How many rows of the paper's tables are at each status, by group and overall."""
+
+
 class Contents(Strict):
     """A contents list of the paper's headings, with page numbers in print."""
 
@@ -141,6 +163,9 @@ BLOCK_KEYS: dict[str, type[Strict]] = {
     "risk_register": RiskRegisterBlock,
     "heat_map": HeatMapBlock,
     "milestones": MilestonesBlock,
+    "status_key": StatusKeyBlock,
+    "status_breakdown": StatusBreakdownBlock,
+    "status_summary": StatusSummaryBlock,
     "contents": ContentsBlock,
     "side_by_side": SideBySideBlock,
     **DECISION_BLOCKS,

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..dates import IN_RANGE, in_range
 from ..provenance import carry, refs_of, worked_out
-from .common import Cell, Column, GroupRow, Table
+from .common import Cell, Column, GroupRow, StatusCounts, StatusSummary, Table
 from .status import unknown_status
 
 Located = tuple[tuple[Any, ...], str]
@@ -54,6 +54,8 @@ class Placed:
     span: int
     rows: int
     path: tuple[Any, ...]
+    statuses: tuple[Any, ...] = ()
+    """A status cell's labelled statuses (PartStatus), when it has several."""
 
 
 @dataclass
@@ -81,6 +83,10 @@ class Value:
 
 def _cell(value: Any) -> tuple[str, int, int]:
     return (value.text, value.span, value.rows) if isinstance(value, Cell) else (value, 1, 1)
+
+
+def _parts(value: Any) -> tuple[Any, ...]:
+    return tuple(value.statuses) if isinstance(value, Cell) else ()
 
 
 def place(table: Table) -> tuple[list[PlacedRow], list[Located]]:
@@ -133,7 +139,7 @@ def _listed(row: list[Any], i: int, below: set[int], width: int, tail: int = 0) 
         while column in below:
             column += 1
         text, span, rows = _cell(value)
-        cells.append(Placed(column, text, span, rows, ("rows", i, j)))
+        cells.append(Placed(column, text, span, rows, ("rows", i, j), _parts(value)))
         column += span
     while column in below:
         column += 1
@@ -166,7 +172,7 @@ def _keyed(row: dict[str, Any], i: int, keys: dict[str | None, int], below: set[
             found.append((("rows", i, key), "expected the cell in a column of its own, but a cell spanning into it holds it"))
             continue
         taken |= spanned
-        cells.append(Placed(column, text, span, rows, ("rows", i, key)))
+        cells.append(Placed(column, text, span, rows, ("rows", i, key), _parts(value)))
     for column in sorted(set(range(width)) - taken):
         cells.append(Placed(column, "", 1, 1, ("rows", i)))
     return sorted(cells, key=lambda c: c.column), found
@@ -493,6 +499,8 @@ def table_council_problems(table: Table, theme: Any, scale_name: str | None) -> 
             continue
         name = column.scale or scale_name
         scale = theme.scale(name)
+        if scale is None and column.scale is None and scale_name:
+            continue  # the paper's own status_scale is unknown: said once, at the paper's line
         if scale is None:
             found.append((("columns", n, "scale"), f"the theme {theme.slug!r} has no status scale {name!r} (its scales: {', '.join(theme.statuses) or 'none'})"))
             continue
@@ -502,6 +510,9 @@ def table_council_problems(table: Table, theme: Any, scale_name: str | None) -> 
                 text = _MARKER.sub("", cell.text.strip()) if table.notes else cell.text.strip()
                 if cell.column == n and text and scale.get(text) is None:
                     found.append((cell.path, unknown_status(text, label, scale.labels)))
+                for i, part in enumerate(cell.statuses if cell.column == n else ()):
+                    if scale.get(part.status) is None:
+                        found.append(((*cell.path, "statuses", i, "status"), unknown_status(part.status, label, scale.labels)))
     return found
 
 
@@ -529,7 +540,7 @@ class Shown:
 
     text: str = ""
     kind: str = "text"
-    """text, prose, status, band, travel or reference: which markup the template uses."""
+    """text, prose, status, statuses, band, travel or reference: which markup the template uses."""
     tag: str = "td"
     scope: str | None = None
     colspan: int = 1
@@ -540,6 +551,8 @@ class Shown:
     align: str | None = None
     marker: str = ""
     words: str = ""
+    parts: list[tuple[str, Any, str]] = field(default_factory=list)
+    """For several labelled statuses in one cell: each label, its status (the theme's) and the status as written."""
 
 
 @dataclass
@@ -583,7 +596,7 @@ def table_view(table: Table, theme: Any, scale_name: str | None = None) -> Table
             column = columns[cell.column]
             value = result.values.get((row.index, cell.column), Value(cell.text))
             worked = result.worked.get((row.index, cell.column))
-            shown = show(column, value, worked, theme, scale_name)
+            shown = show(column, value, worked, theme, scale_name, cell.statuses)
             shown.text = _traced(shown.text, cell.text, column, worked, written)
             shown.colspan, shown.rowspan = cell.span, cell.rows
             if cell.column == 0 and (table.row_headings or not table.header):
@@ -615,10 +628,13 @@ def shares(widths: list[int | None]) -> list[int | None] | None:
 
 def status_counts(table: Table, result: Read, theme: Any, scale_name: str | None) -> list[str]:
     """Count the rows at each status of a status column: '38 of 46 (83%) actions are Green' or '55 (56%)'."""
-    if table.counts is None:
-        return []
+    return [] if table.counts is None else count_lines(table.counts, table, result, theme, scale_name)
+
+
+def count_lines(spec: StatusCounts, table: Table, result: Read, theme: Any, scale_name: str | None) -> list[str]:
+    """Return the counts of one status column as the council writes them, each status with rows at it."""
     columns = table.column_specs
-    n = next(i for i, c in enumerate(columns) if c.key == table.counts.column)
+    n = next(i for i, c in enumerate(columns) if c.key == spec.column)
     labels = [v.text for (row, column), v in sorted(result.values.items()) if column == n and v.text]
     whole = Decimal(len(labels))
     lines = []
@@ -626,9 +642,32 @@ def status_counts(table: Table, result: Read, theme: Any, scale_name: str | None
         count = Decimal(labels.count(status.label))
         if count:
             share = f"{_plain(rounded(count * 100 / whole, 0))}%"
-            lines.append(f"{of_text(count, whole)} {table.counts.noun} are {status.label}" if table.counts.style == "of"
+            lines.append(f"{of_text(count, whole)} {spec.noun} are {status.label}" if spec.style == "of"
                          else f"{status.definition}: {_plain(count)} ({share})")
     return lines
+
+
+def summary_lines(summary: StatusSummary, tables: dict[str, Table], theme: Any, scale_name: str | None) -> list[str]:
+    """Return the counts a status summary shows, worked out from the rows of the table it names."""
+    table = tables[summary.table]
+    return count_lines(summary, table, read_table(table), theme, scale_name)
+
+
+def summary_problems(models: list[tuple[tuple[Any, ...], Any]]) -> list[Located]:
+    """Return status summaries that name no table of the paper, or a column of it that holds no statuses."""
+    tables = {m.id: m for _, m in models if isinstance(m, Table) and m.id}
+    found: list[Located] = []
+    for path, summary in models:
+        if not isinstance(summary, StatusSummary):
+            continue
+        table = tables.get(summary.table)
+        if table is None:
+            found.append(((*path, "table"), f"expected the id of a table in this paper ({', '.join(sorted(tables)) or 'none'}), got {summary.table!r}"))
+            continue
+        statuses = [c.key for c in table.column_specs if c.type == "status" and c.key]
+        if summary.column not in statuses:
+            found.append(((*path, "column"), f"expected the key of a status column of {summary.table!r} ({', '.join(statuses) or 'none'}), got {summary.column!r}"))
+    return found
 
 
 def _heading(value: Any) -> Shown:
@@ -651,9 +690,12 @@ def _covered_titles(head: list[ShownRow], columns: list[Column], header: bool) -
     return [*head, ShownRow(titles)]
 
 
-def show(column: Column, value: Value, worked: Worked | None, theme: Any, scale_name: str | None) -> Shown:
+def show(column: Column, value: Value, worked: Worked | None, theme: Any, scale_name: str | None, parts: tuple[Any, ...] = ()) -> Shown:
     """Return a cell shown as the council writes it: a status with mark, word and fill; £1,234; 2 July 2015."""
     marker = value.marker
+    if parts and column.type == "status":
+        scale = theme.scale(column.scale or scale_name)
+        return Shown(value.text, kind="statuses", marker=marker, parts=[(part.label, scale.get(part.status), part.status) for part in parts])
     if worked is not None:
         return _show_figure(column, value, worked, theme, marker)
     if not value.text:
@@ -664,7 +706,7 @@ def show(column: Column, value: Value, worked: Worked | None, theme: Any, scale_
         return Shown(status.label, kind="status", fill=status.colour, colour=status.text_colour, mark=status.mark, marker=marker)
     if kind in NUMERIC:
         assert value.number is not None
-        return Shown(number_text(kind, value.number, _places(value.number)), align="right", marker=marker)
+        return Shown(number_text(kind, value.number, _places(value.number), column.unit), align="right", marker=marker)
     if kind == "date":
         assert value.day is not None
         return Shown(date_text(value.day, theme), marker=marker)
@@ -690,7 +732,7 @@ def _show_figure(column: Column, value: Value, worked: Worked, theme: Any, marke
     if rule == "percent":
         return Shown(number_text("percent", rounded(worked.value, places), places), align="right", marker=marker)
     kind = column.type if column.type in NUMERIC else "number"
-    text = number_text(kind, rounded(worked.value, places), places)
+    text = number_text(kind, rounded(worked.value, places), places, column.unit)
     if rule == "difference" and column.better:
         return _travel(text, worked.value, column.better, theme, marker)
     return Shown(text, align="right", marker=marker)
@@ -713,10 +755,12 @@ def _places(value: Decimal) -> int:
     return max(-value.as_tuple().exponent, 0)  # type: ignore[operator]
 
 
-def number_text(kind: str, value: Decimal, places: int) -> str:
-    """Write a number as councils do: 1,250; £1,250 (pence only when there are any); 83%."""
+def number_text(kind: str, value: Decimal, places: int, unit: str = "pounds") -> str:
+    """Write a number as councils do: 1,250; £1,250 (pence only when there are any); £2.1m in millions; 83%."""
     text = f"{abs(value):,.{places}f}"
     sign = "-" if value < 0 else ""
+    if kind == "money" and unit == "millions":
+        return f"{sign}£{text}m"
     if kind == "money":
         whole = f"{abs(value):,.2f}"
         return f"{sign}£{whole[:-3] if whole.endswith('.00') else whole}"
@@ -742,7 +786,7 @@ def _totals_row(table: Table, columns: list[Column], result: Read, theme: Any) -
             cells.append(_show_figure(column, Value(""), worked, theme, ""))
         elif total is not None:
             places = max((_places(v.number) for (r, c), v in result.values.items() if c == n and v.number is not None), default=0)
-            cells.append(Shown(number_text(column.type, total, places), align="right"))
+            cells.append(Shown(number_text(column.type, total, places, column.unit), align="right"))
         else:
             cells.append(Shown(""))
     return ShownRow(cells, total=True)

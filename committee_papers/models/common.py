@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 from pydantic.json_schema import JsonSchemaValue
 
 from ..dates import IN_RANGE, in_range
+from ..errors import did_you_mean
 from ..provenance import shows
 
 # A tag in an error location is not a key in the YAML; this prefix lets the
@@ -144,6 +145,17 @@ class Column(Strict):
     """Decimal places a worked-out figure is shown with (0 when not given)."""
     total: bool | None = None
     """Whether the totals row adds this column up; numbers and money are added up when not said."""
+    unit: Literal["pounds", "millions"] = "pounds"
+    """For money: the unit its figures are written in; millions shows 2.1 as £2.1m, as papers round large sums."""
+
+
+class PartStatus(Strict):
+    """One labelled part of a cell's status: "Nos in Treatment: Amber"."""
+
+    label: str
+    """What this part of the status is about."""
+    status: str = Field(examples=["Amber"])
+    """Its status, as the council's scale labels it."""
 
 
 class Cell(Strict):
@@ -151,6 +163,8 @@ class Cell(Strict):
 
     text: Prose = ""
     """What the cell says (Markdown, or a value of the column's type)."""
+    statuses: list[PartStatus] = []
+    """In a status column: several labelled statuses in one cell, each shown with its own mark and fill."""
     span: int = Field(default=1, ge=1, le=100)
     """How many columns the cell spans."""
     rows: int = Field(default=1, ge=1, le=1000)
@@ -180,6 +194,8 @@ def by_shape(shapes: dict[type, Any], expected: str) -> Any:
 
     def tag(value: Any) -> str | None:
         shape = next((s for s in shapes if isinstance(value, s)), None)
+        if shape is None and isinstance(value, BaseModel):  # a checked value, serialised again (a kind file pickled)
+            shape = next((s for s, member in shapes.items() if isinstance(member, type) and isinstance(value, member)), None)
         return TAG_PREFIX + shape.__name__ if shape else None
 
     members = tuple(Annotated[member, Tag(TAG_PREFIX + shape.__name__)] for shape, member in shapes.items())
@@ -213,7 +229,7 @@ def _row_tag(value: Any) -> str | None:
         return TAG_PREFIX + "cells"
     if isinstance(value, dict):
         return TAG_PREFIX + ("group" if "group" in value else "keyed")
-    return None
+    return TAG_PREFIX + "group" if isinstance(value, GroupRow) else None
 
 
 Row = Annotated[
@@ -253,6 +269,54 @@ class StatusCounts(Strict):
     """'38 of 46 (83%) actions are Green' (of) or 'Good progress: 55 (56%)' (share, with the status's key text)."""
 
 
+class StatusSummary(StatusCounts):
+    """Counts of the rows at each status of a table elsewhere in the paper, under a heading of their own."""
+
+    table: str = Field(pattern=r"^[a-z][a-z0-9-]*$", examples=["activities"])
+    """The id of the table counted: a table of this paper, such as the detail in an appendix."""
+    heading: str | None = Field(default=None, examples=["PROGRESS"])
+    """A line printed above the counts: the dimension counted (PROGRESS, OUTCOME)."""
+
+    def lines(self, paper: Any, theme: Any) -> list[str]:
+        """Return the counts, worked out from the rows of the paper's table this summary names."""
+        from .columns import summary_lines
+        from .paper import blocks_of
+
+        tables = {m.id: m for _, m in blocks_of(paper) if isinstance(m, Table) and m.id}
+        return summary_lines(self, tables, theme, paper.status_scale)
+
+
+class StandardTable(Strict):
+    """A standard table a kind declares once: its columns, and rows that are the same in every paper (a key)."""
+
+    columns: list[ColumnValue] = Field(min_length=1)
+    """Columns, left to right, as a table block declares them: a heading, or a mapping with title, key, type and width."""
+    rows: list[Row] = []
+    """Rows every paper's table of this name shows when it writes none of its own (a status key, a scoring guide)."""
+
+
+Columns = by_shape(
+    {list: Annotated[list[ColumnValue], Field(min_length=1)], str: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]},
+    "expected a list of columns, or the name of a standard table the paper's kind declares",
+)
+
+
+def standard_tables(info: ValidationInfo) -> dict[str, StandardTable]:
+    """Return the standard tables of the kind being checked, by name (none for a kind that declares none)."""
+    return (info.context or {}).get("tables", {}) if isinstance(info.context, dict) else {}
+
+
+def as_written(value: Any) -> Any:
+    """Return checked rows as YAML would give them, to be checked again as a paper's own."""
+    if isinstance(value, BaseModel):
+        return {name: as_written(v) for name, v in value if name in value.model_fields_set}
+    if isinstance(value, list):
+        return [as_written(v) for v in value]
+    if isinstance(value, dict):
+        return {k: as_written(v) for k, v in value.items()}
+    return value
+
+
 class Table(Strict):
     """A table: typed columns, rows of cells, and the figures worked out from them.
 
@@ -264,8 +328,8 @@ class Table(Strict):
     """The table's title, shown above it and read out by screen readers first: every table needs one."""
     id: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
     """A short name, lower case with hyphens, if other parts refer to this table."""
-    columns: list[ColumnValue] = Field(min_length=1)
-    """Columns, left to right: a heading, or a mapping with title, key, type and width."""
+    columns: Columns
+    """Columns, left to right: a heading, or a mapping with title, key, type and width; or the name of a standard table the paper's kind declares (`columns: action-plan`), whose columns (and rows, where the kind fixes them) it takes."""
     rows: list[Row] = Field(min_length=1)
     """Rows: a list of cells in column order, a mapping of cells by column key, or a `group:` sub-heading."""
     header: bool = True
@@ -282,6 +346,28 @@ class Table(Strict):
     """Set the table on landscape pages of its own; its header row repeats on every page."""
     counts: StatusCounts | None = None
     """Count the rows at each status of a status column, under the table."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fixed_rows(cls, data: Any, info: ValidationInfo) -> Any:
+        """Give a table that names a standard table and writes no rows the rows its kind fixes."""
+        if isinstance(data, dict) and isinstance(data.get("columns"), str) and "rows" not in data:
+            standard = standard_tables(info).get(data["columns"])
+            if standard is not None and standard.rows:
+                return {**data, "rows": as_written(standard.rows)}
+        return data
+
+    @field_validator("columns", mode="after")
+    @classmethod
+    def _standard_columns(cls, value: Any, info: ValidationInfo) -> Any:
+        """Return the columns of the standard table a paper names, declared once in its kind."""
+        if not isinstance(value, str):
+            return value
+        tables = standard_tables(info)
+        if value not in tables:
+            declared = f"one of the standard tables its kind declares ({', '.join(tables)})" if tables else "a list of columns (its kind declares no standard tables)"
+            raise PydanticCustomError("standard_table", f"expected {declared}, got {value!r}{did_you_mean(value, tables)}")
+        return list(tables[value].columns)
 
     @property
     def column_specs(self) -> list[Column]:

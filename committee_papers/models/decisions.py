@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import math
 import string
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
@@ -49,6 +49,15 @@ class ReasonedDecision(Strict):
 Decision = by_shape({str: Prose, dict: ReasonedDecision}, "expected text, or a mapping with text and reason")
 
 
+class DecisionNumbers(Strict):
+    """How a decision block numbers its own items, apart from the paper's paragraphs: (1), 1), (a)."""
+
+    counter: Literal["decimal", "lower-alpha", "upper-alpha", "lower-roman", "upper-roman"] = "decimal"
+    """How the number is written: 1 (decimal), a (lower-alpha), A, i (lower-roman), I."""
+    format: str = Field(default="{}", pattern=r"^[^{}]*\{\}[^{}]*$", examples=["({})", "{})"])
+    """How a number is printed, {} standing for it: "({})" gives (1), "{})" gives 1)."""
+
+
 class Decisions(Strict):
     """Recommendations or resolutions under the council's formula, one item each."""
 
@@ -58,6 +67,8 @@ class Decisions(Strict):
     """The body the formula names, if not the committee the paper goes to."""
     items: list[Decision] = Field(min_length=1)
     """One item each: text, or a mapping with text and the reason for it."""
+    numbering: DecisionNumbers | None = None
+    """The items' own numbers, such as (1), (2) under "Resolved:"; without it they take the paper's paragraph numbers."""
 
     @field_validator("formula")
     @classmethod
@@ -68,8 +79,16 @@ class Decisions(Strict):
         return formula
 
     def paragraphs(self) -> int:
-        """Return how many numbered paragraphs the items take: one each."""
-        return len(self.items)
+        """Return how many of the paper's paragraph numbers the items take: one each, none when they number themselves."""
+        return 0 if self.numbering else len(self.items)
+
+    def own_numbers(self) -> list[str]:
+        """Return the items' own printed numbers, (1), (2) ..., or none when they take the paper's."""
+        if self.numbering is None:
+            return []
+        from ..numbering import counter
+
+        return [self.numbering.format.format(counter(n, self.numbering.counter)) for n in range(1, len(self.items) + 1)]
 
     def texts(self) -> list[tuple[str, str | None]]:
         """Return each item's text and its reason (None when it has none)."""

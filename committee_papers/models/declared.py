@@ -7,13 +7,15 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
-from ..dates import day_month_year, long_date
+from ..dates import council_date, day_month_year, long_date
 from ..errors import did_you_mean
+from ..provenance import shows
 from ..numbering import Node, Numberer, NumberedSection, Outline, appendix_name
 from .blocks import Block, as_block
 from .decisions import fill
 from .common import Prose, Strict
 from .paper import Located, PaperBase
+from .period import financial_quarter
 
 ID = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
 
@@ -27,6 +29,8 @@ class Section(Strict):
     """A short name, lower case with hyphens, if other parts refer to this one."""
     numbered: bool = True
     """No for a heading printed without a number, whose paragraphs carry on the numbers of the part around it."""
+    new_page: bool = False
+    """Yes to start the section on a new page."""
     content: list[Block] = []
     """Paragraphs (numbered by the kind's scheme), tables and other blocks, in order."""
     sections: list[Section] = []
@@ -51,7 +55,8 @@ class Appendix(Strict):
 def section_node(section: Section) -> Node:
     """Return a section of the body, and everything inside it, as parts to number."""
     children = [section_node(s) for s in section.sections]
-    return Node(section.heading, list(section.content), children, id=section.id, numbered=section.numbered)
+    extra = {"new_page": True} if section.new_page else {}
+    return Node(section.heading, list(section.content), children, id=section.id, numbered=section.numbered, extra=extra)
 
 
 class DeclaredPaper(PaperBase):
@@ -80,6 +85,18 @@ class DeclaredPaper(PaperBase):
         if isinstance(data, dict):
             paper._order = [str(key) for key in data]
         return paper
+
+    @model_validator(mode="after")
+    def _built_title(self) -> DeclaredPaper:
+        """Give a paper whose kind builds its title from the front sheet that title, for its metadata and agenda."""
+        if not self.title:
+            object.__setattr__(self, "title", self.printed_title())
+        return self
+
+    @classmethod
+    def validation_context(cls) -> dict[str, Any]:
+        """Return what checking a paper of this kind needs of its kind file: its standard tables."""
+        return {"tables": cls.declaration.tables}
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle by the kind file's text, since the model class is made at run time."""
@@ -133,10 +150,18 @@ class DeclaredPaper(PaperBase):
 
         Each top-level part has an id, its own or part-N, for the contents to link to.
         """
-        outline = Numberer(self.declaration.numbering.paragraphs).outline(self.nodes())
+        outline = Numberer(self._scheme()).outline(self.nodes())
         for n, section in enumerate(outline.sections, 1):
             section.id = section.id or f"part-{n}"
         return outline
+
+    def _scheme(self) -> Any:
+        """Return the paper's numbering scheme, starting where the paper says when the kind leaves that to it."""
+        scheme = self.declaration.numbering.paragraphs
+        given = getattr(self, scheme.start, None) if isinstance(scheme.start, str) else None
+        if isinstance(given, str) and given.isdigit():
+            return scheme.model_copy(update={"start": int(given)})
+        return scheme
 
     def appendix_outlines(self) -> list[tuple[str, Appendix, list[NumberedSection]]]:
         """Return each appendix's name in the council's scheme, the appendix and its numbered parts."""
@@ -151,11 +176,27 @@ class DeclaredPaper(PaperBase):
         """Return the title as the kind's pattern prints it."""
         return self.declaration.title.format_map(self.plain_values())
 
+    def printed_subtitle(self, council: str) -> str:
+        """Return the line under the title as the kind's pattern prints it, or nothing."""
+        pattern = self.declaration.subtitle
+        if not pattern:
+            return ""
+        fields = [getattr(self, spec.key, None) for spec in self.declaration.front_sheet.fields]
+        return shows(pattern.format_map({**self.plain_values(), "council": council}), council, *fields)
+
     def plain_values(self) -> dict[str, str]:
-        """Return the title, agenda item and every front-sheet field as one line of text, by key."""
+        """Return the title, agenda item and every front-sheet field as one line of text, by key.
+
+        A quarter gives its months and its number too: {quarter_months} October to December 2007, {quarter_number} 3.
+        """
         values = {"title": self.title, "agenda_item": self.agenda_item or ""}
         for spec in self.declaration.front_sheet.fields:
-            values.setdefault(spec.key, plain_text(getattr(self, spec.key, None)))
+            value = getattr(self, spec.key, None)
+            values.setdefault(spec.key, council_date(value, spec.format) if isinstance(value, datetime.date) else plain_text(value))
+            if spec.type == "quarter":
+                period = financial_quarter(value) if value else None
+                values[f"{spec.key}_months"] = period.months if period else ""
+                values[f"{spec.key}_number"] = str(period.quarter) if period else ""
         return values
 
     def front_sheet(self) -> list[tuple[Any, Any]]:
@@ -163,25 +204,27 @@ class DeclaredPaper(PaperBase):
         rows = []
         for spec in self.declaration.front_sheet.fields:
             value = getattr(self, spec.key, None)
-            if _present(value) or spec.type == "exempt" or spec.empty is not None:
+            if spec.shown and (_present(value) or spec.type == "exempt" or spec.empty is not None):
                 rows.append((spec, value))
         return rows
 
     def running(self, which: str, council: str) -> list[tuple[str, str]]:
-        """Return the items of the running header or footer: ("text", words), ("page", "") or ("page-slash", "")."""
+        """Return the items of the running header or footer: ("text" or "strong", words), or ("page", ""), ("page-slash", ""), ("status-key", "")."""
         values = {**self.plain_values(), "council": council}
-        meeting = next((getattr(self, f.key) for f in self.declaration.front_sheet.fields if f.type == "meeting"), None)
+        spec = next((f for f in self.declaration.front_sheet.fields if f.type == "meeting"), None)
+        meeting = getattr(self, spec.key) if spec is not None else None
         if meeting is not None:
-            values.update(committee=meeting.committee, meeting_date=long_date(meeting.date))
+            when = council_date(meeting.date, spec.format) if spec.format else long_date(meeting.date)  # type: ignore[union-attr]
+            values.update(committee=meeting.committee, meeting_date=when)
         items: list[tuple[str, str]] = []
         for item in getattr(self.declaration, which).items:
             show, form = (item, "{}") if isinstance(item, str) else (item.show, item.format)
-            if show in ("page", "page-slash"):
+            if show in ("page", "page-slash", "status-key"):
                 items.append((show, ""))
                 continue
             text = item.text if not isinstance(item, str) and item.text is not None else values.get(item.field if not isinstance(item, str) and item.field else show or "", "")
             if text:
-                items.append(("text", form.format(text)))
+                items.append(("strong" if getattr(item, "bold", False) else "text", form.format(text)))
         return items
 
     def derived(self) -> dict[str, Any]:
@@ -200,11 +243,21 @@ class DeclaredPaper(PaperBase):
                 return value.date
             if spec.type == "date" and value is not None:
                 return value
+            if spec.type == "quarter" and value is not None:
+                return financial_quarter(value).end
         return None
 
     def problems(self) -> list[Located]:
-        """Return notes, tables and paragraph references that do not add up."""
-        return super().problems() + self._reference_problems()
+        """Return notes, tables and paragraph references that do not add up, a first number that is none, and a title typed where the kind builds it."""
+        found = super().problems() + self._reference_problems()
+        start = self.declaration.numbering.paragraphs.start
+        given = getattr(self, start, None) if isinstance(start, str) else None
+        if given is not None and not (isinstance(given, str) and given.isdigit() and len(given) <= 4):
+            found.append(((start,), f"expected the first number as a whole number such as 49, got {given!r}"))
+        shown = "{title}" in self.declaration.title or any(f.type == "title" for f in self.declaration.front_sheet.fields)
+        if "title" in self.model_fields_set and not shown:
+            found.append((("title",), f"the title is built from the kind's pattern ({self.printed_title()!r}): remove this line"))
+        return found
 
     def note_scopes(self) -> dict[tuple[Any, ...], set[str]]:
         """Return the paper's own notes and each appendix's."""

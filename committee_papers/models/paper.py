@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, PrivateAttr
 
 from ..notes import note_problems
 from .common import Prose, Status, Strict, Table
-from .columns import reference_problems
+from .columns import reference_problems, summary_problems
 from .kpi import Kpi
 from .milestones import Milestones
 from .totals import TotalsTable
@@ -51,6 +51,11 @@ class PaperBase(Strict):
 
     _data: dict[tuple[Any, ...], tuple[Any, Any]] = PrivateAttr(default_factory=dict)
 
+    @classmethod
+    def validation_context(cls) -> dict[str, Any]:
+        """Return what checking a paper of this kind needs besides the paper (a declared kind's standard tables)."""
+        return {}
+
     def data_files(self) -> list[tuple[tuple[Any, ...], str, type[BaseModel]]]:
         """Return the data files the paper names: (field path, path relative to the paper, model to read it as)."""
         return []
@@ -77,6 +82,7 @@ class PaperBase(Strict):
         models = list(blocks_of(self))
         found = [((*path, *sub), message) for path, m in models if isinstance(m, GENERAL) for sub, message in m.problems()]
         found += [((*path, *sub), message) for path, m in models if isinstance(m, Table) for sub, message in reference_problems(m, ids_of(self))]
+        found += summary_problems(models)
         return found + score_problems(models) + note_problems(list(texts(self)), self.note_scopes())
 
     def theme_problems(self, theme: Any) -> list[Located]:

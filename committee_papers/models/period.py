@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import re
+from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
 from ..dates import FIRST_YEAR, LAST_YEAR, in_range
 from .common import Strict
@@ -63,3 +65,22 @@ class FinancialQuarter(Strict):
             return self.quarter - 1, self.financial_year
         start = self.start_year - 1
         return 4, f"{start}-{(start + 1) % 100:02d}"
+
+
+def _quarter_text(value: str) -> str:
+    match = re.fullmatch(r"Q([1-4]) (\d{4}-\d{2})", value)
+    if not match:
+        raise ValueError("expected a quarter of a financial year such as Q3 2007-08")
+    start, end = int(match[2][:4]), int(match[2][5:])
+    if (start + 1) % 100 != end:
+        raise ValueError(f"expected a financial year such as Q{match[1]} {start}-{(start + 1) % 100:02d} (April {start} to March {start + 1})")
+    return value
+
+
+QuarterText = Annotated[str, AfterValidator(_quarter_text), Field(examples=["Q3 2007-08"])]
+"""A quarter of a financial year as councils write it: Q3 2007-08 (October to December 2007)."""
+
+
+def financial_quarter(text: str) -> FinancialQuarter:
+    """Return the quarter a checked `QuarterText` names."""
+    return FinancialQuarter.model_construct(quarter=int(text[1]), financial_year=text[3:])
