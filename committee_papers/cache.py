@@ -45,8 +45,16 @@ def file_digest(path: Path) -> str | None:
 def file_digests(root: Path, project: Path | None = None) -> dict[Path, str]:
     """Return the hash of every file under a folder, by resolved path, in path order; nothing outside `project` is read."""
     files, _ = walk(root, project or root)
-    paths = sorted(p.resolve() for p in files if "__pycache__" not in p.parts)
+    paths = sorted(resolved for p in files if "__pycache__" not in p.parts and (resolved := _resolved(p)) is not None)
     return {path: digest for path in paths if (digest := file_digest(path)) is not None}
+
+
+def _resolved(path: Path) -> Path | None:
+    """Return where a path leads, or None for links round in a loop, which hold nothing to hash."""
+    try:
+        return path.resolve()
+    except RuntimeError:
+        return None
 
 
 def tree_digest(root: Path, files: dict[Path, str] | None = None) -> str:

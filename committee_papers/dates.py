@@ -6,6 +6,17 @@ import datetime
 import os
 from typing import Any, Literal
 
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+"""The years a council paper's dates fall in: outside them a date is a slip (0207 for 2007, 9999 for a blank),
+and working days out from the ends of the calendar would run off it."""
+IN_RANGE = f"a date from {FIRST_YEAR} to {LAST_YEAR}"
+
+
+def in_range(year: int) -> bool:
+    """Tell whether a year is one a council paper's date can be in."""
+    return FIRST_YEAR <= year <= LAST_YEAR
+
+
 _ORDINALS = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}
 
 

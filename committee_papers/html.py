@@ -13,6 +13,7 @@ from markupsafe import Markup
 from lxml import html as lxml_html
 
 from . import prose, provenance
+from .sandbox import Sandbox, draw
 from .contents import fill_contents
 from .dates import council_date, created, day_month_year, long_date
 from .errors import PaperError, TemplateProblem, relative
@@ -65,7 +66,7 @@ class Templates:
         loader = jinja2.ChoiceLoader(
             [jinja2.FileSystemLoader(templates / theme.slug), default, jinja2.PrefixLoader({"default": default})]
         )
-        self.env = jinja2.Environment(
+        self.env = Sandbox(
             loader=loader,
             autoescape=lambda name: name is None or name.endswith(".html.j2"),
             undefined=jinja2.StrictUndefined,
@@ -105,7 +106,7 @@ class Templates:
     def _draw(self, name: str, context: dict[str, Any]) -> str:
         """Render a template, turning a mistake in a council's template into a message at its line."""
         try:
-            return self.env.get_template(name).render(context)
+            return draw(self.env.get_template(name), context)
         except jinja2.TemplateSyntaxError as err:
             raise TemplateProblem(f"{self._name(err.filename or name)}:{err.lineno}", f"template syntax: {err.message}") from None
         except jinja2.TemplateNotFound as err:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 import string
+from stat import S_ISDIR, S_ISREG
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
@@ -35,6 +36,10 @@ from .numbering import AppendixScheme, ParagraphScheme
 
 FOLDER = "kinds"
 KEY = r"^[a-z][a-z0-9_]*$"
+MAX_PARTS = 200
+"""The most parts or front-sheet fields a kind may declare: real papers have a few dozen at most."""
+MAX_OPTIONS = 500
+"""The most values a choice may take."""
 
 FieldType = Literal[
     "text", "prose", "date", "officer", "people", "yes-no", "choice", "wards", "meeting", "list", "paragraphs-refs",
@@ -60,7 +65,7 @@ class FrontSheetField(Strict):
     agenda-item, exempt, title and status (Draft or Final); quarter (of a financial year, Q3 2007-08)."""
     required: bool = False
     """Whether every paper of this kind must give it."""
-    options: list[str] = []
+    options: list[str] = Field(default=[], max_length=MAX_OPTIONS)
     """The values a choice may take."""
     group: str | None = None
     """A heading row the field sits under, shared with the fields after it that name the same group."""
@@ -122,7 +127,7 @@ class FrontSheet(Strict):
     """The table's caption, read by screen readers (the title when not given)."""
     council: bool = True
     """Whether the council's name heads the paper, above the title."""
-    fields: list[FrontSheetField] = []
+    fields: list[FrontSheetField] = Field(default=[], max_length=MAX_PARTS)
     """The fields, in the order they are printed."""
 
 
@@ -182,7 +187,7 @@ class Kind(Strict):
     """A line printed under the title, a pattern like the title's; {council} is the council's name."""
     front_sheet: FrontSheet = FrontSheet()
     """The fields at the head of the paper."""
-    parts: list[Part] = Field(min_length=1)
+    parts: list[Part] = Field(min_length=1, max_length=MAX_PARTS)
     """The parts a paper of this kind has or may have, in the kind's order."""
     order: Literal["fixed", "officer"] = "fixed"
     """fixed: parts print in the order above; officer: in the order the paper writes them."""
@@ -349,14 +354,26 @@ def declared_kinds(templates: Path, council: Any, root: Path) -> dict[str, Any]:
     """Return the model of each kind a council declares (or a ContentError saying what is wrong with its kind file)."""
     found: dict[str, Any] = {}
     for name, path in kind_files(templates, council).items():
-        if not path.resolve().is_relative_to(root.resolve()):  # a link: nothing outside the project is read
-            where = relative(path, root) if path.is_relative_to(root) else path.as_posix()
-            found[name] = ContentError([Problem(where, 1, 1, "", f"leads outside the project (to {path.resolve()}); "
-                                                "nothing outside the project is read: copy the file in, or delete the link")])
+        where = f"{relative(path.parent, root)}/{path.name}"  # as written, even where it is a link
+        try:
+            target = path.resolve(strict=True)
+            stat = target.stat()
+        except (OSError, RuntimeError):  # a broken link, or links round in a loop
+            found[name] = _unreadable(where, "a link that leads to no file; point it at a kind file, or delete it")
             continue
-        stat = path.stat()
-        found[name] = _read(path.resolve(), stat.st_mtime_ns, stat.st_size, relative(path, root))
+        if not target.is_relative_to(root.resolve()):  # a link: nothing outside the project is read
+            found[name] = _unreadable(where, f"leads outside the project (to {target}); "
+                                      "nothing outside the project is read: copy the file in, or delete the link")
+        elif not S_ISREG(stat.st_mode):
+            what = "a folder" if S_ISDIR(stat.st_mode) else "no ordinary file (a pipe or a device)"
+            found[name] = _unreadable(where, f"expected a kind file of YAML text, got {what}")
+        else:
+            found[name] = _read(target, stat.st_mtime_ns, stat.st_size, where)
     return found
+
+
+def _unreadable(where: str, message: str) -> ContentError:
+    return ContentError([Problem(where, 1, 1, "", message)])
 
 
 @lru_cache(maxsize=256)

@@ -101,9 +101,14 @@ def walk(folder: Path, root: Path) -> tuple[list[Path], list[Path]]:
     for here, folders, names in os.walk(folder, followlinks=False):
         for name in sorted(folders + names):
             path = Path(here) / name
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
+            try:
+                target = path.resolve()
+            except RuntimeError:  # links round in a loop: a file no one can read, which its reader reports
+                files.append(path)
+                continue
+            if path.is_symlink() and not target.is_relative_to(root):
                 outside.append(path)
-            elif name in names:
+            elif name in names and not (path.exists() and not path.is_file()):  # a pipe or a device would never end
                 files.append(path)
     return sorted(files), sorted(outside)
 

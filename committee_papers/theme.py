@@ -77,7 +77,7 @@ class RiskScale(Strict):
     def level_of(self, written: str) -> int | None:
         """Return the number of a level written as its number, its name or its code; None if it has none."""
         text = written.strip()
-        if text.isdigit() and 1 <= int(text) <= len(self.levels):
+        if text.isascii() and text.isdigit() and len(text) < 5 and 1 <= int(text) <= len(self.levels):  # not '²', nor 5,000 digits
             return int(text)
         names = [name.lower() for name in self.levels]
         if text.lower() in names:

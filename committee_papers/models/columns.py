@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ..dates import IN_RANGE, in_range
 from ..provenance import carry, refs_of, worked_out
 from .common import Cell, Column, GroupRow, StatusCounts, StatusSummary, Table
 from .status import unknown_status
@@ -26,6 +27,8 @@ Located = tuple[tuple[Any, ...], str]
 
 LIMIT = Decimal(10) ** 15
 """No council figure reaches a thousand million million; a bigger one is a typing slip (or 1E+999999999)."""
+PERCENT_LIMIT = Decimal(10) ** 6
+"""No council percentage reaches a million per cent."""
 # Six decimal places at most: with fifteen whole digits that stays inside Decimal's 28 digits when a figure is rounded.
 _NUMBER = re.compile(r"^(?P<sign>[-−])?(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<fraction>\d{1,6}))?$")
 _MARKER = re.compile(r"\s*(?P<marker>[*†‡§¶]+)$")
@@ -190,7 +193,7 @@ def read(column: Column, text: str, markers: bool) -> Value:
     if not text:
         return Value("", marker=marker)
     if kind in NUMERIC:
-        return Value(text, number=_number(kind, text), marker=marker)
+        return Value(text, number=read_number(kind, text), marker=marker)
     if kind == "date":
         return Value(text, day=_date(text), marker=marker)
     if kind == "month":
@@ -201,7 +204,15 @@ def read(column: Column, text: str, markers: bool) -> Value:
     return Value(text, marker=marker)
 
 
-def _number(kind: str, text: str) -> Decimal:
+class NotANumber(ValueError):
+    """A cell that is not the number, amount or percentage its column holds: what was expected, and what was typed."""
+
+    def __init__(self, expected: str, text: str) -> None:
+        self.expected = expected
+        super().__init__(f"expected {expected}, got {text!r}")
+
+
+def read_number(kind: str, text: str) -> Decimal:
     """Read a number, an amount or a percentage as typed; refuse what no council figure looks like."""
     bare = text.replace("£", "", 1) if kind == "money" else text
     bare = bare.removesuffix("%").strip() if kind == "percent" else bare
@@ -209,24 +220,30 @@ def _number(kind: str, text: str) -> Decimal:
         bare = "-" + bare[2:]
     match = _NUMBER.match(bare)
     if not match:
-        raise ValueError(f"expected {EXPECTED[kind]}, got {text!r}")
+        raise NotANumber(EXPECTED[kind], text)
     value = Decimal(match["whole"].replace(",", "") + (f".{match['fraction']}" if match["fraction"] else ""))
     if abs(value) >= LIMIT:
-        raise ValueError(f"expected {EXPECTED[kind]} under a thousand million million, got {text!r}")
+        raise NotANumber(f"{EXPECTED[kind]} under a thousand million million", text)
+    if kind == "percent" and abs(value) >= PERCENT_LIMIT:
+        raise NotANumber(f"{EXPECTED[kind]} under a million per cent", text)
     return -value if match["sign"] else value
 
 
 def _date(text: str) -> datetime.date:
+    if _DATE.match(text) and not in_range(int(text[:4])):
+        raise ValueError(f"expected {IN_RANGE}, got {text!r}")
     try:
         if _DATE.match(text):
             return datetime.date.fromisoformat(text)
     except ValueError:
-        pass
+        raise ValueError(f"expected {EXPECTED['date']}, got {text!r}, which is not a day of the calendar") from None
     raise ValueError(f"expected {EXPECTED['date']}, got {text!r}")
 
 
 def _month(text: str) -> tuple[datetime.date, bool]:
     match = _MONTH.match(text)
+    if match and not in_range(int(match[1])):
+        raise ValueError(f"expected {IN_RANGE}, got {text!r}")
     if match and 1 <= int(match[2]) <= 12:
         return datetime.date(int(match[1]), int(match[2]), 1), False
     if _DATE.match(text):
@@ -367,6 +384,9 @@ def _work_row(columns: list[Column], row: PlacedRow, numbers: dict[str, Decimal 
         if column.figure is None:
             continue
         worked = work_out(column, numbers)
+        if _too_big(worked):
+            result.problems.append((paths.get(n, ("rows", row.index)), f"{worked.how} comes to {_TOO_BIG}"))
+            worked = Worked(None, worked.how)
         result.worked[(row.index, n)] = worked
         stated = result.values.get((row.index, n))
         if stated is not None and stated.text and n in paths and column.figure.rule != "band":
@@ -375,6 +395,14 @@ def _work_row(columns: list[Column], row: PlacedRow, numbers: dict[str, Decimal 
                 result.problems.append((paths[n], problem))
         if column.key:
             numbers[column.key] = worked.value
+
+
+_TOO_BIG = "a thousand million million or more, which no council figure reaches"
+
+
+def _too_big(worked: Worked) -> bool:
+    """Tell whether a worked-out figure passed what any council figure reaches (a product or share of vast cells)."""
+    return worked.value is not None and abs(worked.value) >= LIMIT
 
 
 def _disagrees(stated: Value, worked: Worked, decimals: int) -> str | None:
@@ -417,6 +445,9 @@ def _work_totals(table: Table, columns: list[Column], result: Read) -> None:
     for n, column in enumerate(columns):
         if column.figure is not None and (column.figure.rule != "product" or _adds_up(column)):
             worked = work_out(column, numbers)
+            if _too_big(worked):
+                result.problems.append((("totals",), f"the {column.title} of the totals row, {worked.how}, comes to {_TOO_BIG}"))
+                worked = Worked(None, worked.how)
             result.total_worked[n] = worked
             result.totals[n] = worked.value
             if column.key:

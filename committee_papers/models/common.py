@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, GetJsonSchemaH
 from pydantic_core import PydanticCustomError
 from pydantic.json_schema import JsonSchemaValue
 
+from ..dates import IN_RANGE, in_range
 from ..errors import did_you_mean
 from ..provenance import shows
 
@@ -69,8 +70,11 @@ class Strict(BaseModel):
     @classmethod
     def _iso_date(cls, value: Any, info: ValidationInfo) -> Any:
         # pydantic would read 1194825600 as seconds since 1970 and 2007-11-12T10:00 as a date with a time
-        if isinstance(value, str) and not _ISO_DATE.fullmatch(value) and info.field_name and _is_date_field(cls, info.field_name):
-            raise PydanticCustomError("date_parsing", "expected an ISO date")
+        if isinstance(value, str) and info.field_name and _is_date_field(cls, info.field_name):
+            if not _ISO_DATE.fullmatch(value):
+                raise PydanticCustomError("date_parsing", "expected an ISO date")
+            if not in_range(int(value[:4])):
+                raise PydanticCustomError("date_range", f"expected {IN_RANGE}")
         return value
 
 

@@ -178,7 +178,7 @@ class DeclaredPaper(PaperBase):
         """Return the paper's numbering scheme, starting where the paper says when the kind leaves that to it."""
         scheme = self.declaration.numbering.paragraphs
         given = getattr(self, scheme.start, None) if isinstance(scheme.start, str) else None
-        if isinstance(given, str) and given.isdigit():
+        if isinstance(given, str) and given.isascii() and given.isdigit():
             return scheme.model_copy(update={"start": int(given)})
         return scheme
 
@@ -282,7 +282,7 @@ class DeclaredPaper(PaperBase):
         found = super().problems() + self._reference_problems() + self._repeated_refs()
         start = self.declaration.numbering.paragraphs.start
         given = getattr(self, start, None) if isinstance(start, str) else None
-        if given is not None and not (isinstance(given, str) and given.isdigit() and len(given) <= 4):
+        if given is not None and not (isinstance(given, str) and given.isascii() and given.isdigit() and len(given) <= 4):
             found.append(((start,), f"expected the first number as a whole number such as 49, got {given!r}"))
         shown = "{title}" in self.declaration.title or any(f.type == "title" for f in self.declaration.front_sheet.fields)
         if "title" in self.model_fields_set and not shown:

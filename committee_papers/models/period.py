@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, field_validator
 
+from ..dates import FIRST_YEAR, LAST_YEAR, in_range
 from .common import Strict
 
 _MONTHS = ("April to June", "July to September", "October to December", "January to March")
@@ -26,6 +27,9 @@ class FinancialQuarter(Strict):
     @classmethod
     def _consecutive(cls, value: str) -> str:
         start, end = int(value[:4]), int(value[5:])
+        if not (in_range(start) and start < LAST_YEAR):
+            first, last = f"{FIRST_YEAR}-{(FIRST_YEAR + 1) % 100:02d}", f"{LAST_YEAR - 1}-{LAST_YEAR % 100:02d}"
+            raise ValueError(f"expected a financial year from {first} to {last}")
         if (start + 1) % 100 != end:
             raise ValueError(f"expected a financial year such as {start}-{(start + 1) % 100:02d} (April {start} to March {start + 1})")
         return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -9,6 +10,9 @@ from pydantic import Field
 
 from .columns import Shown, ShownRow, TableView
 from .common import Prose, Strict, by_shape
+
+_COUNT = re.compile(r"[0-9]{1,6}")
+"""A count of risks in a heat map's cell: digits, not '²', and no more than any register holds."""
 
 Located = tuple[tuple[Any, ...], str]
 Position = Literal["current", "target", "previous"]
@@ -288,7 +292,7 @@ class HeatMap(Strict):
             if len(row) != columns:
                 found.append((("counts", r), f"expected {columns} counts, one per {theme.risk.impact.name.lower()} level, got {len(row)}"))
                 continue
-            found += [(("counts", r, c), f"expected a whole number of risks, got {v!r}") for c, v in enumerate(row) if v.strip() and not v.strip().isdigit()]
+            found += [(("counts", r, c), f"expected a whole number of risks, got {v!r}") for c, v in enumerate(row) if v.strip() and not _COUNT.fullmatch(v.strip())]
         return found
 
 

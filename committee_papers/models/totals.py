@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import Field
 
 from ..provenance import carries, carry, refs_of
+from .columns import LIMIT
 from .common import Prose, Strict
 
 _AMOUNT = re.compile(r"^(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d\d))?\s*(?P<marker>[^\w\s]*)$")
@@ -40,6 +41,8 @@ class TotalsTable(Strict):
         if not match:
             raise ValueError(value)
         number = Decimal(match["number"].replace(",", "") + (f".{match['pence']}" if match["pence"] else ""))
+        if number >= LIMIT:  # a thousand million million: a typing slip, whose sum would be no figure at all
+            raise ValueError(value)
         return carry(number, refs_of(value)), match["marker"]
 
     def cells(self) -> list[tuple[str, list[tuple[Decimal, str]]]]:

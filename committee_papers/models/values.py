@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
+from ..dates import IN_RANGE, in_range
+from .columns import NotANumber, read_number
 from .common import Prose, Strict, by_shape
 
 YesNo = Literal["Yes", "No"]
@@ -49,13 +51,11 @@ def answer_text(value: object) -> tuple[str | None, str]:
 
 
 def _money(value: object) -> object:
-    if isinstance(value, str):
-        text = value.replace(",", "").replace("£", "").strip()
-        try:
-            return Decimal(text)
-        except InvalidOperation:
-            raise ValueError("expected an amount in pounds such as 125000 or -4,500.50") from None
-    return value
+    """Read an amount as the typed tables do: 1E+999999999, NaN and Infinity are no council's figures."""
+    try:
+        return read_number("money", value) if isinstance(value, str) else value
+    except NotANumber as err:
+        raise ValueError(f"expected {err.expected}") from None  # the message names what was typed
 
 
 Money = Annotated[
@@ -68,12 +68,11 @@ Money = Annotated[
 
 
 def _percent(value: object) -> object:
-    if isinstance(value, str):
-        text = value.strip().removesuffix("%").strip()
-        if not re.fullmatch(r"-?\d+(\.\d+)?", text):
-            raise ValueError("expected a percentage such as 22.6 or 22.6%")
-        return Decimal(text)
-    return value
+    """Read a percentage as the typed tables do, its decimal places as typed."""
+    try:
+        return read_number("percent", value.strip()) if isinstance(value, str) else value
+    except NotANumber as err:
+        raise ValueError(f"expected {err.expected}") from None
 
 
 Percent = Annotated[
@@ -99,6 +98,8 @@ def _month(value: object) -> object:
         if not match:
             raise ValueError("expected a month such as 2012-03 or a date such as 2012-03-31")
         year, month, day = int(match[1]), int(match[2]), match[4]
+        if not in_range(year):
+            raise ValueError(f"expected {IN_RANGE}")
         try:
             return Month(datetime.date(year, month, int(day or 1)), day is not None)
         except ValueError:
