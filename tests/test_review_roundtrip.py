@@ -104,7 +104,7 @@ place(CPA, "Background Papers", CPA, "background_papers:", "background_papers")
 place(CPA, "Our Local Area Agreement", CPA, "Our Local Area Agreement", "appendices[0].sections[0].content[2]")
 # Every status cell of the first group's table, the paper's comments beside them, the status key from the theme.
 for n in range(8):
-    place(COMMITMENTS, f"status:Leading and engaging communities:{n}", COMMITMENTS, "  status: ", f"sections[2].content[0].table.rows[{n + 1}].status", line_nth=n, after="status_summary:")
+    place(COMMITMENTS, f"status:Leading and engaging communities:{n}", COMMITMENTS, "  status: ", f"sections[2].content[0].table.rows[{n + 1}].status", line_nth=n, after="status_breakdown:")
 place(COMMITMENTS, "Discussions ongoing about the arrangements", COMMITMENTS, "Discussions ongoing about the arrangements", "sections[2].content[0].table.rows[2].comments")
 place(COMMITMENTS, "Green \u2013 On Trajectory", LEICESTERSHIRE, "Green \u2013 On Trajectory", "statuses.trajectory.statuses[0].key")
 place(COMMITMENTS, "row:Leading and engaging communities:1", COMMITMENTS, "status: Green", "sections[2].content[0].table.rows[1].status (a figure derived from it)")

@@ -74,8 +74,8 @@ def refused(built: tuple[Path, dict[str, bytes]], text: str, capsys: pytest.Capt
     [
         ("name: Covering report", "name: [Covering report", ": A report to", "YAML syntax: while parsing a flow sequence, expected ',' or ']', but got ':'"),
         ("name: Covering report", "nmae: Covering report\nname: x", "nmae",
-         "nmae: unknown key (did you mean 'name'?); expected one of: name, description, title, front_sheet, parts, order, "
-         "numbering, running_header, running_footer, cover_page, contents"),
+         "nmae: unknown key (did you mean 'name'?); expected one of: name, description, title, subtitle, front_sheet, parts, "
+         "order, numbering, tables, running_header, running_footer, cover_page, contents, landscape"),
         ("running_footer:", "cover_page: maybe\nrunning_footer:", "maybe", "cover_page: expected Yes or No, got 'maybe'"),
         ("style: decimal, format", "style: octal, format", "octal",
          "numbering.paragraphs.style: expected one of 'decimal', 'decimal-zero', 'headings', 'running', 'restart' or 'none', got 'octal'"),
