@@ -134,7 +134,9 @@ class Column(Strict):
     key: Key | None = None
     """A short name for the column, so rows can be written as mappings (`status: Green`) and figures can name it."""
     type: ColumnType = "text"
-    """What the cells hold: text, prose, number, money, percent, date, month, status, yes/no, officer or reference."""
+    """What the cells hold: text, prose, number, money, percent, date, month, status, yes/no, officer, reference,
+    choice (one of `options`), paragraph-refs (paragraph ids, printed as their numbers), impact or likelihood (a
+    level's number on the council's risk scales, printed 2 (Marginal))."""
     width: int | None = Field(default=None, ge=1, le=100)
     """Share of the table width, in per cent."""
     scale: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
