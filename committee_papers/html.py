@@ -111,26 +111,19 @@ class Templates:
             raise TemplateProblem(f"{self._name(err.filename or name)}:{err.lineno}", f"template syntax: {err.message}") from None
         except jinja2.TemplateNotFound as err:
             where = f"{self._name(str(self.root / self.theme.slug))}/ or {self._name(str(self.root / 'default'))}/"
-            raise self._problem(err, f"no template named {err.name!r} in {where}", always=True) from None
+            raise self._problem(err, f"no template named {err.name!r} in {where}") from None
         except jinja2.UndefinedError as err:
-            raise self._problem(err, f"undefined: {_plain(err.message or str(err))}", always=True) from None
+            raise self._problem(err, f"undefined: {_plain(err.message or str(err))}") from None
         except jinja2.TemplateError as err:
-            raise self._problem(err, err.message or str(err), always=True) from None
+            raise self._problem(err, err.message or str(err)) from None
         except PaperError:
             raise  # already a message (an asset or a figure refused)
-        except Exception as err:
-            raise self._problem(err, f"{type(err).__name__}: {err}", always=False) from err
+        except Exception as err:  # a value a template cannot use, in the council's templates or the default ones
+            raise self._problem(err, f"{type(err).__name__}: {err}") from None
 
-    def _problem(self, err: Exception, what: str, *, always: bool) -> TemplateProblem:
-        """Return where in the templates an error was raised: jinja rewrites its frames to the templates' names and lines.
-
-        An error that passed through none of the council's own templates is
-        the engine's, and keeps its traceback unless jinja itself raised it.
-        """
+    def _problem(self, err: Exception, what: str) -> TemplateProblem:
+        """Return where in the templates an error was raised: jinja rewrites its frames to the templates' names and lines."""
         frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename.endswith(".j2")]
-        council = self.root.resolve() / self.theme.slug
-        if not always and not any(Path(f.filename).resolve().is_relative_to(council) for f in frames):
-            raise err
         where = f"{self._name(frames[-1].filename)}:{frames[-1].lineno}" if frames else self._name(str(self.root / self.theme.slug))
         return TemplateProblem(where, what)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.forkserver
 import signal
+import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -132,7 +133,16 @@ def _attempt(name: str, make: Callable[[Any], dict[str, bytes]]) -> Outcome:
         return Outcome(name, error=err.about(name), rendered=renderer.rendered[before:])
     except OSError as err:  # a paper's PDF gone since it was written, or a layout the cache cannot keep
         return Outcome(name, error=f"{name}: {err.filename or 'a file'} cannot be read: {err.strerror or err}; build again", rendered=renderer.rendered[before:])
+    except Exception as err:  # a fault in the engine: one paper fails, with a message, and the others are still built
+        return Outcome(name, error=f"{name}: {fault(err)}", rendered=renderer.rendered[before:])
     return Outcome(name, files, rendered=renderer.rendered[before:])
+
+
+def fault(err: Exception) -> str:
+    """Say where the engine failed, as a line a person can report, without the traceback."""
+    frames = traceback.extract_tb(err.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return f"committee-papers failed laying it out ({type(err).__name__}: {err}{where}); its last good outputs are kept; please report it"
 
 
 # forkserver: workers start clean (no copy of the build's state) and can be recycled.

@@ -104,3 +104,22 @@ def test_a_template_within_the_bounds_draws_as_before(built, capsys):
     assert report.ok, report.failed
     assert 'content="1--2--3--    14"' in page
     assert build(Config(root, papers=[root / PAPER], force=True, jobs=1)).ok  # the paper as it was, for other cases
+
+
+def test_a_fault_in_the_engine_fails_one_paper_with_a_line_and_the_other_is_built(built, monkeypatch):
+    root, before = built
+    from committee_papers import render
+
+    def broken(self, document, theme, *args, **kwargs):
+        if theme.slug == "leicester-city":
+            return {}["rows"]
+        return laid_out(self, document, theme, *args, **kwargs)
+
+    laid_out = render.Renderer.outputs
+    monkeypatch.setattr(render.Renderer, "outputs", broken)
+    report = build(Config(root, force=True, jobs=1))
+    [message] = report.failed[PAPER]
+    assert message.startswith(f"{PAPER}: committee-papers failed laying it out (KeyError: 'rows' at test_templates.py:")
+    assert message.endswith("); its last good outputs are kept; please report it")
+    assert report.built == [OTHER]
+    assert outputs(root) == before
