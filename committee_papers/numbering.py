@@ -127,6 +127,8 @@ class Outline:
     sections: list[NumberedSection]
     paragraphs: dict[str, str]
     """A paragraph's number as written (4.1, b) or its id, to the number printed (4.1., (b))."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """A paragraph's id to its number without the scheme's format (1 for 1)): what a table cell referring to it prints."""
 
 
 def numbered(block: Any) -> int:
@@ -151,11 +153,13 @@ class Numberer:
         self.scheme = scheme
         self.running = scheme.first - 1
         self.paragraphs: dict[str, str] = {}
+        self.labels: dict[str, str] = {}
+        self._label = ""
 
     def outline(self, nodes: list[Node]) -> Outline:
         """Return the numbered parts of a list of top-level parts."""
         sections = self._sections(nodes, _Scope((), self.scheme.first - 1), 1)
-        return Outline(sections, self.paragraphs)
+        return Outline(sections, self.paragraphs, self.labels)
 
     def _sections(self, nodes: list[Node], scope: _Scope, level: int) -> list[NumberedSection]:
         return [self._section(node, scope, level) for node in nodes]
@@ -190,6 +194,7 @@ class Numberer:
             own_scope = _Scope(scope.prefix, 0) if decimal else _Scope((), node.scheme.first - 1)
             blocks = [NumberedBlock(own._numbers(own_scope, b), b) for b in node.blocks]
             self.paragraphs.update(own.paragraphs)
+            self.labels.update(own.labels)
             return blocks
         return [NumberedBlock(self._numbers(scope, b), b) for b in node.blocks]
 
@@ -200,6 +205,7 @@ class Numberer:
         numbers = [self._next(scope) for _ in range(numbered(block))]
         if numbers and isinstance(block, Paragraph):
             self.paragraphs[block.id] = numbers[0]
+            self.labels[block.id] = self._label
         return numbers
 
     def _next(self, scope: _Scope) -> str:
@@ -215,6 +221,7 @@ class Numberer:
             scope.count += 1
             label = ".".join(map(str, (*scope.prefix, scope.count)))
         printed = self.scheme.format.format(label)
+        self._label = label
         self.paragraphs.setdefault(label, printed)
         self.paragraphs.setdefault(printed, printed)
         return printed

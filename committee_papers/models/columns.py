@@ -35,6 +35,8 @@ _MARKER = re.compile(r"\s*(?P<marker>[*†‡§¶]+)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 NUMERIC = frozenset({"number", "money", "percent"})
+LEVELS = frozenset({"impact", "likelihood"})
+"""Columns holding a level's number on the council's risk scales: a figure may multiply them."""
 EXPECTED = {
     "number": "a number such as 46, 1,250 or 12.5",
     "money": "an amount such as £1,250, 1250 or -4,500.50",
@@ -42,6 +44,8 @@ EXPECTED = {
     "date": "an ISO date such as 2015-07-02",
     "month": "a month such as 2015-07",
     "yes/no": "Yes or No",
+    "impact": "an impact level's number, such as 2",
+    "likelihood": "a likelihood level's number, such as 4",
 }
 
 
@@ -56,6 +60,10 @@ class Placed:
     path: tuple[Any, ...]
     statuses: tuple[Any, ...] = ()
     """A status cell's labelled statuses (PartStatus), when it has several."""
+    note: str | None = None
+    """Words printed under the value."""
+    refs: tuple[str, ...] = ()
+    """The paragraph ids a paragraph-refs cell names."""
 
 
 @dataclass
@@ -87,6 +95,11 @@ def _cell(value: Any) -> tuple[str, int, int]:
 
 def _parts(value: Any) -> tuple[Any, ...]:
     return tuple(value.statuses) if isinstance(value, Cell) else ()
+
+
+def _extras(value: Any) -> dict[str, Any]:
+    """Return what a cell written as a mapping carries besides its text: a note under it, paragraph ids."""
+    return {"note": value.note, "refs": tuple(value.refs)} if isinstance(value, Cell) else {}
 
 
 def place(table: Table) -> tuple[list[PlacedRow], list[Located]]:
@@ -139,7 +152,7 @@ def _listed(row: list[Any], i: int, below: set[int], width: int, tail: int = 0) 
         while column in below:
             column += 1
         text, span, rows = _cell(value)
-        cells.append(Placed(column, text, span, rows, ("rows", i, j), _parts(value)))
+        cells.append(Placed(column, text, span, rows, ("rows", i, j), _parts(value), **_extras(value)))
         column += span
     while column in below:
         column += 1
@@ -172,7 +185,7 @@ def _keyed(row: dict[str, Any], i: int, keys: dict[str | None, int], below: set[
             found.append((("rows", i, key), "expected the cell in a column of its own, but a cell spanning into it holds it"))
             continue
         taken |= spanned
-        cells.append(Placed(column, text, span, rows, ("rows", i, key), _parts(value)))
+        cells.append(Placed(column, text, span, rows, ("rows", i, key), _parts(value), **_extras(value)))
     for column in sorted(set(range(width)) - taken):
         cells.append(Placed(column, "", 1, 1, ("rows", i)))
     return sorted(cells, key=lambda c: c.column), found
@@ -201,7 +214,20 @@ def read(column: Column, text: str, markers: bool) -> Value:
         return Value(text, day=day, has_day=has_day, marker=marker)
     if kind == "yes/no" and text not in ("Yes", "No"):
         raise ValueError(f"expected {EXPECTED[kind]}, got {text!r}")
+    if kind == "choice" and text not in column.options:
+        close = difflib.get_close_matches(text, column.options, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(f"expected one of {', '.join(column.options)}, got {text!r}{hint}")
+    if kind in LEVELS:
+        return Value(text, number=_level(kind, text), marker=marker)
     return Value(text, marker=marker)
+
+
+def _level(kind: str, text: str) -> Decimal:
+    """Read a level's number on a risk scale: a whole number from 1 (the scale's top is checked against the theme)."""
+    if not (text.isascii() and text.isdigit() and len(text) < 5 and int(text) >= 1):
+        raise ValueError(f"expected {EXPECTED[kind]}, got {text!r}")
+    return Decimal(int(text))
 
 
 class NotANumber(ValueError):
@@ -488,8 +514,11 @@ def _declaration_problems(table: Table) -> list[Located]:
             source = by_key.get(key)
             if source is None:
                 found.append((("columns", n, "figure"), f"expected a column key, got {key!r}; keys: {', '.join(by_key) or 'none'}"))
-            elif source.type not in NUMERIC:
-                found.append((("columns", n, "figure"), f"expected a number, money or percent column, got {key!r} ({source.type})"))
+            elif source.type not in NUMERIC | LEVELS:
+                found.append((("columns", n, "figure"), f"expected a number, money, percent, impact or likelihood column, got {key!r} ({source.type})"))
+    for n, column in enumerate(columns):
+        if column.type == "choice" and not column.options:
+            found.append((("columns", n, "options"), "expected the values a choice column's cells may take, got none"))
     return found
 
 
@@ -522,6 +551,8 @@ def table_council_problems(table: Table, theme: Any, scale_name: str | None) -> 
     for n, column in enumerate(columns):
         if column.figure is not None and column.figure.rule == "band" and theme.risk is None:
             found.append((("columns", n, "figure"), f"the theme {theme.slug!r} defines no risk scales, so no band can be looked up"))
+        if column.type in LEVELS:
+            found += level_problems(placed, n, column.type, theme)
         if column.type != "status":
             continue
         name = column.scale or scale_name
@@ -540,6 +571,44 @@ def table_council_problems(table: Table, theme: Any, scale_name: str | None) -> 
                 for i, part in enumerate(cell.statuses if cell.column == n else ()):
                     if scale.get(part.status) is None:
                         found.append(((*cell.path, "statuses", i, "status"), unknown_status(part.status, label, scale.labels)))
+    return found
+
+
+def level_problems(placed: list[PlacedRow], n: int, axis: str, theme: Any) -> list[Located]:
+    """Return the cells of an impact or likelihood column whose level is not on the council's scale."""
+    if theme.risk is None:
+        return [(("columns", n, "type"), f"the theme {theme.slug!r} defines no risk scales (risk: in its theme.yaml)")]
+    scale = getattr(theme.risk, axis)
+    found: list[Located] = []
+    for row in placed:
+        for cell in row.cells:
+            text = cell.text.strip()
+            if cell.column == n and text.isascii() and text.isdigit() and len(text) < 5 and int(text) > len(scale.levels):
+                found.append((cell.path, f"expected a level from 1 to {len(scale.levels)} on the {scale.name} scale ({scale.header()}), got {text}"))
+    return found
+
+
+def has_paragraph_refs(table: Table) -> bool:
+    """Tell whether a table has a paragraph-refs column or a cell naming paragraph ids."""
+    rows = [r if isinstance(r, list) else list(r.values()) for r in table.rows if isinstance(r, (list, dict))]
+    return any(c.type == "paragraph-refs" for c in table.column_specs) or any(isinstance(c, Cell) and c.refs for r in rows for c in r)
+
+
+def paragraph_ref_problems(table: Table, printed: dict[str, str]) -> list[Located]:
+    """Return the ids in paragraph-refs cells that name no paragraph the reader sees."""
+    columns = table.column_specs
+    placed, shapes = place(table)
+    found: list[Located] = []
+    for row in placed if not shapes else []:
+        for cell in row.cells:
+            if cell.refs and columns[cell.column].type != "paragraph-refs":
+                found.append(((*cell.path, "refs"), f"expected refs only in a paragraph-refs column, got them in the {columns[cell.column].title!r} column"))
+                continue
+            for k, ref in enumerate(cell.refs):
+                if ref not in printed:
+                    close = difflib.get_close_matches(ref, sorted(k for k in printed if not k[:1].isdigit()), n=1, cutoff=0.6)
+                    hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    found.append(((*cell.path, "refs", k), f"expected the id of a paragraph of this paper, got {ref!r}{hint}"))
     return found
 
 
@@ -580,6 +649,10 @@ class Shown:
     words: str = ""
     parts: list[tuple[str, Any, str]] = field(default_factory=list)
     """For several labelled statuses in one cell: each label, its status (the theme's) and the status as written."""
+    note: str = ""
+    """Words printed under the value, on a line of their own."""
+    refs: tuple[str, ...] = ()
+    """For a paragraph-refs cell: the ids of the paragraphs, printed as their numbers."""
 
 
 @dataclass
@@ -608,7 +681,7 @@ class TableView:
     """Whether the table takes 60% of the width."""
 
 
-def table_view(table: Table, theme: Any, scale_name: str | None = None) -> TableView:
+def table_view(table: Table, theme: Any, scale_name: str | None = None, labels: dict[str, str] | None = None) -> TableView:
     """Return a checked table laid out for its template, every value shown in the council's style."""
     columns = table.column_specs
     result = read_table(table)
@@ -628,6 +701,9 @@ def table_view(table: Table, theme: Any, scale_name: str | None = None) -> Table
             shown = show(column, value, worked, theme, scale_name, cell.statuses)
             shown.text = _traced(shown.text, cell.text, column, worked, written)
             shown.colspan, shown.rowspan = cell.span, cell.rows
+            shown.note, shown.refs = cell.note or "", cell.refs
+            if cell.refs:
+                shown.text = ",".join((labels or {}).get(ref, ref) for ref in cell.refs)
             shown.align = column.align or shown.align
             if cell.column == 0 and (table.row_headings or not table.header):
                 shown.tag, shown.scope = "th", "row"
@@ -745,6 +821,10 @@ def show(column: Column, value: Value, worked: Worked | None, theme: Any, scale_
         return Shown(date_text(value.day, theme) if value.has_day else f"{value.day:%B %Y}", marker=marker)
     if kind == "reference":
         return Shown(value.text, kind="reference", marker=marker)
+    if kind in LEVELS and theme.risk is not None:
+        assert value.number is not None
+        level = int(value.number)
+        return Shown(f"{level} ({getattr(theme.risk, kind).name_of(level)})", align="center", marker=marker)
     return Shown(value.text, kind="prose", marker=marker)
 
 

@@ -79,7 +79,8 @@ class Strict(BaseModel):
 
 
 ColumnType = Literal[
-    "text", "prose", "number", "money", "percent", "date", "month", "status", "yes/no", "officer", "reference"
+    "text", "prose", "number", "money", "percent", "date", "month", "status", "yes/no", "officer", "reference",
+    "choice", "paragraph-refs", "impact", "likelihood",
 ]
 """What a column's cells hold; each cell is checked against it and shown in the council's style."""
 
@@ -133,7 +134,9 @@ class Column(Strict):
     key: Key | None = None
     """A short name for the column, so rows can be written as mappings (`status: Green`) and figures can name it."""
     type: ColumnType = "text"
-    """What the cells hold: text, prose, number, money, percent, date, month, status, yes/no, officer or reference."""
+    """What the cells hold: text, prose, number, money, percent, date, month, status, yes/no, officer, reference,
+    choice (one of `options`), paragraph-refs (paragraph ids, printed as their numbers), impact or likelihood (a
+    level's number on the council's risk scales, printed 2 (Marginal))."""
     width: int | None = Field(default=None, ge=1, le=100)
     """Share of the table width, in per cent."""
     scale: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
@@ -156,6 +159,8 @@ class Column(Strict):
     """Whether thousands are set off with commas (1,758); No prints 1758, as some councils' tables do."""
     align: Literal["left", "center", "right"] | None = None
     """How the cells sit: numbers to the right and everything else to the left when not said."""
+    options: list[str] = Field(default=[], max_length=500)
+    """For a choice column: the values its cells may take (New, Review, Yes, No)."""
 
 
 class PartStatus(Strict):
@@ -178,6 +183,10 @@ class Cell(Strict):
     """How many columns the cell spans."""
     rows: int = Field(default=1, ge=1, le=1000)
     """How many rows the cell spans, downwards; the rows below leave that column out."""
+    note: Prose | None = None
+    """Words printed under the cell's value, on a line of their own (Yes, then why); the value may be left out."""
+    refs: list[str] = []
+    """In a paragraph-refs column: the ids of paragraphs of this paper, printed as their numbers (1,4)."""
 
 
 class GroupRow(Strict):
@@ -402,11 +411,15 @@ class Table(Strict):
 
         return table_council_problems(self, theme, scale)
 
-    def view(self, theme: Any, scale: str | None = None) -> Any:
-        """Return the table laid out for a template: heading rows, body rows, totals row, notes."""
-        from .columns import table_view
+    def view(self, theme: Any, scale: str | None = None, paper: Any = None) -> Any:
+        """Return the table laid out for a template: heading rows, body rows, totals row, notes.
 
-        return table_view(self, theme, scale)
+        A paper is given so paragraph references print the numbers its paragraphs carry.
+        """
+        from .columns import has_paragraph_refs, table_view
+
+        outline = getattr(paper, "outline", None) if has_paragraph_refs(self) else None
+        return table_view(self, theme, scale, outline().labels if outline else None)
 
 
 class Fact(Strict):

@@ -308,11 +308,17 @@ class DeclaredPaper(PaperBase):
 
     def _reference_problems(self) -> list[Located]:
         """Return paragraph references that name no paragraph the reader sees."""
+        from .columns import has_paragraph_refs, paragraph_ref_problems
+        from .common import Table
+        from .paper import blocks_of
+
         fields = [f for f in (*self.declaration.front_sheet.fields, *self.declaration.parts) if f.type == "paragraphs-refs"]
-        if not fields:
+        tables = [(path, m) for path, m in blocks_of(self) if isinstance(m, Table) and has_paragraph_refs(m)]
+        if not fields and not tables:
             return []
         printed = self.outline().paragraphs
-        return [
+        found = [((*path, *sub), message) for path, table in tables for sub, message in paragraph_ref_problems(table, printed)]
+        return found + [
             ((spec.key, i), f"expected a paragraph number printed in this paper or a paragraph id, got {ref!r}{did_you_mean(ref, printed)}")
             for spec in fields
             for i, ref in enumerate(getattr(self, spec.key) or [])
