@@ -13,7 +13,7 @@ from ..loader import dotted
 from ..provenance import shows
 from ..numbering import Node, Numberer, NumberedSection, Outline, appendix_name
 from .blocks import Block, as_block
-from .decisions import fill
+from .decisions import Decisions, ForwardTimetable, KeyDecision, fill
 from .common import Prose, Strict
 from .paper import Located, PaperBase, walk
 from .period import financial_quarter
@@ -128,8 +128,8 @@ class DeclaredPaper(PaperBase):
                 formula = fill(part.formula, self.committee_name()) if part.formula else None
                 found.append(Node(part.heading, [*(value or []), *fixed], id=key, key=key, scheme=part.numbering,
                                   extra={"formula": formula}, numbered=part.numbered))
-            elif part.type == "block":
-                given = [self._block(part, value)] if value is not None else []
+            elif part.type in ("block", "recommendations", "resolutions"):
+                given = [self.part_block(part, value)] if value else []
                 found.append(Node(part.heading, [*given, *fixed], id=key, key=key, scheme=part.numbering, numbered=part.numbered))
             else:
                 extra = {"formula": part.formula, "type": part.type, "value": value}
@@ -137,11 +137,28 @@ class DeclaredPaper(PaperBase):
         return found
 
     @staticmethod
-    def _block(part: Any, value: Any) -> Any:
-        """Return a part's value as the block that draws it, with the kind's formula where the paper gives none."""
+    def part_block(part: Any, value: Any) -> Any:
+        """Return a part's value as the block that draws it, with the kind's formula where the paper gives none.
+
+        A recommendations or resolutions part holds the decisions alone: they are drawn as that block, under the
+        part's formula or, without one, the theme's.
+        """
+        if part.type in ("recommendations", "resolutions"):
+            return as_block(part.type, Decisions.model_construct(items=value, formula=part.formula))  # checked as a list
         if part.formula and getattr(value, "formula", "") is None:
             value = value.model_copy(update={"formula": part.formula})
         return as_block(part.block, value)
+
+    def field_block(self, spec: Any) -> Any:
+        """Return a front-sheet field drawn as a block (a timetable as a forward timetable), or None."""
+        value = getattr(self, spec.key, None)
+        if spec.type == "timetable" and value:
+            return as_block("forward_timetable", ForwardTimetable.model_construct(meetings=value))
+        return None
+
+    def key_decision_status(self) -> KeyDecision | None:
+        """Return the paper's key decision status, from whichever part holds one (agenda packs check its notice)."""
+        return next((v for v in (getattr(self, name) for name in type(self).model_fields) if isinstance(v, KeyDecision)), None)
 
     def theme_problems(self, theme: Any) -> list[Located]:
         """Return what every block says of itself against the theme, the kind's block parts too."""
@@ -149,7 +166,8 @@ class DeclaredPaper(PaperBase):
         committee = self.committee_name()
         for part in self.declaration.parts:
             value = getattr(self, part.key, None)
-            block = self._block(part, value) if part.type == "block" and value is not None else None
+            drawn = part.type in ("block", "recommendations", "resolutions") and value
+            block = self.part_block(part, value) if drawn else None
             for sub, message in block.theme_problems(theme, committee) if hasattr(block, "theme_problems") else []:
                 found.append(((part.key, *sub[1:]), message))  # the block's own key stands for the part's
         return found + self._fixed_content_problems(theme)
@@ -182,13 +200,14 @@ class DeclaredPaper(PaperBase):
             return scheme.model_copy(update={"start": int(given)})
         return scheme
 
-    def appendix_outlines(self) -> list[tuple[str, Appendix, list[NumberedSection]]]:
-        """Return each appendix's name in the council's scheme, the appendix and its numbered parts."""
+    def appendix_outlines(self, council: str = "letters") -> list[tuple[str, Appendix, list[NumberedSection]]]:
+        """Return each appendix's name in the kind's scheme (or the council's, letters or numbers), the appendix and its numbered parts."""
         numbering = self.declaration.numbering
         found = []
         for n, appendix in enumerate(self.appendices, 1):
             body = Node(None, list(appendix.content), [section_node(s) for s in appendix.sections])
-            found.append((appendix_name(numbering.appendices, n, self.agenda_item), appendix, Numberer(numbering.appendix_paragraphs).outline([body]).sections))
+            name = appendix_name(numbering.appendices, n, self.agenda_item, council)
+            found.append((name, appendix, Numberer(numbering.appendix_paragraphs).outline([body]).sections))
         return found
 
     def printed_title(self) -> str:
@@ -307,15 +326,19 @@ class DeclaredPaper(PaperBase):
         return {(): set(self.notes), **appendices}
 
     def _reference_problems(self) -> list[Located]:
-        """Return paragraph references that name no paragraph the reader sees."""
+        """Return paragraph references, in fields or in blocks (a table of other implications), that name no paragraph the reader sees."""
         fields = [f for f in (*self.declaration.front_sheet.fields, *self.declaration.parts) if f.type == "paragraphs-refs"]
-        if not fields:
+        refs = [((spec.key, i), ref) for spec in fields for i, ref in enumerate(getattr(self, spec.key) or [])]
+        for part in self.declaration.parts:
+            value = getattr(self, part.key, None)
+            block = self.part_block(part, value) if part.type == "block" and value else None
+            refs += [((part.key, *sub[1:]), ref) for sub, ref in (block.paragraph_refs() if hasattr(block, "paragraph_refs") else [])]
+        if not refs:
             return []
         printed = self.outline().paragraphs
         return [
-            ((spec.key, i), f"expected a paragraph number printed in this paper or a paragraph id, got {ref!r}{did_you_mean(ref, printed)}")
-            for spec in fields
-            for i, ref in enumerate(getattr(self, spec.key) or [])
+            (path, f"expected a paragraph number printed in this paper or a paragraph id, got {ref!r}{did_you_mean(ref, printed)}")
+            for path, ref in refs
             if ref not in printed
         ]
 
