@@ -10,12 +10,13 @@ from pydantic import BaseModel, Field, PrivateAttr, model_validator
 from ..dates import council_date, day_month_year, long_date
 from ..errors import did_you_mean
 from ..loader import dotted
-from ..provenance import shows
+from ..provenance import carry, refs_of, shows
 from ..numbering import Node, Numberer, NumberedSection, Outline, appendix_name
 from .blocks import Block, as_block
 from .decisions import Decisions, ForwardTimetable, KeyDecision, fill
 from .common import Prose, Strict
-from .paper import Located, PaperBase, walk
+from .paper import Located, PaperBase, blocks_of, walk
+from .scoring import worked_out_scores
 from .period import financial_quarter
 
 ID = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
@@ -211,7 +212,9 @@ class DeclaredPaper(PaperBase):
         return found
 
     def printed_title(self) -> str:
-        """Return the title as the kind's pattern prints it."""
+        """Return the title as the kind's pattern prints it: the paper's own, where the pattern is {title} alone."""
+        if self.declaration.title == "{title}":
+            return self.title  # as written, so it keeps where it was written
         return self.declaration.title.format_map(self.plain_values())
 
     def printed_subtitle(self, council: str) -> str:
@@ -219,6 +222,10 @@ class DeclaredPaper(PaperBase):
         pattern = self.declaration.subtitle
         if not pattern:
             return ""
+        alone = pattern[1:-1] if pattern.startswith("{") and pattern.endswith("}") and pattern.count("{") == 1 else None
+        value = getattr(self, alone, None) if alone in {spec.key for spec in self.declaration.front_sheet.fields} else None
+        if isinstance(value, str):
+            return value  # a field printed alone keeps where it was written
         fields = [getattr(self, spec.key, None) for spec in self.declaration.front_sheet.fields]
         return shows(pattern.format_map({**self.plain_values(), "council": council}), council, *fields)
 
@@ -264,7 +271,7 @@ class DeclaredPaper(PaperBase):
         meeting = getattr(self, spec.key) if spec is not None else None
         if meeting is not None:
             when = council_date(meeting.date, spec.date_style) if spec.date_style else long_date(meeting.date)  # type: ignore[union-attr]
-            values.update(committee=meeting.committee, meeting_date=when)
+            values.update(committee=meeting.committee, meeting_date=carry(when, refs_of(meeting.date)))
         items: list[tuple[str, str]] = []
         for item in getattr(self.declaration, which).items:
             show, form = (item, "{}") if isinstance(item, str) else (item.show, item.format)
@@ -273,12 +280,13 @@ class DeclaredPaper(PaperBase):
                 continue
             text = item.text if not isinstance(item, str) and item.text is not None else values.get(item.field if not isinstance(item, str) and item.field else show or "", "")
             if text:
-                items.append(("strong" if getattr(item, "bold", False) else "text", form.format(text)))
+                items.append(("strong" if getattr(item, "bold", False) else "text", text if form == "{}" else carry(form.format(text), refs_of(text))))
         return items
 
     def derived(self) -> dict[str, Any]:
-        """Return the numbered parts, the appendices with their names, and the front sheet."""
-        return {"outline": self.outline(), "appendices": self.appendix_outlines(), "kind": self.declaration, "item_in_header": False}
+        """Return the numbered parts, the appendices with their names, the front sheet, and score tables' overall scores."""
+        return {"outline": self.outline(), "appendices": self.appendix_outlines(), "kind": self.declaration, "item_in_header": False,
+                **worked_out_scores(list(blocks_of(self)))}
 
     def committee_name(self) -> str | None:
         """Return the committee of the meeting on the front sheet, for the decision formulas that name it."""
