@@ -248,6 +248,11 @@ class DeclaredPaper(PaperBase):
                 values[f"{spec.key}_number"] = str(period.quarter) if period else ""
         return values
 
+    def written_by(self) -> str | None:
+        """Return whose paper it is, for its metadata: the first officer on the front sheet (name, or post)."""
+        officer = next((getattr(self, f.key) for f in self.declaration.front_sheet.fields if f.type == "officer" and getattr(self, f.key, None)), None)
+        return (officer.name or officer.post) if officer else None
+
     def above_title(self) -> list[tuple[Any, Any]]:
         """Return the front-sheet fields printed as labels above the title, with their values, where the paper gives them."""
         return [(spec, getattr(self, spec.key, None)) for spec in self.declaration.front_sheet.fields
