@@ -163,10 +163,13 @@ class ImplicationLine(Strict):
     """Paragraph references (2.3, or a paragraph id) within the paper, checked against the numbers it prints."""
 
 
+ImplicationEntry = by_shape({dict: Implication, list: list[ImplicationLine]}, "expected a mapping with text (and signed_by), or a list of other implications")
+
+
 class ImplicationsBlock(Strict):
     """Implications under the council's own headings, written `- implications:` with one key per heading."""
 
-    implications: dict[str, Implication | list[ImplicationLine]] = Field(min_length=1, examples=[{"financial": {"text": "None."}}])
+    implications: dict[str, ImplicationEntry] = Field(min_length=1, examples=[{"financial": {"text": "None."}}])
     """One entry per heading: a key the theme's `implications:` declares (or, without that list, the heading itself).
     An entry that is a list of lines (implication, applies, paragraphs) is a table of other implications."""
 
