@@ -192,9 +192,15 @@ def _check_paper(path: Path, name: str, config: Config, themes: Themes, withheld
         raise ContentError([Problem(name, 1, 1, "", f"cannot be read: {err.strerror or err}")]) from None
     try:
         paper = validate(source, kinds_of(config, source), theme_of=themes.get, content=config.content)
-    except ContentError:
+    except ContentError as err:
         if isinstance(source.data, dict) and source.data.get("exempt"):  # an exempt paper with problems: its public outputs go
             withheld.add(name)
+        council = source.data.get("council") if isinstance(source.data, dict) else None
+        if isinstance(council, str) and not (config.templates / council).is_dir():  # its kinds were not its council's
+            try:
+                themes.of(source, council)
+            except ContentError as missing:
+                raise ContentError([*missing.problems, *err.problems]) from None
         raise
     theme = themes.of(source, paper.council)
     return Job(Source(path, name, None, source.digest), paper, theme, _stamp(source, paper), config.content)

@@ -151,7 +151,7 @@ class Templates:
 
 
 def _plain(message: str) -> str:
-    """Name a Python object in jinja's message as its class alone: a CommitteeReport, not 'committee_papers...object'."""
+    """Name a Python object in jinja's message as its class alone: a PortfolioPlan, not 'committee_papers...object'."""
     return re.sub(r"'(?:[\w]+\.)*(\w+) object'", r"a \1", message)
 
 

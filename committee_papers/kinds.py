@@ -25,10 +25,8 @@ from .dates import DateStyle
 from .errors import ContentError, Problem, relative
 from .loader import load
 from .models.blocks import BLOCK_KEYS, Block
-from .models.committee_report import Meeting
-from .models.common import Contact
-from .models.common import Prose, StandardTable, Strict, Table
-from .models.decisions import formula_problem
+from .models.common import Contact, Meeting, Prose, StandardTable, Strict, Table
+from .models.decisions import Decision, TimetableEntry, formula_problem
 from .models.declared import DeclaredPaper, Section
 from .models.paper import Located, PaperBase
 from .models.period import QuarterText
@@ -43,9 +41,11 @@ MAX_OPTIONS = 500
 
 FieldType = Literal[
     "text", "prose", "date", "officer", "people", "yes-no", "choice", "wards", "meeting", "list", "paragraphs-refs",
-    "agenda-item", "exempt", "title", "status", "quarter",
+    "agenda-item", "exempt", "title", "status", "quarter", "timetable",
 ]
-PartType = Literal[FieldType, "sections", "paragraphs", "block"]
+PartType = Literal[FieldType, "sections", "paragraphs", "block", "recommendations", "resolutions"]
+LISTS = ("people", "list", "paragraphs-refs", "paragraphs", "sections", "timetable", "recommendations", "resolutions")
+"""The types whose value is a list: left out, a paper has none of them."""
 
 # Fields every paper has; a kind file may show them on its front sheet, by these types, but not redeclare them.
 SHOWN_FROM_PAPER = {"title": "title", "agenda_item": "agenda-item", "exempt": "exempt", "status": "status"}
@@ -62,7 +62,8 @@ class FrontSheetField(Strict):
     type: FieldType = "text"
     """text, prose (Markdown), date, officer, people (officers), yes-no, choice (from options), wards, meeting
     (committee and date), list (Markdown lines), paragraphs-refs (paragraph numbers or ids), and the paper's own
-    agenda-item, exempt, title and status (Draft or Final); quarter (of a financial year, Q3 2007-08)."""
+    agenda-item, exempt, title and status (Draft or Final); quarter (of a financial year, Q3 2007-08); timetable (the
+    meetings a paper goes to, meeting and date each, printed as a forward timetable)."""
     required: bool = False
     """Whether every paper of this kind must give it."""
     options: list[str] = Field(default=[], max_length=MAX_OPTIONS)
@@ -84,6 +85,8 @@ class FrontSheetField(Strict):
     A meeting's format is also its date's in the running header and footer."""
     format: str = Field(default="{}", pattern=r"^[^{}]*\{\}[^{}]*$", examples=["Appendix {}"])
     """How the value is printed, {} standing for it: "Appendix {}" prints A as Appendix A."""
+    bold: bool = False
+    """Yes to print the value in bold, in stacked lines: a "Report of the ..." line under the title."""
     place: Literal["sheet", "above-title", "none"] = "sheet"
     """Where the value is printed: on the sheet; above-title, as a label over the title (APPENDIX A); none, only where
     the title pattern or the running header names it."""
@@ -98,7 +101,8 @@ class Part(Strict):
     """The part's heading, numbered by the kind's scheme; officer's sections with no heading here stand at the top."""
     type: PartType = "paragraphs"
     """sections (headed sections nested to any depth), paragraphs (numbered paragraphs and other blocks), block
-    (one block of the kind named in `block`), or any front-sheet type (officer, people, list ...)."""
+    (one block of the kind named in `block`), recommendations or resolutions (a list of decisions, each text or text
+    and reason, under the theme's formula or the part's), or any front-sheet type (officer, people, list ...)."""
     block: str | None = None
     """For type block: the block it holds (table, facts ...)."""
     required: bool = False
@@ -293,6 +297,7 @@ def _annotation(spec: FrontSheetField | Part) -> Any:
         "text": str, "prose": Prose, "date": datetime.date, "officer": Contact, "people": list[Contact],
         "yes-no": bool, "wards": Union[str, list[str]], "meeting": Meeting, "list": list[Prose],
         "paragraphs-refs": list[str], "paragraphs": list[Block], "sections": list[Section], "quarter": QuarterText,
+        "timetable": list[TimetableEntry], "recommendations": list[Decision], "resolutions": list[Decision],
     }
     if kind == "choice":
         return Literal[tuple(spec.options)]  # type: ignore[union-attr]
@@ -306,7 +311,7 @@ def _field(spec: FrontSheetField | Part) -> tuple[Any, Any]:
     annotation = _annotation(spec)
     label = getattr(spec, "label", None) or spec.heading or spec.key  # type: ignore[union-attr]
     description = f"{label}: {spec.help}" if spec.help else label
-    is_list = spec.type in ("people", "list", "paragraphs-refs", "paragraphs", "sections")
+    is_list = spec.type in LISTS
     if spec.required:
         return annotation, Field(description=description, **({"min_length": 1} if is_list else {}))
     return (annotation, Field(default=[], description=description)) if is_list else (annotation | None, Field(default=None, description=description))

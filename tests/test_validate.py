@@ -3,13 +3,20 @@ from __future__ import annotations
 import pytest
 
 from committee_papers.errors import ContentError
+from committee_papers.kinds import declared_kinds
 from committee_papers.loader import loads
 from committee_papers.models import KINDS
-from committee_papers.validate import validate
+from committee_papers.validate import validate as validate_with
 
-from .conftest import MINI_REPORT
+from .conftest import MINI_REPORT, ROOT
 
 NAME = "content/cabinet/mini.yaml"
+LEICESTER = {**KINDS, **declared_kinds(ROOT / "templates", "leicester-city", ROOT)}
+
+
+def validate(source, kinds=LEICESTER, **options):
+    """Check a paper as the build does for Leicester City: the engine's kinds and its kind files."""
+    return validate_with(source, kinds, **options)
 
 
 def problems(text: str) -> list[str]:
@@ -25,7 +32,7 @@ def line_of(text: str, needle: str) -> int:
 def test_the_mini_report_is_valid():
     paper = validate(loads(MINI_REPORT, NAME))
     assert paper.title == "A small report"
-    assert paper.implications.other[0].applies is False
+    assert paper.implications["other"][0].applies is False
 
 
 def test_unknown_key_suggests_the_right_one():
@@ -49,7 +56,7 @@ def test_every_problem_in_a_file_is_reported_together():
 
 def test_unknown_kind_suggests_a_kind():
     found = problems(MINI_REPORT.replace("kind: committee-report", "kind: comittee-report"))
-    kinds = ', '.join(KINDS)
+    kinds = ', '.join(LEICESTER)
     assert found == [f"{NAME}:1:7: kind: expected one of: {kinds}, got 'comittee-report' (did you mean 'committee-report'?)"]
 
 
@@ -89,7 +96,7 @@ def test_a_row_with_the_wrong_number_of_cells():
 def test_a_paragraph_reference_must_exist():
     text = MINI_REPORT.replace("paragraphs: [rules]", "paragraphs: [rules, '9.9']")
     found = problems(text)
-    assert found == [f"{NAME}:{line_of(text, '9.9')}:27: implications.other[0].paragraphs[1]: expected a paragraph number or id in this report, got '9.9'"]
+    assert found == [f"{NAME}:{line_of(text, '9.9')}:27: implications.other[0].paragraphs[1]: expected a paragraph number printed in this paper or a paragraph id, got '9.9'"]
 
 
 def test_note_markers_and_notes_must_match():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .committee_report import CommitteeReport
 from .common import Strict
 from .paper import PaperBase
 from .performance_report import PerformanceReport, QuarterCounts
@@ -11,7 +10,6 @@ from .portfolio_plan import PortfolioPlan
 Paper = PaperBase
 
 KINDS: dict[str, type[PaperBase]] = {
-    "committee-report": CommitteeReport,
     "portfolio-plan": PortfolioPlan,
     "performance-report": PerformanceReport,
 }

@@ -503,3 +503,12 @@ class Contact(Officer):
     def lines(self) -> list[str]:
         """Return the lines printed before the email address: name (if given), post, team, telephone."""
         return [part for part in (self.name, self.post, self.team, self.phone) if part]
+
+
+class Meeting(Strict):
+    """The meeting a paper goes to."""
+
+    committee: str = Field(examples=["Cabinet"])
+    """The committee, board or Cabinet, as the council names it."""
+    date: datetime.date
+    """The meeting date (ISO: 2007-11-10)."""

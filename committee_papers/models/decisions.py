@@ -152,24 +152,53 @@ class Implication(Strict):
     """The officer who signs the implications off (the theme says which headings need one)."""
 
 
+class ImplicationLine(Strict):
+    """A line of a table of other implications: the implication, whether it applies, and where the paper covers it."""
+
+    implication: str = Field(examples=["Equal Opportunities"])
+    """The kind of implication: Equal Opportunities, Policy, Sustainable and Environmental ..."""
+    applies: bool
+    """Yes or No: whether the implication applies."""
+    paragraphs: list[str] = Field(default=[], examples=[["1.1"]])
+    """Paragraph references (2.3, or a paragraph id) within the paper, checked against the numbers it prints."""
+
+
+ImplicationEntry = by_shape({dict: Implication, list: list[ImplicationLine]}, "expected a mapping with text (and signed_by), or a list of other implications")
+
+
 class ImplicationsBlock(Strict):
     """Implications under the council's own headings, written `- implications:` with one key per heading."""
 
-    implications: dict[str, Implication] = Field(min_length=1, examples=[{"financial": {"text": "None."}}])
-    """One entry per heading: a key the theme's `implications:` declares (or, without that list, the heading itself)."""
+    implications: dict[str, ImplicationEntry] = Field(min_length=1, examples=[{"financial": {"text": "None."}}])
+    """One entry per heading: a key the theme's `implications:` declares (or, without that list, the heading itself).
+    An entry that is a list of lines (implication, applies, paragraphs) is a table of other implications."""
 
     def paragraphs(self) -> int:
-        """Return how many numbered paragraphs the block takes: one per heading."""
-        return len(self.implications)
+        """Return how many numbered paragraphs the block takes: one per heading with text; a table takes none."""
+        return sum(isinstance(value, Implication) for value in self.implications.values())
 
-    def entries(self, theme: Any) -> list[tuple[str, Implication]]:
-        """Return (heading, implication) in the theme's order, or as written when the theme declares no headings."""
+    def entries(self, theme: Any) -> list[tuple[str, Implication | list[ImplicationLine]]]:
+        """Return (heading, implication or table) in the theme's order, or as written when the theme declares no headings."""
         if not theme.implications:
             return list(self.implications.items())
         return [(h.heading, self.implications[h.key]) for h in theme.implications if h.key in self.implications]
 
+    def numbered_entries(self, theme: Any, numbers: list[str] | None) -> list[tuple[str, Any, str | None]]:
+        """Return (heading, implication or table, the paragraph number it carries or None), in the theme's order."""
+        found: list[tuple[str, Any, str | None]] = []
+        given = iter(numbers or [])
+        for heading, value in self.entries(theme):
+            found.append((heading, value, next(given, None) if isinstance(value, Implication) else None))
+        return found
+
+    def paragraph_refs(self) -> list[tuple[tuple[Any, ...], str]]:
+        """Return each paragraph reference of the tables of other implications, with its path in the block."""
+        return [(("implications", key, i, "paragraphs", j), ref)
+                for key, value in self.implications.items() if isinstance(value, list)
+                for i, line in enumerate(value) for j, ref in enumerate(line.paragraphs)]
+
     def theme_problems(self, theme: Any, committee: str | None) -> list[Located]:
-        """Return headings the theme does not declare, required ones missing and unsigned ones it wants signed."""
+        """Return headings the theme does not declare, required ones missing and unsigned ones it wants signed (a table is signed by none)."""
         declared = {h.key: h for h in theme.implications}
         if not declared:
             return []
@@ -179,7 +208,7 @@ class ImplicationsBlock(Strict):
             if heading is None:
                 found.append((("implications", key), f"expected one of the council's implication headings "
                                f"({', '.join(declared)}), got {key!r}{did_you_mean(key, declared)}"))
-            elif heading.signed and implication.signed_by is None:
+            elif heading.signed and isinstance(implication, Implication) and implication.signed_by is None:
                 found.append((("implications", key), f"expected signed_by: the council has {heading.heading!r} signed by an officer"))
         missing = [h for h in declared.values() if h.required and h.key not in self.implications]
         found += [(("implications",), f"expected {h.key}: the council requires {h.heading!r}") for h in missing]
@@ -258,6 +287,38 @@ class DecisionStatusBlock(Strict):
     """The caption and the council's rows."""
 
 
+class KeyDecision(Strict):
+    """Whether a decision is a key decision, and where it stands on the forward plan: the table at a report's end."""
+
+    key_decision: bool
+    """Yes or No: whether this is a key decision."""
+    reason: str | None = None
+    """Why it is (or is not) a key decision."""
+    forward_plan: Literal["Yes", "No", "N/A"]
+    """Whether it appeared in the forward plan."""
+    forward_plan_published: datetime.date | None = None
+    """When a key decision was first published on the forward plan (28 clear days' notice are needed): agenda packs warn when it was later."""
+    decision_by: str
+    """Executive (Cabinet) or Council, as the council writes it."""
+
+    def table(self) -> DecisionStatus:
+        """Return the status as the rows of a decision status table."""
+        rows = [("Key Decision", "Yes" if self.key_decision else "No"), ("Reason", self.reason),
+                ("Appeared in Forward Plan", self.forward_plan), ("Executive or Council Decision", self.decision_by)]
+        return DecisionStatus(rows=[StatusLine(label=label, value=value) for label, value in rows if value is not None])
+
+
+class KeyDecisionBlock(Strict):
+    """A key decision's status, written `- key_decision:`, drawn as a decision status table."""
+
+    key_decision: KeyDecision
+    """Whether it is a key decision, why, the forward plan and who decides."""
+
+    def as_table(self) -> DecisionStatusBlock:
+        """Return the status as the decision status table that draws it."""
+        return DecisionStatusBlock.model_construct(decision_status=self.key_decision.table())
+
+
 class BackgroundPapersBlock(Strict):
     """Background papers, written `- background_papers:`."""
 
@@ -305,6 +366,7 @@ DECISION_BLOCKS: dict[str, type[Strict]] = {
     "author": AuthorBlock,
     "signatories": SignatoriesBlock,
     "decision_status": DecisionStatusBlock,
+    "key_decision": KeyDecisionBlock,
     "background_papers": BackgroundPapersBlock,
     "consultations": ConsultationsBlock,
     "forward_timetable": ForwardTimetableBlock,

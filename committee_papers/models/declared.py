@@ -10,12 +10,13 @@ from pydantic import BaseModel, Field, PrivateAttr, model_validator
 from ..dates import council_date, day_month_year, long_date
 from ..errors import did_you_mean
 from ..loader import dotted
-from ..provenance import shows
+from ..provenance import carry, refs_of, shows
 from ..numbering import Node, Numberer, NumberedSection, Outline, appendix_name
 from .blocks import Block, as_block
-from .decisions import fill
+from .decisions import Decisions, ForwardTimetable, KeyDecision, fill
 from .common import Prose, Strict
-from .paper import Located, PaperBase, walk
+from .paper import Located, PaperBase, blocks_of, walk
+from .scoring import worked_out_scores
 from .period import financial_quarter
 
 ID = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
@@ -128,8 +129,8 @@ class DeclaredPaper(PaperBase):
                 formula = fill(part.formula, self.committee_name()) if part.formula else None
                 found.append(Node(part.heading, [*(value or []), *fixed], id=key, key=key, scheme=part.numbering,
                                   extra={"formula": formula}, numbered=part.numbered))
-            elif part.type == "block":
-                given = [self._block(part, value)] if value is not None else []
+            elif part.type in ("block", "recommendations", "resolutions"):
+                given = [self.part_block(part, value)] if value else []
                 found.append(Node(part.heading, [*given, *fixed], id=key, key=key, scheme=part.numbering, numbered=part.numbered))
             else:
                 extra = {"formula": part.formula, "type": part.type, "value": value}
@@ -137,11 +138,28 @@ class DeclaredPaper(PaperBase):
         return found
 
     @staticmethod
-    def _block(part: Any, value: Any) -> Any:
-        """Return a part's value as the block that draws it, with the kind's formula where the paper gives none."""
+    def part_block(part: Any, value: Any) -> Any:
+        """Return a part's value as the block that draws it, with the kind's formula where the paper gives none.
+
+        A recommendations or resolutions part holds the decisions alone: they are drawn as that block, under the
+        part's formula or, without one, the theme's.
+        """
+        if part.type in ("recommendations", "resolutions"):
+            return as_block(part.type, Decisions.model_construct(items=value, formula=part.formula))  # checked as a list
         if part.formula and getattr(value, "formula", "") is None:
             value = value.model_copy(update={"formula": part.formula})
         return as_block(part.block, value)
+
+    def field_block(self, spec: Any) -> Any:
+        """Return a front-sheet field drawn as a block (a timetable as a forward timetable), or None."""
+        value = getattr(self, spec.key, None)
+        if spec.type == "timetable" and value:
+            return as_block("forward_timetable", ForwardTimetable.model_construct(meetings=value))
+        return None
+
+    def key_decision_status(self) -> KeyDecision | None:
+        """Return the paper's key decision status, from whichever part holds one (agenda packs check its notice)."""
+        return next((v for v in (getattr(self, name) for name in type(self).model_fields) if isinstance(v, KeyDecision)), None)
 
     def theme_problems(self, theme: Any) -> list[Located]:
         """Return what every block says of itself against the theme, the kind's block parts too."""
@@ -149,7 +167,8 @@ class DeclaredPaper(PaperBase):
         committee = self.committee_name()
         for part in self.declaration.parts:
             value = getattr(self, part.key, None)
-            block = self._block(part, value) if part.type == "block" and value is not None else None
+            drawn = part.type in ("block", "recommendations", "resolutions") and value
+            block = self.part_block(part, value) if drawn else None
             for sub, message in block.theme_problems(theme, committee) if hasattr(block, "theme_problems") else []:
                 found.append(((part.key, *sub[1:]), message))  # the block's own key stands for the part's
         return found + self._fixed_content_problems(theme)
@@ -182,17 +201,20 @@ class DeclaredPaper(PaperBase):
             return scheme.model_copy(update={"start": int(given)})
         return scheme
 
-    def appendix_outlines(self) -> list[tuple[str, Appendix, list[NumberedSection]]]:
-        """Return each appendix's name in the council's scheme, the appendix and its numbered parts."""
+    def appendix_outlines(self, council: str = "letters") -> list[tuple[str, Appendix, list[NumberedSection]]]:
+        """Return each appendix's name in the kind's scheme (or the council's, letters or numbers), the appendix and its numbered parts."""
         numbering = self.declaration.numbering
         found = []
         for n, appendix in enumerate(self.appendices, 1):
             body = Node(None, list(appendix.content), [section_node(s) for s in appendix.sections])
-            found.append((appendix_name(numbering.appendices, n, self.agenda_item), appendix, Numberer(numbering.appendix_paragraphs).outline([body]).sections))
+            name = appendix_name(numbering.appendices, n, self.agenda_item, council)
+            found.append((name, appendix, Numberer(numbering.appendix_paragraphs).outline([body]).sections))
         return found
 
     def printed_title(self) -> str:
-        """Return the title as the kind's pattern prints it."""
+        """Return the title as the kind's pattern prints it: the paper's own, where the pattern is {title} alone."""
+        if self.declaration.title == "{title}":
+            return self.title  # as written, so it keeps where it was written
         return self.declaration.title.format_map(self.plain_values())
 
     def printed_subtitle(self, council: str) -> str:
@@ -200,6 +222,10 @@ class DeclaredPaper(PaperBase):
         pattern = self.declaration.subtitle
         if not pattern:
             return ""
+        alone = pattern[1:-1] if pattern.startswith("{") and pattern.endswith("}") and pattern.count("{") == 1 else None
+        value = getattr(self, alone, None) if alone in {spec.key for spec in self.declaration.front_sheet.fields} else None
+        if isinstance(value, str):
+            return value  # a field printed alone keeps where it was written
         fields = [getattr(self, spec.key, None) for spec in self.declaration.front_sheet.fields]
         return shows(pattern.format_map({**self.plain_values(), "council": council}), council, *fields)
 
@@ -221,6 +247,11 @@ class DeclaredPaper(PaperBase):
                 values[f"{spec.key}_months"] = period.months if period else ""
                 values[f"{spec.key}_number"] = str(period.quarter) if period else ""
         return values
+
+    def written_by(self) -> str | None:
+        """Return whose paper it is, for its metadata: the first officer on the front sheet (name, or post)."""
+        officer = next((getattr(self, f.key) for f in self.declaration.front_sheet.fields if f.type == "officer" and getattr(self, f.key, None)), None)
+        return (officer.name or officer.post) if officer else None
 
     def above_title(self) -> list[tuple[Any, Any]]:
         """Return the front-sheet fields printed as labels above the title, with their values, where the paper gives them."""
@@ -245,7 +276,7 @@ class DeclaredPaper(PaperBase):
         meeting = getattr(self, spec.key) if spec is not None else None
         if meeting is not None:
             when = council_date(meeting.date, spec.date_style) if spec.date_style else long_date(meeting.date)  # type: ignore[union-attr]
-            values.update(committee=meeting.committee, meeting_date=when)
+            values.update(committee=meeting.committee, meeting_date=carry(when, refs_of(meeting.date)))
         items: list[tuple[str, str]] = []
         for item in getattr(self.declaration, which).items:
             show, form = (item, "{}") if isinstance(item, str) else (item.show, item.format)
@@ -254,12 +285,13 @@ class DeclaredPaper(PaperBase):
                 continue
             text = item.text if not isinstance(item, str) and item.text is not None else values.get(item.field if not isinstance(item, str) and item.field else show or "", "")
             if text:
-                items.append(("strong" if getattr(item, "bold", False) else "text", form.format(text)))
+                items.append(("strong" if getattr(item, "bold", False) else "text", text if form == "{}" else carry(form.format(text), refs_of(text))))
         return items
 
     def derived(self) -> dict[str, Any]:
-        """Return the numbered parts, the appendices with their names, and the front sheet."""
-        return {"outline": self.outline(), "appendices": self.appendix_outlines(), "kind": self.declaration, "item_in_header": False}
+        """Return the numbered parts, the appendices with their names, the front sheet, and score tables' overall scores."""
+        return {"outline": self.outline(), "appendices": self.appendix_outlines(), "kind": self.declaration, "item_in_header": False,
+                **worked_out_scores(list(blocks_of(self)))}
 
     def committee_name(self) -> str | None:
         """Return the committee of the meeting on the front sheet, for the decision formulas that name it."""
@@ -307,21 +339,25 @@ class DeclaredPaper(PaperBase):
         return {(): set(self.notes), **appendices}
 
     def _reference_problems(self) -> list[Located]:
-        """Return paragraph references that name no paragraph the reader sees."""
+        """Return paragraph references, in fields, tables or blocks (a table of other implications), that name no paragraph the reader sees."""
         from .columns import has_paragraph_refs, paragraph_ref_problems
         from .common import Table
         from .paper import blocks_of
 
         fields = [f for f in (*self.declaration.front_sheet.fields, *self.declaration.parts) if f.type == "paragraphs-refs"]
+        refs = [((spec.key, i), ref) for spec in fields for i, ref in enumerate(getattr(self, spec.key) or [])]
+        for part in self.declaration.parts:
+            value = getattr(self, part.key, None)
+            block = self.part_block(part, value) if part.type == "block" and value else None
+            refs += [((part.key, *sub[1:]), ref) for sub, ref in (block.paragraph_refs() if hasattr(block, "paragraph_refs") else [])]
         tables = [(path, m) for path, m in blocks_of(self) if isinstance(m, Table) and has_paragraph_refs(m)]
-        if not fields and not tables:
+        if not refs and not tables:
             return []
         printed = self.outline().paragraphs
         found = [((*path, *sub), message) for path, table in tables for sub, message in paragraph_ref_problems(table, printed)]
         return found + [
-            ((spec.key, i), f"expected a paragraph number printed in this paper or a paragraph id, got {ref!r}{did_you_mean(ref, printed)}")
-            for spec in fields
-            for i, ref in enumerate(getattr(self, spec.key) or [])
+            (path, f"expected a paragraph number printed in this paper or a paragraph id, got {ref!r}{did_you_mean(ref, printed)}")
+            for path, ref in refs
             if ref not in printed
         ]
 

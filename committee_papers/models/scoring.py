@@ -124,3 +124,11 @@ def score_problems(models: list[tuple[tuple[Any, ...], Any]]) -> list[tuple[tupl
         elif isinstance(model, ScoreSummary) and model.of not in tables:
             found.append(((*path, "of"), f"expected the id of a score table ({', '.join(tables) or 'none defined'}), got {model.of!r}{did_you_mean(model.of, tables)}"))
     return found
+
+
+def worked_out_scores(models: list[tuple[tuple[Any, ...], Any]]) -> dict[str, Any]:
+    """Return a paper's score tables by id and the overall score each shows, for its templates (checked already)."""
+    rule_sets = {m.id: m for _, m in models if isinstance(m, ScoringRules)}
+    tables = {m.id: m for _, m in models if isinstance(m, ScoreTable)}
+    overall = {i: t.shown_overall(rule_sets[t.rules]) for i, t in tables.items() if t.rules in rule_sets}
+    return {"score_tables": tables, "overall": overall}
