@@ -56,7 +56,7 @@ TABLE_OVERRIDE = """\
 """
 
 # The council's running header alone: "Agenda Item 12", then what the kind puts there.
-HEADER_OVERRIDE = """Agenda Item {{ paper.agenda_item }} · {{ running_header }}"""
+HEADER_OVERRIDE = """Agenda Item {{ paper.agenda_item }} · {{ theme.name }} · {{ paper.meeting.committee }} · {{ paper.meeting.date | long_date }}"""
 
 PAPER = textwrap.dedent(
     """\

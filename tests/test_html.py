@@ -6,7 +6,9 @@ from lxml import html as lxml_html
 
 from committee_papers.dates import long_date
 from committee_papers.html import Templates, web_page
+from committee_papers.kinds import declared_kinds
 from committee_papers.loader import loads
+from committee_papers.models import KINDS
 from committee_papers.theme import load_theme
 from committee_papers.validate import validate
 
@@ -16,7 +18,8 @@ from .conftest import MINI_REPORT
 def render(project_root, text=MINI_REPORT):
     theme = load_theme(project_root / "templates", "leicester-city", project_root)
     templates = Templates(project_root / "templates", theme)
-    return templates, lxml_html.document_fromstring(templates.render(validate(loads(text, "mini.yaml"))))
+    kinds = {**KINDS, **declared_kinds(project_root / "templates", "leicester-city", project_root)}
+    return templates, lxml_html.document_fromstring(templates.render(validate(loads(text, "mini.yaml"), kinds)))
 
 
 def test_dates_are_written_as_councils_write_them():
@@ -58,14 +61,8 @@ def test_appendices_are_labelled_in_the_councils_style_with_their_own_notes(proj
     assert [li.text_content() for li in appendix.iterfind(".//ol[@class='endnotes']/li")] == ["iEx.", "iiWhy."]
 
 
-def test_a_theme_overrides_one_block_and_keeps_the_rest(project):
-    root = project(
-        {
-            "templates/leicester-city/committee-report.html.j2": (
-                '{% extends "default/committee-report.html.j2" %}{% block running_header %}Overridden{% endblock %}'
-            )
-        }
-    )
+def test_a_council_overrides_one_part_of_the_page_frame_and_keeps_the_rest(project):
+    root = project({"templates/leicester-city/frame/running-header.html.j2": "Overridden"})
     _, doc = render(root)
     assert doc.find(".//header").text_content() == "Overridden"
     assert doc.find(".//h1").text_content() == "A small report"

@@ -16,14 +16,14 @@ from committee_papers.sandbox import MAX_ITEMS, MAX_STEPS, MAX_TEXT
 
 from .built import OTHER, PAPER, outputs, refused, replaced
 
-TEMPLATE = "templates/leicester-city/committee-report.html.j2"
+TEMPLATE = "templates/leicester-city/declared.html.j2"
 BLOCK = "templates/leicester-city/blocks/paragraph.html.j2"
 REACH = "is out of a template's reach (a template may not reach Python's internals, files or modules)"
 
 
 def council_template(body: str) -> str:
     """Return a council template that draws the default report with one line of its own, on line 3."""
-    return '{% extends "default/committee-report.html.j2" %}\n{% block keywords %}\n' + body + "{% endblock %}\n"
+    return '{% extends "default/declared.html.j2" %}\n{% block keywords %}\n' + body + "{% endblock %}\n"
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from .built import OTHER, PAPER, outputs, place, refused, replaced
 
 THEME = "templates/leicester-city/theme.yaml"
 CSS = "templates/leicester-city/theme.css"
-TEMPLATE = "templates/leicester-city/committee-report.html.j2"
+TEMPLATE = "templates/leicester-city/declared.html.j2"
 REFERENCE = "templates/leicester-city/reference.docx"
 COUNCIL_LINE = f"{PAPER}:2:10: council: the council's theme has problems, told in its own lines\n"
 
@@ -64,7 +64,7 @@ def test_a_stylesheet_of_css_is_added_to_the_web_page(built, capsys):
 
 def test_an_undefined_attribute_in_a_council_template_is_a_message_and_the_other_papers_build(built, capsys):
     root, before = built
-    template = '{% extends "default/committee-report.html.j2" %}\n{% block keywords %}\n{{ paper.no_such_field }}{% endblock %}\n'
+    template = '{% extends "default/declared.html.j2" %}\n{% block keywords %}\n{{ paper.no_such_field }}{% endblock %}\n'
     capsys.readouterr()
     with replaced(root / TEMPLATE, template):
         report = build(Config(root, force=True, jobs=1))
@@ -77,7 +77,7 @@ def test_an_undefined_attribute_in_a_council_template_is_a_message_and_the_other
 
 def test_a_template_syntax_error_from_a_worker_is_one_line_on_the_command_line(built):
     root, before = built
-    with replaced(root / TEMPLATE, '{% extends "default/committee-report.html.j2" %}\n\n{% block keywords %}{% if %}{% endblock %}\n'):
+    with replaced(root / TEMPLATE, '{% extends "default/declared.html.j2" %}\n\n{% block keywords %}{% if %}{% endblock %}\n'):
         result = subprocess.run(
             [sys.executable, str(ROOT / "build.py"), "--root", str(root), "--quiet", "--jobs", "2", "build", "--force"],
             capture_output=True, text=True,
@@ -144,6 +144,6 @@ def test_a_council_stylesheet_template_that_would_end_the_style_element_is_a_mes
     ],
 )
 def test_a_council_template_that_cannot_be_drawn_is_a_message_at_its_line(built, body, what, capsys):
-    template = '{% extends "default/committee-report.html.j2" %}\n{% block keywords %}\n' + body + "{% endblock %}\n"
+    template = '{% extends "default/declared.html.j2" %}\n{% block keywords %}\n' + body + "{% endblock %}\n"
     err = refused(built, TEMPLATE, template, capsys)
     assert err == f"{TEMPLATE}:3: {what} (while laying out {PAPER})\n"

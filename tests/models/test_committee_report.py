@@ -48,7 +48,7 @@ def test_overall_score_is_derived_from_the_rules():
     assert mini().derived()["overall"] == {"scores": 4}
 
 
-def test_leicester_city_declares_its_own_and_the_default_serves_others():
-    assert declared_kinds(ROOT / "templates", "leicester-city", ROOT)["committee-report"].declared_as == "templates/leicester-city/kinds/committee-report.yaml"
+def test_the_default_serves_councils_without_their_own_and_a_councils_own_wins():
+    assert declared_kinds(ROOT / "templates", "leicester-city", ROOT)["committee-report"].declared_as == "templates/default/kinds/committee-report.yaml"
     assert declared_kinds(ROOT / "templates", "havering", ROOT)["committee-report"].declared_as == "templates/default/kinds/committee-report.yaml"
     assert declared_kinds(ROOT / "templates", "westminster", ROOT)["committee-report"].declared_as == "templates/westminster/kinds/committee-report.yaml"
