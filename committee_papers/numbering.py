@@ -51,6 +51,9 @@ class AppendixScheme(Strict):
     """The word before an appendix's number: Appendix, Annex, Enclosure."""
     style: AppendixStyle = "upper-alpha"
     """upper-alpha: A, B; decimal: 1, 2; item-upper-alpha: the agenda item then a letter, 1A, 1B; item-decimal: 8.1, 8.2."""
+    separator: str | None = Field(default=None, examples=[". "])
+    """How the title follows the name: on a line of its own under it (when not given), or after it on one line,
+    joined by this text (". " with no prefix and decimal gives 1. Overall risk summary)."""
 
 
 def counter(n: int, style: Counter) -> str:
@@ -97,6 +100,7 @@ class NumberedBlock:
     """A block and the numbers printed beside it: one for a paragraph, one per item for recommendations ..."""
 
     numbers: list[str]
+    """The block's paragraph numbers; a block with points under its paragraph has their numbers after it (4., 4.1, 4.2)."""
     block: Any
 
     @property
@@ -151,6 +155,7 @@ class Numberer:
         self.scheme = scheme
         self.running = scheme.first - 1
         self.paragraphs: dict[str, str] = {}
+        self._label = ""
 
     def outline(self, nodes: list[Node]) -> Outline:
         """Return the numbered parts of a list of top-level parts."""
@@ -200,6 +205,12 @@ class Numberer:
         numbers = [self._next(scope) for _ in range(numbered(block))]
         if numbers and isinstance(block, Paragraph):
             self.paragraphs[block.id] = numbers[0]
+        points = getattr(block, "subparagraphs", None)
+        if numbers and callable(points):  # points under a paragraph: 4.1, 4.2 after paragraph 4
+            for n in range(1, points() + 1):
+                label = f"{self._label}.{n}"
+                self.paragraphs.setdefault(label, label)
+                numbers.append(label)
         return numbers
 
     def _next(self, scope: _Scope) -> str:
@@ -215,6 +226,7 @@ class Numberer:
             scope.count += 1
             label = ".".join(map(str, (*scope.prefix, scope.count)))
         printed = self.scheme.format.format(label)
+        self._label = label
         self.paragraphs.setdefault(label, printed)
         self.paragraphs.setdefault(printed, printed)
         return printed

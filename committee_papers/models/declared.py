@@ -134,6 +134,8 @@ class DeclaredPaper(PaperBase):
             else:
                 extra = {"formula": part.formula, "type": part.type, "value": value}
                 found.append(Node(part.heading, fixed, id=key, key=key, extra=extra, numbered=part.numbered))
+            if part.keep_with_previous and found and found[-1].key == key:
+                found[-1].extra["keep_with_previous"] = True
         return found
 
     @staticmethod
@@ -141,6 +143,8 @@ class DeclaredPaper(PaperBase):
         """Return a part's value as the block that draws it, with the kind's formula where the paper gives none."""
         if part.formula and getattr(value, "formula", "") is None:
             value = value.model_copy(update={"formula": part.formula})
+        if part.decision_numbering and getattr(value, "numbering", "") is None:
+            value = value.model_copy(update={"numbering": part.decision_numbering})
         return as_block(part.block, value)
 
     def theme_problems(self, theme: Any) -> list[Located]:
