@@ -476,3 +476,63 @@ def test_a_draft_monitoring_paper_opens_on_its_landscape_page_with_the_banner(pr
     document = docx.Document(out.with_suffix(".docx"))
     assert document.sections[0].orientation == WD_ORIENT.LANDSCAPE  # no portrait page before it
     assert document.paragraphs[0].text == "DRAFT: not for publication"
+
+
+# ---------------------------------------------------------------- the general blocks and kind options the report is made of
+
+
+def test_the_report_prints_its_numbers_labels_and_appendix_names(partnership):
+    page = lxml_html.parse(str(partnership.with_suffix(".html"))).getroot()
+    text = lambda node: " ".join(node.text_content().split())  # noqa: E731
+    assert [text(p) for p in page.xpath('//div[@class="cover"]/p[@class="label"]')] == [
+        "Leicestershire Strategic Senior Officers' Group", "14th February 2007"]  # printed in capitals by the cover style
+    (points,) = page.xpath('//div[@class="para"][span[@class="num"] = "4."]')
+    assert [text(n) for n in points.xpath('.//div[@class="para"]/span[@class="num"]')] == ["4.1", "4.2", "4.3", "4.4", "4.5"]
+    assert text(points.xpath('.//div[@class="para"][span = "4.2"]')[0]).endswith(
+        "To reduce the harm caused by illegal drugs – drug treatment ▲ Amber, two further ○ N/A")
+    assert text(points.xpath('.//div[@class="para"][span = "4.5"]')[0]).endswith("services – Baseline established")
+    (lead,) = page.xpath('//section[@id="recommendations"]/div[@class="para"]')
+    assert lead.xpath('string(span[@class="num"])') == "19." and lead.xpath('string(div/p[1])') == "It is RECOMMENDED:-"
+    assert [n.text for n in lead.xpath('.//div[@class="para"]/span[@class="num"]')] == ["(i)", "(ii)", "(iii)"]
+    assert all(p.xpath("strong") for p in lead.xpath('.//div[@class="para"]/div[@class="body"]/p'))
+    assert page.xpath('//section[@id="contact"]/@class') == ["keep-with-previous"]
+    assert [text(h) for h in page.xpath('//section[contains(@class, "appendix")]/h1')] == [
+        "1. Overall Risk Summary table", "2. Reward Targets Risk"]
+    assert [text(h) for h in page.xpath('//section[@id="appendix-2"]//h2')] == ["● Green", "▲ Amber", "■ Red", "○ Not Available"]
+    assert text(page.xpath('//section[@id="appendix-2"]//ul')[1]).startswith("All district recycling (Cleaner and Greener)")
+    (table,) = page.xpath('//section[@id="appendix-1"]//table')
+    assert [text(th) for th in table.xpath("thead/tr[1]/th")] == ["Block", "Outcomes (quarter 2 count in brackets)", "Delivery"]
+    assert [text(td) for td in table.xpath('tbody/tr[@class="total"]/td')][-3:] == ["96 (82†)", "20 (9†)", "3 (2†)"]
+    notes = [text(p) for p in page.xpath('//section[@id="appendix-1"]//p')]
+    assert "† Delivery: the quarter 2 total is of the blocks that gave quarter 2 figures; Health and Older People gave none." in notes
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ("key: delivery=>key: deliveries", "appendices[0].content[0].count_table.measures",
+         "../data/laa/2006-07-q3.yaml counts Children and Young People under 'delivery', which is not a measure here (outcomes, deliveries)"),
+        ("statuses: [Green, Amber, Red, N/A, Refresh]=>statuses: [Green, Amber, Red, N/A]", "appendices[0].content[0].count_table.measures[0].statuses",
+         "../data/laa/2006-07-q3.yaml counts Economic Development outcomes at Refresh, which is not a column here (Green, Amber, Red, N/A)"),
+        ("quarter {quarter} {financial_year}=>quarter {qaurter}", "appendices[0].content[0].count_table.chart.title",
+         "expected only {quarter}, {months}, {financial_year}, {last_quarter}, {last_months}, {last_financial_year} in braces, got {qaurter} (did you mean 'quarter'?)"),
+    ],
+)
+def test_count_table_mistakes_are_named_at_their_line(project, change, field, message):
+    found = failures(leicestershire(project, partnership=change), PARTNERSHIP)
+    assert any(f.split(": ", 1)[1] == f"{field}: {message}" for f in found), found
+    assert all(re.match(rf"{re.escape(PARTNERSHIP)}:\d+:\d+: ", f) for f in found)
+
+
+def test_a_row_counted_twice_in_a_data_file_is_named(project):
+    root = leicestershire(project, q3="  - label: Stronger=>  - label: Safer")
+    lines = real(DATA[1]).splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if "- label: Stronger" in text)
+    assert failures(root, PARTNERSHIP) == [f"{DATA[1]}:{line}:12: rows[6].label: expected each row once, got 'Safer' again"]
+
+
+def test_a_points_status_the_scale_lacks_is_named_with_a_did_you_mean(project):
+    root = leicestershire(project, partnership="status: Amber\n            - text: To reduce the harm=>status: Ambre\n            - text: To reduce the harm")
+    (message,) = failures(root, PARTNERSHIP)
+    assert "sections[2].content[0].points.items[0].status: expected a status of the council's 'laa-risk' scale" in message
+    assert message.endswith("got 'Ambre' (did you mean 'Amber'?)")
