@@ -183,7 +183,7 @@ def comment_on(document: docx.document.Document, words: str, nth: int, text: str
 @pytest.fixture(scope="module")
 def examples(tmp_path_factory) -> Path:
     """The example papers and meetings, built."""
-    files = {p.relative_to(ROOT).as_posix(): p.read_bytes() for p in (ROOT / "content").rglob("*.yaml")}
+    files = {p.relative_to(ROOT).as_posix(): p.read_bytes() for p in (ROOT / "content").rglob("*") if p.is_file() and p.suffix in (".yaml", ".csv", ".xlsx")}
     root = make_project(tmp_path_factory.mktemp("examples"), files)
     report = build(Config(root, jobs=2))
     assert report.ok, report.failed
