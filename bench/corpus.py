@@ -242,7 +242,8 @@ def _copy(item: Any, round_: int) -> Any:
 def _repeatable(item: Any) -> bool:
     """Return whether an item can appear twice: no id to clash, no note marker to number twice."""
     if isinstance(item, dict):
-        return "id" not in item and all(_repeatable(v) for v in item.values())
+        # an id, a table worked out from data files, or a measure with its status columns is written once
+        return not {"id", "count_table", "statuses"} & set(item) and all(_repeatable(v) for v in item.values())
     if isinstance(item, list):
         return all(_repeatable(v) for v in item)
     return "[^" not in str(item)

@@ -26,7 +26,7 @@ from .errors import ContentError, Problem, relative
 from .loader import load
 from .models.blocks import BLOCK_KEYS, Block
 from .models.common import Contact, Meeting, Prose, StandardTable, Strict, Table
-from .models.decisions import Decision, TimetableEntry, formula_problem
+from .models.decisions import Decision, DecisionNumbers, TimetableEntry, formula_problem
 from .models.declared import DeclaredPaper, Section
 from .models.paper import Located, PaperBase
 from .models.period import QuarterText
@@ -115,6 +115,11 @@ class Part(Strict):
     """The part's own numbering of its paragraphs, such as (a), (b) resolutions; the paper's when not given."""
     numbered: bool = True
     """No for a heading printed without a number (a vision or a list of priorities before the numbered parts)."""
+    decision_numbering: DecisionNumbers | None = None
+    """For a recommendations or resolutions block: how its items are numbered where the paper does not say, such
+    as {counter: lower-roman, format: "({})", formula_numbered: Yes, bold: Yes} for 19. It is RECOMMENDED: (i) ..."""
+    keep_with_previous: bool = False
+    """Yes to keep the part on the page of the part before it (a contact officer under the recommendations)."""
     content: list[Block] = []
     """Blocks the kind prints in this part of every paper, after what the paper writes (a key to the markers, a
     standing note); a part with content is printed even where the paper writes nothing in it."""

@@ -52,6 +52,9 @@ class AppendixScheme(Strict):
     style: AppendixStyle = "upper-alpha"
     """upper-alpha: A, B; decimal: 1, 2; item-upper-alpha: the agenda item then a letter, 1A, 1B; item-decimal: 8.1, 8.2;
     council: letters or numbers as the council's theme says (`numbering.appendices`), for a kind every council uses."""
+    separator: str | None = Field(default=None, examples=[". "])
+    """How the title follows the name: on a line of its own under it (when not given), or after it on one line,
+    joined by this text (". " with no prefix and decimal gives 1. Overall risk summary)."""
 
 
 def counter(n: int, style: Counter) -> str:
@@ -103,6 +106,7 @@ class NumberedBlock:
     """A block and the numbers printed beside it: one for a paragraph, one per item for recommendations ..."""
 
     numbers: list[str]
+    """The block's paragraph numbers; a block with points under its paragraph has their numbers after it (4., 4.1, 4.2)."""
     block: Any
 
     @property
@@ -212,6 +216,12 @@ class Numberer:
         if numbers and isinstance(block, Paragraph):
             self.paragraphs[block.id] = numbers[0]
             self.labels[block.id] = self._label
+        points = getattr(block, "subparagraphs", None)
+        if numbers and callable(points):  # points under a paragraph: 4.1, 4.2 after paragraph 4
+            for n in range(1, points() + 1):
+                label = f"{self._label}.{n}"
+                self.paragraphs.setdefault(label, label)
+                numbers.append(label)
         return numbers
 
     def _next(self, scope: _Scope) -> str:

@@ -97,3 +97,23 @@ def test_a_scheme_may_start_where_the_last_meeting_stopped():
     numbers = printed(ParagraphScheme(style="headings", format="{}.", start=49))
     assert [n for n, _, _ in numbers] == ["49.", "50.", "50.1."]
     assert [b for _, _, b in printed(ParagraphScheme(style="running", start=7))] == [["7", "8"], ["9", "10"], ["11"]]
+
+
+def test_points_are_numbered_under_their_paragraph_in_any_scheme():
+    from committee_papers.models.blocks import PointsBlock
+
+    points = PointsBlock.model_validate({"points": {"text": "Ratings:", "items": [{"text": "Crime", "status": "Amber"}, {"text": "Drugs"}]}})
+    body = [Node("Purpose", ["One."]), Node("Targets", [points, "After."])]
+    running = Numberer(ParagraphScheme(style="running", format="{}.")).outline(body)
+    assert [b.numbers for b in running.sections[1].blocks] == [["2.", "2.1", "2.2"], ["3."]]
+    assert running.paragraphs["2.2"] == "2.2"
+    decimal = Numberer(ParagraphScheme(style="decimal")).outline(body)
+    assert decimal.sections[1].blocks[0].numbers == ["2.1", "2.1.1", "2.1.2"]
+
+
+def test_an_appendix_title_after_its_name_on_one_line():
+    from committee_papers.kinds import Kind
+
+    kind = Kind.model_validate({"name": "R", "parts": [{"key": "sections", "type": "sections"}],
+                                "numbering": {"appendices": {"prefix": "", "style": "decimal", "separator": ". "}}})
+    assert (appendix_name(kind.numbering.appendices, 2, None), kind.numbering.appendices.separator) == ("2", ". ")

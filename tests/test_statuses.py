@@ -28,6 +28,7 @@ from .conftest import ROOT, without_sources
 
 MONITORING = "content/commitments/chief-executives-q3-2007-08.yaml"
 KIND = "templates/leicestershire/kinds/commitments-monitoring.yaml"
+REPORT_KIND = "templates/leicestershire/kinds/performance-report.yaml"
 PARTNERSHIP = "content/ssog/laa-quarter-3-performance-2006-07.yaml"
 DATA = ["content/data/laa/2006-07-q2.yaml", "content/data/laa/2006-07-q3.yaml"]
 DOCX_NS = {
@@ -53,10 +54,11 @@ def leicestershire(project, **changes: str) -> Path:
     return project(files)
 
 
-def line_of_last_quarter() -> int:
-    """Return the line of the example report that names last quarter's data file."""
+def line_of_last_quarter() -> tuple[int, int]:
+    """Return the line and column of the value that names last quarter's data file in the example report."""
     text = (ROOT / PARTNERSHIP).read_text()
-    return next(i for i, line in enumerate(text.splitlines(), 1) if "last_quarter:" in line)
+    n, line = next((i, line) for i, line in enumerate(text.splitlines(), 1) if "last_period:" in line)
+    return n, line.index("last_period:") + len("last_period: ") + 1
 
 
 def paper(root: Path, name: str):
@@ -174,29 +176,33 @@ def test_an_unknown_scale_names_the_themes_scales(project):
 # ---------------------------------------------------------------- partnership performance report
 
 
+def count_table(p):
+    """Return the example report's count table block (its first appendix's)."""
+    return p.appendices[0].content[0].count_table
+
+
 def test_paragraphs_are_numbered_across_sections_and_points_under_them(project):
     outline = paper(leicestershire(project), PARTNERSHIP).outline()
-    numbers = [n for _, items in outline.sections for n, _ in items]
-    assert numbers[:5] == ["1", "2", "3", "4", "5"]
-    assert [n for n in numbers if n] == [str(i) for i in range(1, 19)]  # the funding table is not numbered
-    assert outline.recommendations == "19"
+    numbers = [n for part in outline.sections for item in part.blocks for n in item.numbers]
+    points = [n for n in numbers if not n.endswith(".")]
+    assert points == ["4.1", "4.2", "4.3", "4.4", "4.5"]
+    # the funding table takes no number; the recommendations take one, their items numbered (i), (ii) under it
+    assert [n for n in numbers if n.endswith(".")] == [f"{i}." for i in range(1, 20)]
+    recommendations = next(part for part in outline.sections if part.key == "recommendations")
+    assert recommendations.blocks[0].numbers == ["19."]
+    assert recommendations.blocks[0].block.recommendations.own_numbers() == ["(i)", "(ii)", "(iii)"]
 
 
 def test_the_risk_summary_is_worked_out_from_two_quarters_data(project):
-    table = paper(leicestershire(project), PARTNERSHIP).risk_tables()[0]
+    p = paper(leicestershire(project), PARTNERSHIP)
+    table = count_table(p).view(p)
     rows = {block: [str(f) for f in figures] for block, figures in table.rows}
     assert rows["Children and Young People"] == ["28 (25)", "3 (2)", "2 (1)", "0 (5)", "", "29 (32)", "3 (1)", "1 (0)"]
     assert rows["Health"] == ["1 (3)", "1 (2)", "3 (0)", "7 (7)", "", "7", "5", "0"]
     assert rows["Economic Development"][4] == "3"
     # The seed's own totals row: 66 (55) 14 (12) 5 (1) 34 (49); Refresh and delivery totals worked out.
     assert [str(f) for f in table.totals] == ["66 (55)", "14 (12)", "5 (1)", "34 (49)", "4", "96 (82†)", "20 (9†)", "3 (2†)"]
-    assert table.missing == {"delivery": ["Health", "Older People"]}
-
-
-def test_counts_per_block_and_status_are_there_for_a_chart(project):
-    counts = paper(leicestershire(project), PARTNERSHIP).derived()["status_counts"][0]
-    assert counts["Safer"]["outcomes"] == {"Green": 9, "Amber": 4, "Red": 0, "N/A": 5}
-    assert counts["Stronger"]["delivery"]["Green"] == 19
+    assert [(m.key, rows) for m, rows in table.missing] == [("delivery", ["Health", "Older People"])]
 
 
 def laa_scale():
@@ -207,16 +213,16 @@ def laa_scale():
 
 def test_the_status_chart_alt_text_gives_every_blocks_derived_counts(project):
     report = paper(leicestershire(project), PARTNERSHIP)
-    counts = report.derived()["status_counts"][0]
-    chart = report.status_chart(0, laa_scale())
+    chart = count_table(report).status_chart(report, laa_scale())
     alt = chart.alt_text()
+    assert chart.title == "Indicators at each status by block, quarter 3 2006-07"
     assert "Children and Young People: outcomes Green 28, Amber 3, Red 2, N/A 0; delivery Green 29, Amber 3, Red 1." in alt
     assert "Economic Development: outcomes Green 8, Amber 0, Red 0, N/A 4, Refresh 3;" in alt
-    for block, measures in counts.items():
-        sentence = next(s for s in alt.split(". ") if s.startswith(block + ":"))
-        for measure, by_status in measures.items():
+    for row in report.data_named(count_table(report).this_period).rows:
+        sentence = next(s for s in alt.split(". ") if s.startswith(row.label + ":"))
+        for measure, by_status in row.counts.items():
             stated = ", ".join(f"{status} {n}" for status, n in by_status.items())
-            assert f"{measure} {stated}" in sentence, (block, measure)
+            assert f"{measure} {stated}" in sentence, (row.label, measure)
     # Colours, marks and order are the theme's; a segment is named with its mark, not by colour alone.
     assert [(s.name, s.colour, s.label) for s in chart.segments] == [
         ("Green", "#00B050", "● Green"), ("Amber", "#FFC000", "▲ Amber"), ("Red", "#C00000", "■ Red"),
@@ -225,8 +231,9 @@ def test_the_status_chart_alt_text_gives_every_blocks_derived_counts(project):
 
 
 def test_a_block_that_did_not_report_a_measure_is_said_to_be_not_reported(project):
-    root = leicestershire(project, q3="    delivery: {Green: 7, Amber: 5, Red: 0}\n=>")
-    alt = paper(root, PARTNERSHIP).status_chart(0, laa_scale()).alt_text()
+    root = leicestershire(project, q3="      delivery: {Green: 7, Amber: 5, Red: 0}\n=>")
+    p = paper(root, PARTNERSHIP)
+    alt = count_table(p).status_chart(p, laa_scale()).alt_text()
     assert "Health: outcomes Green 1, Amber 1, Red 3, N/A 7; delivery not reported." in alt
 
 
@@ -245,10 +252,13 @@ def partnership(tmp_path_factory) -> Path:
 
 def test_the_status_chart_is_in_the_pdf_docx_and_html_with_its_alt_text(partnership):
     out = partnership
-    alt = paper(out.parents[3], PARTNERSHIP).status_chart(0, laa_scale()).alt_text()
+    p = paper(out.parents[3], PARTNERSHIP)
+    alt = count_table(p).status_chart(p, laa_scale()).alt_text()
 
     page = lxml_html.parse(str(out.with_suffix(".html"))).getroot()
-    (img,) = page.xpath('//section[@id="appendix-1"]/figure[@class="chart"][@id="status-summary-1"]/img')
+    (img,) = page.xpath('//section[@id="appendix-1"]//figure[@class="chart"][@id="status-summary-1"]/img')
+    (caption,) = page.xpath('//figure[@id="status-summary-1"]/figcaption')
+    assert caption.text_content() == "Status summary: each block's indicators at each status, quarter 3 (October to December 2006)"
     assert img.get("src").startswith("data:image/svg+xml;base64,") and img.get("alt") == alt
 
     with zipfile.ZipFile(out.with_suffix(".docx")) as z:
@@ -286,22 +296,29 @@ def _structure(node):
 def test_last_quarter_must_be_the_quarter_before(project):
     root = leicestershire(project, q2="quarter: 2=>quarter: 1")
     assert failures(root, PARTNERSHIP) == [
-        f"{PARTNERSHIP}:{line_of_last_quarter()}:21: appendices[0].risk_summary.last_quarter: expected the quarter before Q3 2006-07, got Q1 2006-07"
+        "{}:{}:{}: appendices[0].content[0].count_table.last_period: expected the quarter before Q3 2006-07, got Q1 2006-07".format(PARTNERSHIP, *line_of_last_quarter())
     ]
 
 
 def test_an_unknown_status_in_a_data_file_is_reported_at_its_line(project):
     root = leicestershire(project, q3="Refresh: 3}=>Refrsh: 3}")
     assert failures(root, PARTNERSHIP) == [
-        "content/data/laa/2006-07-q3.yaml:21:52: blocks[2].outcomes.Refrsh: expected a status of the council's "
+        "content/data/laa/2006-07-q3.yaml:{}:{}: rows[2].counts.outcomes.Refrsh: expected a status of the council's ".format(*refresh_in_q3()) +
         "'laa-risk' scale (Green, Amber, Red, N/A, Refresh), got 'Refrsh' (did you mean 'Refresh'?)"
     ]
+
+
+def refresh_in_q3() -> tuple[int, int]:
+    """Return the line and column of Economic Development's Refresh count in this quarter's data file."""
+    lines = real(DATA[1]).splitlines()
+    n = next(i for i, line in enumerate(lines) if "Refresh: 3}" in line)
+    return n + 1, lines[n].index("Refresh") + 1
 
 
 def test_a_missing_data_file_is_named(project):
     root = leicestershire(project, partnership="2006-07-q2.yaml=>2006-07-q1.yaml")
     assert failures(root, PARTNERSHIP) == [
-        f"{PARTNERSHIP}:{line_of_last_quarter()}:21: appendices[0].risk_summary.last_quarter: expected a data file, got "
+        "{}:{}:{}: appendices[0].content[0].count_table.last_period: expected a data file, got ".format(PARTNERSHIP, *line_of_last_quarter()) +
         "'../data/laa/2006-07-q1.yaml': there is no content/data/laa/2006-07-q1.yaml"
     ]
 
@@ -436,13 +453,13 @@ def test_status_cells_carry_colour_and_text_in_pdf_docx_and_html(project):
 
 def test_a_data_file_outside_content_is_refused(project, tmp_path):
     name = "content/ssog/laa-quarter-3-performance-2006-07.yaml"
-    text = (ROOT / name).read_text().replace("last_quarter: ../data/laa/2006-07-q2.yaml", "last_quarter: ../../templates/leicestershire/theme.yaml")
+    text = (ROOT / name).read_text().replace("last_period: ../data/laa/2006-07-q2.yaml", "last_period: ../../templates/leicestershire/theme.yaml")
     root = leicestershire(project)
     (root / name).write_text(text)
     [problem] = failures(root, name)
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if "last_quarter: ../../templates" in l)
+    line, column = line_of_last_quarter()
     assert problem == (
-        f"{name}:{line}:21: appendices[0].risk_summary.last_quarter: expected a data file inside content/, "
+        f"{name}:{line}:{column}: appendices[0].content[0].count_table.last_period: expected a data file inside content/, "
         "got '../../templates/leicestershire/theme.yaml': a paper may not read files outside it"
     )
 
@@ -459,3 +476,63 @@ def test_a_draft_monitoring_paper_opens_on_its_landscape_page_with_the_banner(pr
     document = docx.Document(out.with_suffix(".docx"))
     assert document.sections[0].orientation == WD_ORIENT.LANDSCAPE  # no portrait page before it
     assert document.paragraphs[0].text == "DRAFT: not for publication"
+
+
+# ---------------------------------------------------------------- the general blocks and kind options the report is made of
+
+
+def test_the_report_prints_its_numbers_labels_and_appendix_names(partnership):
+    page = lxml_html.parse(str(partnership.with_suffix(".html"))).getroot()
+    text = lambda node: " ".join(node.text_content().split())  # noqa: E731
+    assert [text(p) for p in page.xpath('//div[@class="cover"]/p[@class="label"]')] == [
+        "Leicestershire Strategic Senior Officers' Group", "14th February 2007"]  # printed in capitals by the cover style
+    (points,) = page.xpath('//div[@class="para"][span[@class="num"] = "4."]')
+    assert [text(n) for n in points.xpath('.//div[@class="para"]/span[@class="num"]')] == ["4.1", "4.2", "4.3", "4.4", "4.5"]
+    assert text(points.xpath('.//div[@class="para"][span = "4.2"]')[0]).endswith(
+        "To reduce the harm caused by illegal drugs – drug treatment ▲ Amber, two further ○ N/A")
+    assert text(points.xpath('.//div[@class="para"][span = "4.5"]')[0]).endswith("services – Baseline established")
+    (lead,) = page.xpath('//section[@id="recommendations"]/div[@class="para"]')
+    assert lead.xpath('string(span[@class="num"])') == "19." and lead.xpath('string(div/p[1])') == "It is RECOMMENDED:-"
+    assert [n.text for n in lead.xpath('.//div[@class="para"]/span[@class="num"]')] == ["(i)", "(ii)", "(iii)"]
+    assert all(p.xpath("strong") for p in lead.xpath('.//div[@class="para"]/div[@class="body"]/p'))
+    assert page.xpath('//section[@id="contact"]/@class') == ["keep-with-previous"]
+    assert [text(h) for h in page.xpath('//section[contains(@class, "appendix")]/h1')] == [
+        "1. Overall Risk Summary table", "2. Reward Targets Risk"]
+    assert [text(h) for h in page.xpath('//section[@id="appendix-2"]//h2')] == ["● Green", "▲ Amber", "■ Red", "○ Not Available"]
+    assert text(page.xpath('//section[@id="appendix-2"]//ul')[1]).startswith("All district recycling (Cleaner and Greener)")
+    (table,) = page.xpath('//section[@id="appendix-1"]//table')
+    assert [text(th) for th in table.xpath("thead/tr[1]/th")] == ["Block", "Outcomes (quarter 2 count in brackets)", "Delivery"]
+    assert [text(td) for td in table.xpath('tbody/tr[@class="total"]/td')][-3:] == ["96 (82†)", "20 (9†)", "3 (2†)"]
+    notes = [text(p) for p in page.xpath('//section[@id="appendix-1"]//p')]
+    assert "† Delivery: the quarter 2 total is of the blocks that gave quarter 2 figures; Health and Older People gave none." in notes
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ("key: delivery=>key: deliveries", "appendices[0].content[0].count_table.measures",
+         "../data/laa/2006-07-q3.yaml counts Children and Young People under 'delivery', which is not a measure here (outcomes, deliveries)"),
+        ("statuses: [Green, Amber, Red, N/A, Refresh]=>statuses: [Green, Amber, Red, N/A]", "appendices[0].content[0].count_table.measures[0].statuses",
+         "../data/laa/2006-07-q3.yaml counts Economic Development outcomes at Refresh, which is not a column here (Green, Amber, Red, N/A)"),
+        ("quarter {quarter} {financial_year}=>quarter {qaurter}", "appendices[0].content[0].count_table.chart.title",
+         "expected only {quarter}, {months}, {financial_year}, {last_quarter}, {last_months}, {last_financial_year} in braces, got {qaurter} (did you mean 'quarter'?)"),
+    ],
+)
+def test_count_table_mistakes_are_named_at_their_line(project, change, field, message):
+    found = failures(leicestershire(project, partnership=change), PARTNERSHIP)
+    assert any(f.split(": ", 1)[1] == f"{field}: {message}" for f in found), found
+    assert all(re.match(rf"{re.escape(PARTNERSHIP)}:\d+:\d+: ", f) for f in found)
+
+
+def test_a_row_counted_twice_in_a_data_file_is_named(project):
+    root = leicestershire(project, q3="  - label: Stronger=>  - label: Safer")
+    lines = real(DATA[1]).splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if "- label: Stronger" in text)
+    assert failures(root, PARTNERSHIP) == [f"{DATA[1]}:{line}:12: rows[6].label: expected each row once, got 'Safer' again"]
+
+
+def test_a_points_status_the_scale_lacks_is_named_with_a_did_you_mean(project):
+    root = leicestershire(project, partnership="status: Amber\n            - text: To reduce the harm=>status: Ambre\n            - text: To reduce the harm")
+    (message,) = failures(root, PARTNERSHIP)
+    assert "sections[2].content[0].points.items[0].status: expected a status of the council's 'laa-risk' scale" in message
+    assert message.endswith("got 'Ambre' (did you mean 'Amber'?)")

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from .common import Strict
 from .paper import PaperBase
-from .performance_report import PerformanceReport, QuarterCounts
+from .counts import PeriodCounts
 from .portfolio_plan import PortfolioPlan
 
 Paper = PaperBase
 
 KINDS: dict[str, type[PaperBase]] = {
     "portfolio-plan": PortfolioPlan,
-    "performance-report": PerformanceReport,
 }
 
-DATA_KINDS: dict[str, type[Strict]] = {"quarter-counts": QuarterCounts}
+DATA_KINDS: dict[str, type[Strict]] = {"period-counts": PeriodCounts}
 """The kinds of data file in content/data/: papers name them, and read and check them."""

@@ -9,10 +9,12 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag
 
+from .counts import CountTable
 from .common import TAG_PREFIX, Fact, Paragraph, Prose, Quote, StatusSummary, Strict, Table, Timeline
 from .decisions import DECISION_BLOCKS
 from .kpi import Kpi
 from .milestones import Milestones
+from .points import Points, StatusList
 from .risk import HeatMap, RiskRegister
 from .scoring import ScoreSummary, ScoreTable, ScoringRules
 from .summary import StatusBreakdown, StatusKey
@@ -124,6 +126,35 @@ class StatusBreakdownBlock(Strict):
     """How many rows of the paper's tables are at each status, by group and overall."""
 
 
+class PointsBlock(Strict):
+    """A paragraph with points that carry statuses, written `- points:`."""
+
+    points: Points
+    """The paragraph (numbered) and its points, numbered under it with their statuses."""
+
+    def paragraphs(self) -> int:
+        """Return the one paragraph number the block takes."""
+        return self.points.paragraphs()
+
+    def subparagraphs(self) -> int:
+        """Return how many points are numbered under it."""
+        return self.points.subparagraphs()
+
+
+class StatusListBlock(Strict):
+    """Things listed by status band, written `- status_list:`."""
+
+    status_list: StatusList
+    """The things and their statuses; a heading for each band that has any."""
+
+
+class CountTableBlock(Strict):
+    """Counts at each status from two periods' data files, written `- count_table:`."""
+
+    count_table: CountTable
+    """The data files, the measures and their status columns, and an optional chart."""
+
+
 class Contents(Strict):
     """A contents list of the paper's headings, with page numbers in print."""
 
@@ -166,6 +197,9 @@ BLOCK_KEYS: dict[str, type[Strict]] = {
     "status_key": StatusKeyBlock,
     "status_breakdown": StatusBreakdownBlock,
     "status_summary": StatusSummaryBlock,
+    "points": PointsBlock,
+    "status_list": StatusListBlock,
+    "count_table": CountTableBlock,
     "contents": ContentsBlock,
     "side_by_side": SideBySideBlock,
     **DECISION_BLOCKS,

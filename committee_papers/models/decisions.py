@@ -56,6 +56,11 @@ class DecisionNumbers(Strict):
     """How the number is written: 1 (decimal), a (lower-alpha), A, i (lower-roman), I."""
     format: str = Field(default="{}", pattern=r"^[^{}]*\{\}[^{}]*$", examples=["({})", "{})"])
     """How a number is printed, {} standing for it: "({})" gives (1), "{})" gives 1)."""
+    formula_numbered: bool = False
+    """Yes for the formula to take the paper's next paragraph number, the items numbered under it: 19. It is
+    RECOMMENDED: (i) ..., (ii) ..."""
+    bold: bool = False
+    """Yes to print the items in bold."""
 
 
 class Decisions(Strict):
@@ -79,8 +84,11 @@ class Decisions(Strict):
         return formula
 
     def paragraphs(self) -> int:
-        """Return how many of the paper's paragraph numbers the items take: one each, none when they number themselves."""
-        return 0 if self.numbering else len(self.items)
+        """Return how many of the paper's paragraph numbers the items take: one each, none when they number themselves
+        (one, the formula's, when the formula is numbered)."""
+        if self.numbering:
+            return int(self.numbering.formula_numbered)
+        return len(self.items)
 
     def own_numbers(self) -> list[str]:
         """Return the items' own printed numbers, (1), (2) ..., or none when they take the paper's."""

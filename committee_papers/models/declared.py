@@ -135,6 +135,8 @@ class DeclaredPaper(PaperBase):
             else:
                 extra = {"formula": part.formula, "type": part.type, "value": value}
                 found.append(Node(part.heading, fixed, id=key, key=key, extra=extra, numbered=part.numbered))
+            if part.keep_with_previous and found and found[-1].key == key:
+                found[-1].extra["keep_with_previous"] = True
         return found
 
     @staticmethod
@@ -148,6 +150,8 @@ class DeclaredPaper(PaperBase):
             return as_block(part.type, Decisions.model_construct(items=value, formula=part.formula))  # checked as a list
         if part.formula and getattr(value, "formula", "") is None:
             value = value.model_copy(update={"formula": part.formula})
+        if part.decision_numbering and getattr(value, "numbering", "") is None:
+            value = value.model_copy(update={"numbering": part.decision_numbering})
         return as_block(part.block, value)
 
     def field_block(self, spec: Any) -> Any:

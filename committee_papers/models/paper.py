@@ -57,8 +57,13 @@ class PaperBase(Strict):
         return {}
 
     def data_files(self) -> list[tuple[tuple[Any, ...], str, type[BaseModel]]]:
-        """Return the data files the paper names: (field path, path relative to the paper, model to read it as)."""
-        return []
+        """Return the data files the paper's blocks name: (field path, path relative to the paper, model to read it as)."""
+        return [((*path, *sub), name, model) for path, block in blocks_of(self) if block is not self and callable(getattr(block, "data_files", None))
+                for sub, name, model in block.data_files()]
+
+    def data_named(self, name: str) -> Any:
+        """Return the checked contents of a data file by the path the paper writes for it."""
+        return next(self.data(path) for path, written, _ in self.data_files() if written == name)
 
     def attach(self, path: tuple[Any, ...], source: Any, data: Any) -> None:
         """Keep a data file the paper names, read and checked, with its source (for error lines)."""
@@ -83,6 +88,8 @@ class PaperBase(Strict):
         found = [((*path, *sub), message) for path, m in models if isinstance(m, GENERAL) for sub, message in m.problems()]
         found += [((*path, *sub), message) for path, m in models if isinstance(m, Table) for sub, message in reference_problems(m, ids_of(self))]
         found += summary_problems(models)
+        found += [((*path, *sub), message) for path, m in models if m is not self and callable(getattr(m, "data_problems", None))
+                  for sub, message in m.data_problems(self.data_named)]
         return found + score_problems(models) + note_problems(list(texts(self)), self.note_scopes())
 
     def theme_problems(self, theme: Any) -> list[Located]:

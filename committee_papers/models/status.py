@@ -72,6 +72,13 @@ def _marked(annotation: Any) -> bool:
     return any(_marked(arg) for arg in typing.get_args(annotation))
 
 
+def _keys_marked(annotation: Any) -> bool:
+    """Return whether a mapping's keys are status names (not a mapping of such mappings)."""
+    if typing.get_origin(annotation) is dict:
+        return _marked(typing.get_args(annotation)[0])
+    return any(_keys_marked(arg) for arg in typing.get_args(annotation))
+
+
 def status_refs(paper: Any) -> Iterator[tuple[tuple[Any, ...], str, bool]]:
     """Yield (path, status name, written as a key) for every status in a validated model."""
     from .paper import blocks_of
@@ -83,6 +90,10 @@ def status_refs(paper: Any) -> Iterator[tuple[tuple[Any, ...], str, bool]]:
             value = getattr(model, name)
             if isinstance(value, str):
                 yield (*path, name), value, False
+            elif isinstance(value, dict) and not _keys_marked(info.annotation):  # mappings keyed by status, by measure
+                for outer, inner in value.items():
+                    for key in inner if isinstance(inner, dict) else ():
+                        yield (*path, name, outer, key), key, True
             elif isinstance(value, dict):
                 for key in value:
                     yield (*path, name, key), key, True
