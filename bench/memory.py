@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -54,7 +55,8 @@ def build_sampled(root: Path, jobs: int, command: list[str] | None = None) -> tu
     """
     command = command or [sys.executable, str(REPO / "build.py"), "--root", str(root), "build", "--jobs", str(jobs)]
     start = time.perf_counter()
-    child = subprocess.Popen(command, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    errors = tempfile.TemporaryFile()  # a file, not a pipe: a build that says much must not block on it
+    child = subprocess.Popen(command, env=ENV, stdout=subprocess.DEVNULL, stderr=errors)
     process, peak_rss, peak_pss = psutil.Process(child.pid), 0, 0
     done = threading.Event()
 
@@ -72,7 +74,9 @@ def build_sampled(root: Path, jobs: int, command: list[str] | None = None) -> tu
     done.set()
     sampler.join()
     if status:
-        raise SystemExit(f"build of {root} failed")
+        errors.seek(0)
+        raise SystemExit(f"build of {root} failed:\n{errors.read()[-3000:].decode('utf-8', 'replace')}")
+    errors.close()
     return seconds, peak_rss, peak_pss
 
 
