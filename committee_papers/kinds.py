@@ -111,6 +111,10 @@ class Part(Strict):
     """The part's own numbering of its paragraphs, such as (a), (b) resolutions; the paper's when not given."""
     numbered: bool = True
     """No for a heading printed without a number (a vision or a list of priorities before the numbered parts)."""
+    new_page: bool = False
+    """Yes to start the part on a new page."""
+    landscape: bool = False
+    """Yes to set the part, its heading with it, on landscape pages of its own (a wide action plan)."""
     content: list[Block] = []
     """Blocks the kind prints in this part of every paper, after what the paper writes (a key to the markers, a
     standing note); a part with content is printed even where the paper writes nothing in it."""

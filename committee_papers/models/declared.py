@@ -121,18 +121,20 @@ class DeclaredPaper(PaperBase):
         for key in self.part_keys():
             part, value = parts[key], getattr(self, key)
             fixed = list(part.content)
+            page = {name: True for name in ("new_page", "landscape") if getattr(part, name)}
             if part.type == "sections":
                 children = [section_node(s) for s in value or []]
-                found += [Node(part.heading, fixed, children, id=key, key=key, numbered=part.numbered)] if part.heading or fixed else children
+                whole = part.heading or fixed or page
+                found += [Node(part.heading, fixed, children, id=key, key=key, numbered=part.numbered, extra=page)] if whole else children
             elif part.type == "paragraphs":
                 formula = fill(part.formula, self.committee_name()) if part.formula else None
                 found.append(Node(part.heading, [*(value or []), *fixed], id=key, key=key, scheme=part.numbering,
-                                  extra={"formula": formula}, numbered=part.numbered))
+                                  extra={"formula": formula, **page}, numbered=part.numbered))
             elif part.type == "block":
                 given = [self._block(part, value)] if value is not None else []
-                found.append(Node(part.heading, [*given, *fixed], id=key, key=key, scheme=part.numbering, numbered=part.numbered))
+                found.append(Node(part.heading, [*given, *fixed], id=key, key=key, scheme=part.numbering, numbered=part.numbered, extra=page))
             else:
-                extra = {"formula": part.formula, "type": part.type, "value": value}
+                extra = {"formula": part.formula, "type": part.type, "value": value, **page}
                 found.append(Node(part.heading, fixed, id=key, key=key, extra=extra, numbered=part.numbered))
         return found
 
