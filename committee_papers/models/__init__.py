@@ -6,13 +6,11 @@ from .committee_report import CommitteeReport
 from .common import Strict
 from .paper import PaperBase
 from .performance_report import PerformanceReport, QuarterCounts
-from .portfolio_plan import PortfolioPlan
 
 Paper = PaperBase
 
 KINDS: dict[str, type[PaperBase]] = {
     "committee-report": CommitteeReport,
-    "portfolio-plan": PortfolioPlan,
     "performance-report": PerformanceReport,
 }
 

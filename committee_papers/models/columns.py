@@ -463,7 +463,9 @@ def _work_row(columns: list[Column], row: PlacedRow, numbers: dict[str, Decimal 
             worked = Worked(None, worked.how)
         result.worked[(row.index, n)] = worked
         stated = result.values.get((row.index, n))
-        if stated is not None and stated.text and n in paths and column.figure.rule != "band":
+        # a band of one column shows that column's rating; a band of several states their product, checked
+        checked = column.figure.rule != "band" or len(column.figure.inputs) > 1
+        if stated is not None and stated.text and n in paths and checked:
             problem = _disagrees(stated, worked, column.decimals or 0)
             if problem:
                 result.problems.append((paths[n], problem))
