@@ -519,7 +519,8 @@ def _work_totals(table: Table, columns: list[Column], result: Read) -> None:
             if column.key:
                 numbers[column.key] = result.totals[n]
     for n, column in enumerate(columns):
-        multiplies = column.figure is not None and (column.figure.rule == "product" or len(column.figure.inputs) > 1)
+        # a product (or the band of one) of the totals is no total: added up only where the column says so
+        multiplies = column.figure is not None and (column.figure.rule == "product" or (column.figure.rule == "band" and len(column.figure.inputs) > 1))
         if column.figure is not None and (not multiplies or _adds_up(column)):
             worked = work_out(column, numbers)
             if _too_big(worked):
