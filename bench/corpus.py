@@ -206,7 +206,10 @@ def _vary(data: dict[str, Any], paper: Planned, i: int, date: str, rng: random.R
     elif paper.kind == "performance-report":
         data["title"] = f"{topic.upper()}: LOCAL AREA AGREEMENT UPDATE"
         data["meeting"]["date"] = date
-    return _scale(data, factor, rng)
+    scaled = _scale(data, factor, rng)
+    if paper.kind == "portfolio-plan":  # the budget's net row is worked out from its two rows by name: keep them
+        scaled["budget"] = data["budget"]
+    return scaled
 
 
 def _shorten(appendix: dict[str, Any], sections: int) -> None:
@@ -261,12 +264,15 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _blanks(node: Any) -> Any:
-    """Return the tree with empty values as None, so they are written empty again (left out), not as ''."""
+    """Return the tree with empty values of keys as None, so they are written empty again (left out), not as ''.
+
+    An empty item of a list (a blank heading cell) stays '': the list needs it in its place.
+    """
     if isinstance(node, dict):
-        return {k: _blanks(v) for k, v in node.items()}
+        return {k: None if v == "" else _blanks(v) for k, v in node.items()}
     if isinstance(node, list):
         return [_blanks(v) for v in node]
-    return None if node == "" else node
+    return node
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:

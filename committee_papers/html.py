@@ -18,7 +18,7 @@ from .contents import fill_contents
 from .dates import council_date, created, day_month_year, long_date
 from .errors import PaperError, TemplateProblem, relative
 from .models import PaperBase
-from .models.values import answer_text, money_text
+from .models.values import money_text
 from .notes import label as note_label
 from .notes import number_notes
 from .theme import FACTS_FILL, Theme, load_stylesheet, markup_in_css
@@ -86,7 +86,7 @@ class Templates:
             roman=lambda n: note_label(n, "lower-roman"),
         )
         provenance.source_filters(self.env)
-        self.env.globals.update(block_kind=block_kind, appendix_label=appendix_label, figure=figure, answer=answer_text)
+        self.env.globals.update(block_kind=block_kind, appendix_label=appendix_label, figure=figure)
 
     @lru_cache(maxsize=None)
     def stylesheet(self) -> str:

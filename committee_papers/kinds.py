@@ -120,6 +120,10 @@ class Part(Strict):
     as {counter: lower-roman, format: "({})", formula_numbered: Yes, bold: Yes} for 19. It is RECOMMENDED: (i) ..."""
     keep_with_previous: bool = False
     """Yes to keep the part on the page of the part before it (a contact officer under the recommendations)."""
+    new_page: bool = False
+    """Yes to start the part on a new page."""
+    landscape: bool = False
+    """Yes to set the part, its heading with it, on landscape pages of its own (a wide action plan)."""
     content: list[Block] = []
     """Blocks the kind prints in this part of every paper, after what the paper writes (a key to the markers, a
     standing note); a part with content is printed even where the paper writes nothing in it."""

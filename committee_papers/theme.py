@@ -348,8 +348,6 @@ class Theme(Strict):
     """The council's risk scales and bands; needed by papers with a risk analysis."""
     performance: Performance = Performance()
     """Words and colours marking figures better or worse than target."""
-    priority_links: Literal["numbers", "names"] = "numbers"
-    """How a plan shows the priorities an action or measure serves: 1,4 or their short names."""
     dates: Literal["ordinal", "day-month-year", "short", "numeric"] = "day-month-year"
     """How dates are written in tables: 18th January 2013 (ordinal), 18 January 2013, 18 Jan 2013 (short), 18/01/2013 (numeric)."""
     statuses: dict[str, StatusScale] = {}

@@ -76,29 +76,34 @@ def test_difference_and_marker_by_polarity(project) -> None:
     assert "9109" not in (ROOT / STATEMENT).read_text()
 
 
-def test_risk_rating_and_band_are_computed(project) -> None:
+def test_risk_rating_and_band_are_computed_and_priorities_print_their_numbers(project) -> None:
     plan = paper(PLAN)
-    assert plan.risks[0].computed_rating == 8
     theme = harborough_theme(project)
+    risks = texts_of(plan.risks[0].table.view(theme, paper=plan))
+    assert risks == [["R1", "Failing to meet 'Achieving' standard of EFLG", "2 (Marginal)", "4 (Significant)", "8 Medium",
+                      "Richard Ellis", "Undertake gap analysis and create action plan to remedy any shortfalls"]]
+    assert "rating:" not in (ROOT / PLAN).read_text()  # worked out, not typed
     assert theme.risk.band(8).name == "Medium"
-    assert theme.risk.impact.header().startswith("Negligible = 1, Marginal = 2")
-    assert plan.priority_links(plan.actions[3].priority, theme) == "1,4"
-    assert plan.priority_links(plan.actions[0].priority, theme) == "Dependent on the outcome of the review"
+    actions = texts_of(plan.actions.view(theme, paper=plan))
+    assert actions[3][1] == "1,4"
+    assert actions[0][1] == "Dependent on the outcome of the review"
+    measures = texts_of(plan.measures.view(theme, paper=plan))
+    assert [row[3] for row in measures] == ["", "1,2,4", "1,2,4", "1,2,4", "1,2,4", "1,2,4"]
 
 
-def test_budget_net_is_blank_when_unknown_and_computed_when_known() -> None:
+def test_budget_net_is_blank_when_unknown_and_worked_out_when_known(project) -> None:
     plan = paper(PLAN)
-    assert all(year.net is None for year in plan.budget)
-    known = plan.budget[0].model_copy(update={"direct_expenditure": 1000, "direct_income": 250})
-    assert known.net == 750
+    theme = harborough_theme(project)
+    assert texts_of(plan.budget.view(theme))[-1] == ["Net Direct Expenditure", "", ""]
+    rows = [{"item": "Direct Expenditure", "previous": "1000", "current": "1,250"}, {"item": "Direct Income", "previous": "250"}]
+    known = plan.budget.model_copy(update={"rows": rows})
+    assert texts_of(known.view(theme))[-1] == ["Net Direct Expenditure", "750", ""]
 
 
 def test_risk_matrix_alt_text_lists_every_risk_and_cell(project) -> None:
-    from committee_papers.theme import load_theme
-
-    root = project({})
-    theme = load_theme(root / "templates", "harborough", root)
-    chart = paper(PLAN).risk_matrix(theme)
+    theme = harborough_theme(project)
+    plan = paper(PLAN)
+    chart = plan.risks[1].heat_map.placed_chart(plan, theme)
     alt = chart.alt_text()
     assert "R1 Failing to meet 'Achieving' standard of EFLG: Likelihood 4 Significant, Impact 2 Marginal; rating 8, Medium." in alt
     assert chart.fills[3][1] == theme.risk.band(8).colour
@@ -172,45 +177,65 @@ council: harborough
 year: 2012-13
 portfolio: Things
 portfolio_holder: Cllr Test
-lead_officers: [A. Officer]
+lead_officers: A. Officer
 vision: [A vision.]
 priorities:
-  items:
-    - {id: places, name: Places, text: Places to live.}
+  - {id: places, text: Places to live.}
 remit: [Leisure]
 budget:
-  - {year: 2012/13, direct_expenditure: 1000, direct_income: 200, net_direct_expenditure: 900}
+  caption: Budget figures
+  columns: budget
+  rows:
+    - {item: Direct Expenditure, previous: "1000"}
+    - {item: Direct Income, previous: "200"}
+  worked_rows:
+    - {label: Net Direct Expenditure, difference: [Direct Expenditure, Direct Income], stated: {previous: "900"}}
 actions:
-  - action: Do a thing
-    priority: [places, nowhere]
-    eia: Maybe
+  caption: Actions
+  columns: actions
+  rows:
+    - action: Do a thing
+      priority: {refs: [places, nowhere]}
+      eia: Maybe
 risks:
-  - risk: A risk
-    impact: 2
-    likelihood: 4
-    rating: 6
+  - table:
+      caption: Risks
+      id: risks
+      columns: risks
+      rows:
+        - {ref: R1, risk: A risk, impact: "2", likelihood: "4", rating: "6"}
 """
 
 
 def test_plan_mismatches_name_the_line_and_both_numbers(project) -> None:
     found = problems(project, "content/p.yaml", PLAN_MINI.replace("eia: Maybe", "eia: New"))
     text = "\n".join(found)
-    assert re.search(r"content/p\.yaml:13:\d+: .*the paper states net direct expenditure of 900 but expenditure 1000 less income 200 is 800", text)
-    assert re.search(r"content/p\.yaml:16:\d+: actions\[0\]\.priority\[1\]: unknown priority id 'nowhere'", text)
-    assert re.search(r"content/p\.yaml:22:\d+: risks\[0\]\.rating: the paper states a rating of 6 but impact 2 x likelihood 4 is 8", text)
+    assert re.search(r"content/p\.yaml:18:\d+: budget\.worked_rows\[0\]\.stated\.previous: the paper states 900 but Direct Expenditure 1,000 - Direct Income 200 is 800", text), text
+    assert re.search(r"content/p\.yaml:24:\d+: actions\.rows\[0\]\.priority\.refs\[1\]: expected the id of a paragraph of this paper, got 'nowhere'", text), text
+    assert re.search(r"content/p\.yaml:32:\d+: risks\[0\]\.table\.rows\[0\]\.rating: the paper states 6 but impact 2 x likelihood 4 is 8", text), text
 
 
 def test_a_typed_answer_outside_its_vocabulary_is_an_error(project) -> None:
     typo = problems(project, "content/q.yaml", PLAN_MINI)
-    assert re.search(r"content/q\.yaml:17:\d+: actions\[0\]\.eia: expected one of .*got 'Maybe'", "\n".join(typo))
+    assert re.search(r"content/q\.yaml:25:\d+: actions\.rows\[0\]\.eia: expected one of New, Review, Yes, No, got 'Maybe'", "\n".join(typo))
 
 
 def test_risk_level_beyond_the_theme_scale_is_an_error(project) -> None:
-    text = PLAN_MINI.replace("nowhere", "places").replace("eia: Maybe", "eia: New").replace("rating: 6", "rating: 14")
-    text = text.replace("net_direct_expenditure: 900", "net_direct_expenditure: 800").replace("likelihood: 4", "likelihood: 7")
+    text = PLAN_MINI.replace("nowhere", "places").replace("eia: Maybe", "eia: New").replace('rating: "6"', 'rating: "28"')
+    text = text.replace('stated: {previous: "900"}', 'stated: {previous: "800"}').replace('likelihood: "4"', 'likelihood: "7"')
     found = problems(project, "content/p.yaml", text)
-    assert len(found) == 1
-    assert re.search(r"content/p\.yaml:21:\d+: risks\[0\]\.likelihood: expected a level from 1 to 6 on the Likelihood scale", found[0])
+    assert len(found) == 1, found
+    assert re.search(r"content/p\.yaml:32:\d+: risks\[0\]\.table\.rows\[0\]\.likelihood: expected a level from 1 to 6 on the Likelihood scale", found[0])
+
+
+def test_a_heat_map_naming_no_table_or_a_column_of_no_levels_is_an_error(project) -> None:
+    text = PLAN_MINI.replace("nowhere", "places").replace("eia: Maybe", "eia: New").replace('rating: "6"', 'rating: "8"')
+    text = text.replace('stated: {previous: "900"}', 'stated: {previous: "800"}')
+    root = project({"content/p.yaml": text + "  - heat_map: {caption: Risk matrix, table: risk, label: ref}\n",
+                    "content/q.yaml": text + "  - heat_map: {caption: Risk matrix, table: risks, impact: risk}\n"})
+    failed = check(Config(root)).report.failed
+    assert re.search(r"content/p\.yaml:33:\d+: risks\[1\]\.heat_map\.table: expected the id of a table in this paper \(risks\), got 'risk'", "\n".join(failed["content/p.yaml"])), failed
+    assert re.search(r"content/q\.yaml:33:\d+: risks\[1\]\.heat_map\.impact: expected the key of an impact column of 'risks' \(impact\), got 'risk'", "\n".join(failed["content/q.yaml"])), failed
 
 
 # ------------------------------------------------------------ check imports no renderer
@@ -335,8 +360,9 @@ def test_figures_are_deterministic() -> None:
 
 
 def test_unknown_yaml_error_paths_raise_content_error() -> None:
+    kinds = {**KINDS, **declared_kinds(ROOT / "templates", "harborough", ROOT)}
     with pytest.raises(ContentError):
-        validate(load(ROOT / PLAN, PLAN).__class__(ROOT / PLAN, PLAN, {"kind": "portfolio-plan"}))
+        validate(load(ROOT / PLAN, PLAN).__class__(ROOT / PLAN, PLAN, {"kind": "portfolio-plan", "council": "harborough"}), kinds)
 
 
 def test_an_action_code_written_twice_is_an_error_at_the_second(project) -> None:

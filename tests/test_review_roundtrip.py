@@ -111,7 +111,7 @@ place(COMMITMENTS, "row:Leading and engaging communities:1", COMMITMENTS, "statu
 # Money, a totals row worked out from it, a month.
 place(LAA, "row:Blaby:1", LAA, "[Blaby, 25000, 31000]", "sections[6].content[2].totals_table.rows[0][1]")
 place(LAA, "row:TOTAL:1", LAA, "[Blaby, 25000, 31000]", "sections[6].content[2].totals_table.rows[0][1] (a figure derived from it)")
-place(PLAN, "row:EIA Hear by Rights Standard:3", PLAN, "EIA Hear by Rights Standard", "eias[0].finish")
+place(PLAN, "row:EIA Hear by Rights Standard:3", PLAN, "EIA Hear by Rights Standard", "eias[0].content[1].table.rows[0].finish")
 # A figure from a data file (this quarter's count, last quarter's beside it).
 place(LAA, "row:Children and Young People:1", Q3, "outcomes: {Green: 28", "blocks[0].outcomes.Green")
 # A crosstab's grand total, worked out from every count, and one count.

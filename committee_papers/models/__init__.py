@@ -5,12 +5,10 @@ from __future__ import annotations
 from .common import Strict
 from .paper import PaperBase
 from .counts import PeriodCounts
-from .portfolio_plan import PortfolioPlan
 
 Paper = PaperBase
 
 KINDS: dict[str, type[PaperBase]] = {
-    "portfolio-plan": PortfolioPlan,
 }
 
 DATA_KINDS: dict[str, type[Strict]] = {"period-counts": PeriodCounts}

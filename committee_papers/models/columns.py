@@ -294,9 +294,9 @@ def work_out(column: Column, values: dict[str, Decimal | None]) -> Worked:
     assert column.figure is not None
     rule, keys = column.figure.rule, column.figure.inputs
     given = [values.get(k) for k in keys]
-    how = {"sum": " + ", "difference": " - ", "product": " x "}.get(rule, " of ")
+    how = {"sum": " + ", "difference": " - ", "product": " x ", "band": " x "}.get(rule, " of ")
     words = how.join(f"{k} {_plain(v)}" for k, v in zip(keys, given))
-    if rule == "band":
+    if rule == "band" and len(keys) == 1:
         return Worked(values.get(keys[0]), words)
     if rule == "sum":
         known = [v for v in given if v is not None]
@@ -305,7 +305,7 @@ def work_out(column: Column, values: dict[str, Decimal | None]) -> Worked:
         return Worked(None, words)
     if rule == "difference":
         return Worked(given[0] - given[1], words)
-    if rule == "product":
+    if rule in ("product", "band"):  # a band of several columns is the band of their product
         product = Decimal(1)
         for v in given:
             product *= v  # type: ignore[operator]
@@ -345,6 +345,8 @@ class Read:
     worked: dict[tuple[int, int], Worked] = field(default_factory=dict)
     totals: dict[int, Decimal | None] = field(default_factory=dict)
     total_worked: dict[int, Worked] = field(default_factory=dict)
+    row_figures: list[dict[int, Worked]] = field(default_factory=list)
+    """Each worked-out row's figures, by column."""
     problems: list[Located] = field(default_factory=list)
 
 
@@ -371,11 +373,57 @@ def read_table(table: Table) -> Read:
                 numbers[column.key] = value.number
         if row.group is None and len(result.problems) == unread:  # a figure from a cell that is no number says nothing
             _work_row(columns, row, numbers, result)
+    if table.worked_rows and not result.problems:
+        _work_row_figures(table, columns, result)
     if table.totals is not None:
         _work_totals(table, columns, result)
     if table.rows_add_up_to is not None and not result.problems:
         result.problems += _row_sum_problems(table, columns, result)
     return result
+
+
+def _work_row_figures(table: Table, columns: list[Column], result: Read) -> None:
+    """Work out each worked-out row from the rows it names by their headings, column by column; check stated figures."""
+    figures: dict[str, dict[int, Decimal | None]] = {}
+    for row in result.rows:
+        if row.group is None and row.cells:
+            heading = row.cells[0].text.strip()
+            figures.setdefault(heading, {n: v.number for (r, n), v in result.values.items() if r == row.index})
+    keys = {c.key: n for n, c in enumerate(columns) if c.key}
+    for i, spec in enumerate(table.worked_rows):
+        worked: dict[int, Worked] = {}
+        missing = [(k, name) for k, name in enumerate(spec.inputs) if name not in figures]
+        for k, name in missing:
+            found = difflib.get_close_matches(name, list(figures), n=1, cutoff=0.6)
+            hint = f" (did you mean {found[0]!r}?)" if found else ""
+            result.problems.append((("worked_rows", i, spec.rule, k), f"expected the heading of a row of this table "
+                                    f"({', '.join(figures) or 'none'}), got {name!r}{hint}"))
+        for n, column in enumerate(columns[1:], 1):
+            if missing or column.type not in NUMERIC or column.figure is not None:
+                continue
+            given = [figures[name].get(n) for name in spec.inputs]
+            words = (" + " if spec.rule == "sum" else " - ").join(f"{name} {_plain(v)}" for name, v in zip(spec.inputs, given))
+            known = [v for v in given if v is not None]
+            if spec.rule == "sum":
+                value = sum(known, Decimal(0)) if known else None
+            else:
+                value = None if len(known) < len(given) else given[0] - given[1]  # type: ignore[operator]
+            worked[n] = Worked(value, words)
+        for key, text in spec.stated.items():
+            path = ("worked_rows", i, "stated", key)
+            n = keys.get(key)
+            if n is None or n not in worked:
+                numeric = ", ".join(k for k, m in keys.items() if k and m in worked) or "none"
+                result.problems.append((path, f"expected the key of a column of figures ({numeric}), got {key!r}"))
+                continue
+            try:
+                problem = _disagrees(read(columns[n], text, False), worked[n], columns[n].decimals or 0)
+            except ValueError as err:
+                problem = str(err)
+            if problem:
+                result.problems.append((path, problem))
+        figures.setdefault(spec.label, {n: w.value for n, w in worked.items()})
+        result.row_figures.append(worked)
 
 
 def _row_sum_problems(table: Table, columns: list[Column], result: Read) -> list[Located]:
@@ -415,7 +463,9 @@ def _work_row(columns: list[Column], row: PlacedRow, numbers: dict[str, Decimal 
             worked = Worked(None, worked.how)
         result.worked[(row.index, n)] = worked
         stated = result.values.get((row.index, n))
-        if stated is not None and stated.text and n in paths and column.figure.rule != "band":
+        # a band of one column shows that column's rating; a band of several states their product, checked
+        checked = column.figure.rule != "band" or len(column.figure.inputs) > 1
+        if stated is not None and stated.text and n in paths and checked:
             problem = _disagrees(stated, worked, column.decimals or 0)
             if problem:
                 result.problems.append((paths[n], problem))
@@ -469,7 +519,9 @@ def _work_totals(table: Table, columns: list[Column], result: Read) -> None:
             if column.key:
                 numbers[column.key] = result.totals[n]
     for n, column in enumerate(columns):
-        if column.figure is not None and (column.figure.rule != "product" or _adds_up(column)):
+        # a product (or the band of one) of the totals is no total: added up only where the column says so
+        multiplies = column.figure is not None and (column.figure.rule == "product" or (column.figure.rule == "band" and len(column.figure.inputs) > 1))
+        if column.figure is not None and (not multiplies or _adds_up(column)):
             worked = work_out(column, numbers)
             if _too_big(worked):
                 result.problems.append((("totals",), f"the {column.title} of the totals row, {worked.how}, comes to {_TOO_BIG}"))
@@ -709,11 +761,35 @@ def table_view(table: Table, theme: Any, scale_name: str | None = None, labels: 
                 shown.tag, shown.scope = "th", "row"
             cells.append(shown)
         body.append(ShownRow(cells))
+    body += _worked_rows(table, columns, result)
     if table.totals is not None:
         body.append(_totals_row(table, columns, result, theme))
     widths = shares([c.width for c in columns])
     return TableView(table.caption, table.id, widths, head, body, list(table.notes.items()), len(columns),
                      table.landscape, len(table.rows) <= 8, status_counts(table, result, theme, scale_name), table.narrow)
+
+
+def _worked_rows(table: Table, columns: list[Column], result: Read) -> list[ShownRow]:
+    """Return the worked-out rows as the reader sees them: the heading, then each figure (blank where one it needs is)."""
+    written: dict[tuple[str, int], Any] = {}
+    for row in result.rows:
+        if row.group is None and row.cells:
+            for cell in row.cells:
+                written.setdefault((row.cells[0].text.strip(), cell.column), cell.text)
+    shown_rows = []
+    for spec, worked in zip(table.worked_rows, result.row_figures):
+        cells = [Shown(spec.label, tag="th", scope="row")]
+        for n, column in enumerate(columns[1:], 1):
+            figure = worked.get(n)
+            if figure is None or figure.value is None:
+                cells.append(Shown("", align=column.align))
+                continue
+            kind = column.type if column.type in NUMERIC else "number"
+            text = number_text(kind, figure.value, max(_places(figure.value), 0), column.unit, column.thousands)
+            sources = (written.get((name, n)) for name in spec.inputs)
+            cells.append(Shown(worked_out(text, *sources, stated=spec.stated.get(column.key or "")), align=column.align or "right"))
+        shown_rows.append(ShownRow(cells, total=True))
+    return shown_rows
 
 
 def _traced(text: str, written: Any, column: Column, worked: Worked | None, row: dict[str, Any]) -> Any:
@@ -792,7 +868,7 @@ def _covered_titles(head: list[ShownRow], columns: list[Column], header: bool) -
             if cell.rowspan > len(head) - depth:
                 covered |= set(range(column, column + cell.colspan))
             column += cell.colspan
-    titles = [Shown(c.title, tag="th", scope="col") for n, c in enumerate(columns) if n not in covered]
+    titles = [Shown(c.title, kind="prose", tag="th", scope="col") for n, c in enumerate(columns) if n not in covered]
     return [*head, ShownRow(titles)]
 
 

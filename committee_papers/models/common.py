@@ -100,8 +100,9 @@ class Figure(Strict):
     """The first column out of the second, written as "38 of 46 (83%)"."""
     product: list[Key] | None = Field(default=None, min_length=2)
     """The columns multiplied: [impact, likelihood] gives a risk rating."""
-    band: Key | None = None
-    """The band of the council's risk scales (in its theme) the rating in this column falls in."""
+    band: Key | list[Key] | None = Field(default=None, examples=["rating", ["impact", "likelihood"]])
+    """The band of the council's risk scales (in its theme) a rating falls in: the rating in the column named, or the
+    product of the columns named ([impact, likelihood]), so one cell can show the rating and its band."""
 
     @model_validator(mode="after")
     def _one(self) -> Figure:
@@ -194,6 +195,35 @@ class GroupRow(Strict):
 
     group: str
     """The sub-heading text."""
+
+
+class RowFigure(Strict):
+    """A row worked out, column by column, from other rows of the table: a net figure, a subtotal. Exactly one rule."""
+
+    label: str = Field(min_length=1, examples=["Net Direct Expenditure"])
+    """The row's heading, printed in its first column."""
+    sum: list[str] | None = Field(default=None, min_length=2)
+    """Add the rows named, each by its heading (the text of its first cell): [Fees, Grants]."""
+    difference: list[str] | None = Field(default=None, min_length=2, max_length=2)
+    """The first row named less the second: [Direct Expenditure, Direct Income]."""
+    stated: dict[str, str] = {}
+    """Figures the paper states too, by column key; each is checked against the worked-out one."""
+
+    @model_validator(mode="after")
+    def _one(self) -> RowFigure:
+        if (self.sum is None) == (self.difference is None):
+            raise ValueError("expected exactly one of sum, difference")
+        return self
+
+    @property
+    def rule(self) -> str:
+        """Return the name of the rule: sum or difference."""
+        return "sum" if self.sum is not None else "difference"
+
+    @property
+    def inputs(self) -> list[str]:
+        """Return the headings of the rows the figure is worked out from."""
+        return list(self.sum or self.difference or [])
 
 
 class Totals(Strict):
@@ -313,6 +343,8 @@ class StandardTable(Strict):
     """Columns, left to right, as a table block declares them: a heading, or a mapping with title, key, type and width."""
     rows: list[Row] = []
     """Rows every paper's table of this name shows when it writes none of its own (a status key, a scoring guide)."""
+    worked_rows: list[RowFigure] = []
+    """Rows worked out from other rows (a net figure), which every paper's table of this name has unless it writes its own."""
 
 
 Columns = by_shape(
@@ -358,6 +390,9 @@ class Table(Strict):
     """Heading rows above the column headings, for headings that span columns (`span`) or rows (`rows`)."""
     row_headings: bool = False
     """Whether the first cell of each row heads the row (read out with each cell of the row)."""
+    worked_rows: list[RowFigure] = []
+    """Rows worked out from other rows, column by column, printed after the rows written: a net figure (expenditure
+    less income), a subtotal. A blank figure leaves the worked-out one blank."""
     totals: Totals | None = None
     """A totals row the build adds up."""
     notes: dict[str, Prose] = {}
@@ -376,10 +411,12 @@ class Table(Strict):
     @classmethod
     def _fixed_rows(cls, data: Any, info: ValidationInfo) -> Any:
         """Give a table that names a standard table and writes no rows the rows its kind fixes."""
-        if isinstance(data, dict) and isinstance(data.get("columns"), str) and "rows" not in data:
+        if isinstance(data, dict) and isinstance(data.get("columns"), str):
             standard = standard_tables(info).get(data["columns"])
-            if standard is not None and standard.rows:
-                return {**data, "rows": as_written(standard.rows)}
+            if standard is not None and standard.rows and "rows" not in data:
+                data = {**data, "rows": as_written(standard.rows)}
+            if standard is not None and standard.worked_rows and "worked_rows" not in data:
+                data = {**data, "worked_rows": as_written(standard.worked_rows)}
         return data
 
     @field_validator("columns", mode="after")

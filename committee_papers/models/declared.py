@@ -122,18 +122,20 @@ class DeclaredPaper(PaperBase):
         for key in self.part_keys():
             part, value = parts[key], getattr(self, key)
             fixed = list(part.content)
+            page = {name: True for name in ("new_page", "landscape") if getattr(part, name)}
             if part.type == "sections":
                 children = [section_node(s) for s in value or []]
-                found += [Node(part.heading, fixed, children, id=key, key=key, numbered=part.numbered)] if part.heading or fixed else children
+                whole = part.heading or fixed or page
+                found += [Node(part.heading, fixed, children, id=key, key=key, numbered=part.numbered, extra=page)] if whole else children
             elif part.type == "paragraphs":
                 formula = fill(part.formula, self.committee_name()) if part.formula else None
                 found.append(Node(part.heading, [*(value or []), *fixed], id=key, key=key, scheme=part.numbering,
-                                  extra={"formula": formula}, numbered=part.numbered))
+                                  extra={"formula": formula, **page}, numbered=part.numbered))
             elif part.type in ("block", "recommendations", "resolutions"):
-                given = [self.part_block(part, value)] if value else []
-                found.append(Node(part.heading, [*given, *fixed], id=key, key=key, scheme=part.numbering, numbered=part.numbered))
+                given = [self.part_block(part, value)] if value is not None and value != [] else []
+                found.append(Node(part.heading, [*given, *fixed], id=key, key=key, scheme=part.numbering, numbered=part.numbered, extra=page))
             else:
-                extra = {"formula": part.formula, "type": part.type, "value": value}
+                extra = {"formula": part.formula, "type": part.type, "value": value, **page}
                 found.append(Node(part.heading, fixed, id=key, key=key, extra=extra, numbered=part.numbered))
             if part.keep_with_previous and found and found[-1].key == key:
                 found[-1].extra["keep_with_previous"] = True

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from .columns import Shown, ShownRow, TableView
-from .common import Prose, Strict, by_shape
+from .common import Key, Prose, Strict, by_shape
 
 _COUNT = re.compile(r"[0-9]{1,6}")
 """A count of risks in a heat map's cell: digits, not '²', and no more than any register holds."""
@@ -259,18 +259,36 @@ def _band_colours(theme: Any) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[
 
 
 class HeatMap(Strict):
-    """A heat map given as counts per cell, checked against a register of the paper where one is named."""
+    """A heat map: counts per cell (checked against a register where one is named), or the risks of a typed table placed in their cells."""
 
     caption: str = Field(min_length=1)
     """The heat map's title."""
+    id: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
+    """A short name for the drawing, if other parts refer to it."""
     title: str = "Current"
-    """The grid's own title: Current, Target, Quarter 1."""
-    counts: list[list[str]] = Field(min_length=1)
+    """The grid's own title: Current, Target, Quarter 1, Risk matrix."""
+    counts: list[list[str]] = []
     """Risks in each cell: one row per likelihood level, highest first, one count per impact level, lowest first."""
     against: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
     """The id of a risk register in this paper to check the counts against."""
     position: Position = "current"
     """Which position of the register's risks the counts are of."""
+    table: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
+    """Instead of counts: the id of a table of this paper whose rows are risks, each placed in its cell and marked by its label."""
+    impact: Key = "impact"
+    """For a table: the key of its impact column (type impact)."""
+    likelihood: Key = "likelihood"
+    """For a table: the key of its likelihood column (type likelihood)."""
+    label: Key | None = None
+    """For a table: the key of the column whose text marks each risk in its cell (R1); R and the row's number when not given."""
+    name: Key | None = None
+    """For a table: the key of the column that says what each risk is, for the alt text and the drawing's table."""
+
+    @model_validator(mode="after")
+    def _counts_or_table(self) -> HeatMap:
+        if bool(self.counts) == bool(self.table):
+            raise ValueError("expected either counts or the id of a table of risks, not both" if self.counts else "expected counts or the id of a table of risks (table:)")
+        return self
 
     def grid(self, theme: Any) -> HeatGrid:
         """Return the counts as a grid, lowest likelihood first."""
@@ -280,10 +298,50 @@ class HeatMap(Strict):
         """Return the heat map drawn."""
         return heat_chart([self.grid(theme)], theme, self.caption)
 
+    def placed_chart(self, paper: Any, theme: Any) -> Any:
+        """Return the risks of the table this heat map names placed in their cells, the cells shaded by band."""
+        from ..figures import GridChart
+
+        scales = theme.risk
+        fills, _ = _band_colours(theme)
+        return GridChart(
+            title=self.title,
+            x_title=scales.impact.name,
+            x_levels=tuple(scales.impact.levels),
+            y_title=scales.likelihood.name,
+            y_levels=tuple(scales.likelihood.levels),
+            fills=fills,
+            items=tuple(self.items(tables_of(paper)[self.table], scales)),  # type: ignore[index]
+            legend=tuple((b.name, b.colour) for b in scales.bands),
+            what="risk",
+        )
+
+    def items(self, table: Any, scales: Any) -> list[Any]:
+        """Return each row of the table as a risk placed by its impact and likelihood, with its rating and band."""
+        from ..figures import GridItem
+        from .columns import read_table
+
+        columns = {c.key: n for n, c in enumerate(table.column_specs) if c.key}
+        result = read_table(table)
+        found = []
+        for k, row in enumerate(r for r in result.rows if r.group is None):
+            texts = {c.column: c.text for c in row.cells}
+            impact, likelihood = (result.values.get((row.index, columns[key])) for key in (self.impact, self.likelihood))
+            if impact is None or likelihood is None or impact.number is None or likelihood.number is None:
+                continue  # a risk not yet scored is in the table, not on the grid
+            level, chance = int(impact.number), int(likelihood.number)
+            label = texts.get(columns[self.label], "").strip() if self.label else ""
+            name = _plain(texts.get(columns[self.name], "")) if self.name else ""
+            found.append(GridItem(label=label or f"R{k + 1}", name=name, column=level, row=chance,
+                                  note=f"rating {level * chance}, {scales.band(level * chance).name}"))
+        return found
+
     def council_problems(self, theme: Any, scale: str | None) -> list[Located]:
         """Return a grid whose shape is not the council's scales, and counts that are not whole numbers."""
         if theme.risk is None:
             return [(("counts",), f"the theme {theme.slug!r} defines no risk scales (risk: in its theme.yaml)")]
+        if self.table:
+            return []
         rows, columns = len(theme.risk.likelihood.levels), len(theme.risk.impact.levels)
         if len(self.counts) != rows:
             return [(("counts",), f"expected {rows} rows, one per {theme.risk.likelihood.name.lower()} level, got {len(self.counts)}")]
@@ -296,11 +354,43 @@ class HeatMap(Strict):
         return found
 
 
+def tables_of(paper: Any) -> dict[str, Any]:
+    """Return the paper's tables that have an id, by id."""
+    from .common import Table
+    from .paper import blocks_of
+
+    return {m.id: m for _, m in blocks_of(paper) if isinstance(m, Table) and m.id}
+
+
+def _table_problems(path: tuple[Any, ...], heat_map: HeatMap, tables: dict[str, Any]) -> list[Located]:
+    """Return a heat map naming a table the paper lacks, or columns that table lacks or that hold no risk levels."""
+    table = tables.get(heat_map.table or "")
+    if table is None:
+        return [((*path, "table"), f"expected the id of a table in this paper ({', '.join(sorted(tables)) or 'none'}), got {heat_map.table!r}")]
+    types = {c.key: c.type for c in table.column_specs if c.key}
+    found: list[Located] = []
+    for field in ("impact", "likelihood", "label", "name"):
+        key = getattr(heat_map, field)
+        if key is None:
+            continue
+        wanted = field if field in ("impact", "likelihood") else None
+        if key not in types or (wanted and types[key] != wanted):
+            keys = [k for k, t in types.items() if wanted is None or t == wanted]
+            what = f"an {wanted} column" if wanted else "a column"
+            found.append(((*path, field), f"expected the key of {what} of {heat_map.table!r} ({', '.join(keys) or 'none'}), got {key!r}"))
+    return found
+
+
 def heat_map_problems(models: list[tuple[tuple[Any, ...], Any]], theme: Any) -> list[Located]:
-    """Return the counts of heat maps that disagree with the register they name (both numbers and the cell)."""
+    """Return the counts of heat maps that disagree with the register they name (both numbers and the cell), and tables of risks that are not there."""
+    from .common import Table
+
     registers = {m.id: m for _, m in models if isinstance(m, RiskRegister) and m.id}
+    tables = {m.id: m for _, m in models if isinstance(m, Table) and m.id}
     found: list[Located] = []
     for path, heat_map in models:
+        if isinstance(heat_map, HeatMap) and heat_map.table is not None:
+            found += _table_problems(path, heat_map, tables)
         if not isinstance(heat_map, HeatMap) or heat_map.against is None:
             continue
         register = registers.get(heat_map.against)
@@ -321,3 +411,8 @@ def heat_map_problems(models: list[tuple[tuple[Any, ...], Any]], theme: Any) -> 
                     found.append(((*path, "counts", r, c), f"the paper states {stated} risk(s) at {where} but the register "
                                   f"{register.id!r} has {len(refs)} there ({', '.join(refs) or 'none'})"))
     return found
+
+
+def _plain(text: str) -> str:
+    """Return Markdown as plain words for alt text."""
+    return re.sub(r"[*_`\[\]]|\(https?://[^)]*\)|\[\^[^\]]*\]", "", text).strip()

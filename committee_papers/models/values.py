@@ -1,4 +1,4 @@
-"""Typed values the plan and statement kinds share: answers, money, months, counts and per cents."""
+"""Typed values a model may share: money, months, counts and per cents, read as the typed tables read them."""
 
 from __future__ import annotations
 
@@ -6,48 +6,12 @@ import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
 from ..dates import IN_RANGE, in_range
 from .columns import NotANumber, read_number
-from .common import Prose, Strict, by_shape
-
-YesNo = Literal["Yes", "No"]
-EiaNeed = Literal["New", "Review", "Yes", "No"]
-"""Whether an equality impact assessment is needed: a new one, a review of one, yes (not saying which) or no."""
-
-
-class YesNoNote(Strict):
-    """An answer with words beside it, or words alone where the answer is not a plain Yes or No."""
-
-    answer: YesNo | None = None
-    """Yes or No, if the cell gives one; leave it out where the words stand alone."""
-    note: Prose
-    """What the cell says besides the answer (Markdown)."""
-
-
-class EiaNote(Strict):
-    """An EIA answer with words beside it, or words alone."""
-
-    answer: EiaNeed | None = None
-    """New, Review, Yes or No, if the cell gives one; leave it out where the words stand alone."""
-    note: Prose
-    """What the cell says besides the answer (Markdown)."""
-
-
-YesNoValue = by_shape({str: YesNo, dict: YesNoNote}, "expected Yes, No or a mapping with answer and note")
-EiaValue = by_shape({str: EiaNeed, dict: EiaNote}, "expected New, Review, Yes, No or a mapping with answer and note")
-
-
-def answer_text(value: object) -> tuple[str | None, str]:
-    """Return an answer field as (answer, note) for the templates."""
-    if value is None:
-        return None, ""
-    if isinstance(value, str):
-        return value, ""
-    return value.answer, value.note  # type: ignore[attr-defined]
 
 
 def _money(value: object) -> object:
