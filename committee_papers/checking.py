@@ -14,7 +14,7 @@ from .errors import ContentError, PaperError, Problem, ThemeError, relative
 from .jobs import Job
 from .kinds import declared_kinds
 from .loader import Source, load
-from .models import KINDS, PaperBase
+from .models import PaperBase
 from .models.meeting import Meeting
 from .packs import Pack, check_meeting, exemption_disputes
 from .project import Config, Report, require_content, walk
@@ -207,9 +207,9 @@ def _check_paper(path: Path, name: str, config: Config, themes: Themes, withheld
 
 
 def kinds_of(config: Config, source: Source) -> dict[str, Any]:
-    """Return the kinds a paper may be: the engine's own, then those its council and the defaults declare in kind files."""
+    """Return the kinds a paper may be: those its council and the defaults declare in kind files."""
     council = source.data.get("council") if isinstance(source.data, dict) else None
-    return {**KINDS, **declared_kinds(config.templates, council, config.root)}
+    return declared_kinds(config.templates, council, config.root)
 
 
 def _stamp(source: Source, paper: PaperBase) -> str | None:

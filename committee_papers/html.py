@@ -18,7 +18,6 @@ from .contents import fill_contents
 from .dates import council_date, created, day_month_year, long_date
 from .errors import PaperError, TemplateProblem, relative
 from .models import PaperBase
-from .models.values import money_text
 from .notes import label as note_label
 from .notes import number_notes
 from .theme import FACTS_FILL, Theme, load_stylesheet, markup_in_css
@@ -82,7 +81,6 @@ class Templates:
             day_month_year=day_month_year,
             council_date=council_date,
             paragraph_number=paragraph_number,
-            money=money_text,
             roman=lambda n: note_label(n, "lower-roman"),
         )
         provenance.source_filters(self.env)

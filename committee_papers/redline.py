@@ -26,7 +26,7 @@ from typing import Any
 
 from lxml import etree
 
-from .checking import Job, Themes, check
+from .checking import Job, Themes, check, kinds_of
 from .project import Config
 from .errors import ContentError, PaperError, Problem, relative
 from .loader import MAX_BYTES, load, load_bytes
@@ -128,7 +128,7 @@ def _paper_at(config: Config, job: Job, since: str, commit: str) -> Any:
         raise ContentError([Problem(f"{relative_name}@{since}", 1, 1, "", f"the file is {int(size) / 2**20:.1f} MB at that revision; a paper may be at most {MAX_BYTES // 2**20} MB")])
     data = subprocess.run(["git", "cat-file", "blob", blob], cwd=job.source.path.parent, capture_output=True, check=False).stdout
     source = load_bytes(data, f"{relative_name}@{since}", job.source.path)
-    return validate(source, theme_of=Themes(config).get, content=config.content)
+    return validate(source, kinds_of(config, source), theme_of=Themes(config).get, content=config.content)
 
 
 def _change_date(job: Job) -> str | None:

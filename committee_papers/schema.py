@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from .models import DATA_KINDS, KINDS
+from .models import DATA_KINDS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 FOLDER = "schemas"
@@ -90,7 +90,7 @@ def schemas(root: Path | None = None) -> dict[str, dict[str, Any]]:
     from .models.meeting import Meeting
     from .theme import Theme
 
-    kinds: dict[str, type[BaseModel]] = {**KINDS, "meeting": Meeting, **DATA_KINDS, "theme": Theme, "kind": Kind}
+    kinds: dict[str, type[BaseModel]] = {"meeting": Meeting, **DATA_KINDS, "theme": Theme, "kind": Kind}
     found = {f"{kind}.schema.json": schema_of(model, kind) for kind, model in sorted(kinds.items())}
     if root is not None:
         found.update(declared_schemas(root))

@@ -22,7 +22,6 @@ from pydantic.fields import FieldInfo
 from pydantic.json_schema import SkipJsonSchema
 
 from .errors import PaperError, did_you_mean
-from .models import KINDS
 from .schema import BOOL_EXAMPLE, DATE_EXAMPLE, comment
 
 _PLAIN = re.compile(r"[A-Za-z0-9][\w .,'()/&-]*")
@@ -36,7 +35,7 @@ def new_paper(kind: str, path: Path, root: Path, council: str | None = None) -> 
     """
     from .kinds import declared_kinds
 
-    kinds = {**KINDS, **declared_kinds(root / "templates", council, root)}  # without a council, the default kind files
+    kinds = declared_kinds(root / "templates", council, root)  # without a council, the default kind files
     if kind not in kinds:
         raise PaperError(f"unknown kind {kind!r}{did_you_mean(kind, kinds)}; expected one of: {', '.join(kinds)}")
     if isinstance(kinds[kind], PaperError):
@@ -50,9 +49,8 @@ def new_paper(kind: str, path: Path, root: Path, council: str | None = None) -> 
         handle.write(skeleton(kind, comment(path, root, kind, council), kinds[kind], council))
 
 
-def skeleton(kind: str, first_line: str, model: type[BaseModel] | None = None, council: str | None = None) -> str:
-    """Return the text of a new paper of a kind (of a council's own kind, given its model and the council)."""
-    model = model or KINDS[kind]
+def skeleton(kind: str, first_line: str, model: type[BaseModel], council: str | None = None) -> str:
+    """Return the text of a new paper of a kind, given the model its kind file makes (and the council, if any)."""
     lines = [
         first_line,
         f"# A new {kind}. {_sentence(model.__doc__)}",

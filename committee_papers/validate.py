@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from .errors import ContentError, Problem, did_you_mean
 from .loader import Path_, Source, load
 from .messages import describe, problems_of
-from .models import KINDS, Paper
+from .models import Paper
 from .models.common import Table
 from .models.paper import blocks_of, texts
 from .models.risk import heat_map_problems
@@ -24,7 +24,7 @@ from .theme import Theme
 
 def validate(
     source: Source,
-    kinds: dict[str, Any] = KINDS,
+    kinds: dict[str, Any],
     theme_of: Callable[[str], Theme | None] | None = None,
     content: Path | None = None,
 ) -> Any:

@@ -21,7 +21,6 @@ from committee_papers.checking import check
 from committee_papers.errors import ContentError
 from committee_papers.kinds import declared_kinds
 from committee_papers.loader import load
-from committee_papers.models import KINDS
 from committee_papers.validate import validate
 
 from .conftest import ROOT
@@ -32,7 +31,7 @@ STATEMENT = "content/scrutiny/community-engagement-performance-2011-12.yaml"
 
 def paper(name: str):
     source = load(ROOT / name, name)
-    return validate(source, {**KINDS, **declared_kinds(ROOT / "templates", source.data["council"], ROOT)})
+    return validate(source, declared_kinds(ROOT / "templates", source.data["council"], ROOT))
 
 
 def problems(project, name: str, text: str) -> list[str]:
@@ -360,7 +359,7 @@ def test_figures_are_deterministic() -> None:
 
 
 def test_unknown_yaml_error_paths_raise_content_error() -> None:
-    kinds = {**KINDS, **declared_kinds(ROOT / "templates", "harborough", ROOT)}
+    kinds = declared_kinds(ROOT / "templates", "harborough", ROOT)
     with pytest.raises(ContentError):
         validate(load(ROOT / PLAN, PLAN).__class__(ROOT / PLAN, PLAN, {"kind": "portfolio-plan", "council": "harborough"}), kinds)
 

@@ -8,7 +8,6 @@ from committee_papers.dates import long_date
 from committee_papers.html import Templates, web_page
 from committee_papers.kinds import declared_kinds
 from committee_papers.loader import loads
-from committee_papers.models import KINDS
 from committee_papers.theme import load_theme
 from committee_papers.validate import validate
 
@@ -18,7 +17,7 @@ from .conftest import MINI_REPORT
 def render(project_root, text=MINI_REPORT):
     theme = load_theme(project_root / "templates", "leicester-city", project_root)
     templates = Templates(project_root / "templates", theme)
-    kinds = {**KINDS, **declared_kinds(project_root / "templates", "leicester-city", project_root)}
+    kinds = declared_kinds(project_root / "templates", "leicester-city", project_root)
     return templates, lxml_html.document_fromstring(templates.render(validate(loads(text, "mini.yaml"), kinds)))
 
 

@@ -9,13 +9,15 @@ import pytest
 from committee_papers.cli import main
 from committee_papers.errors import ContentError
 from committee_papers.loader import loads
-from committee_papers.models import KINDS
+from committee_papers.kinds import declared_kinds
 from committee_papers.validate import validate
 
 from .conftest import ROOT
 
 PAPER = "content/cabinet/new.yaml"
 DATA_FILES = {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in (ROOT / "content/data").rglob("*.yaml")}
+KIND_FILES = sorted((p.parent.parent.name, p.stem) for p in (ROOT / "templates").glob("*/kinds/*.yaml"))
+"""Every kind a council or the defaults declare, as (council folder, kind)."""
 _BLANK = re.compile(r"^(?P<head>\s*(?:- )?(?:\w+:)?)\s*# .*?e\.g\. (?P<example>.*)$")
 _COMMENTED = re.compile(r"^(\s*)# (?=(?:- )?\w+:|-  #)")
 
@@ -31,34 +33,40 @@ def uncomment(text: str) -> str:
     return "\n".join(_COMMENTED.sub(r"\1", line) for line in text.splitlines()) + "\n"
 
 
-def new(project, kind: str) -> tuple[object, str]:
+def new(project, kind: str, council: str = "default") -> tuple[object, str]:
     root = project(DATA_FILES)  # what a data file's example names is there, as in the officer's project
-    assert main(["--root", str(root), "new", kind, str(root / PAPER)]) == 0
+    chosen = [] if council == "default" else ["--council", council]
+    assert main(["--root", str(root), "new", kind, *chosen, str(root / PAPER)]) == 0
     return root, (root / PAPER).read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("kind", list(KINDS))
-def test_a_new_paper_lists_its_blanks_and_passes_check_once_they_are_filled(project, kind, capsys):
-    root, text = new(project, kind)
-    assert text.startswith(f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json\n")
+def kinds_of(council: str) -> dict[str, object]:
+    return declared_kinds(ROOT / "templates", None if council == "default" else council, ROOT)
+
+
+@pytest.mark.parametrize(("council", "kind"), KIND_FILES)
+def test_a_new_paper_lists_its_blanks_and_passes_check_once_they_are_filled(project, council, kind, capsys):
+    root, text = new(project, kind, council)
+    schema = f"{kind}.schema.json" if council == "default" else f"{council}/{kind}.schema.json"
+    assert text.startswith(f"# yaml-language-server: $schema=../../schemas/{schema}\n")
     with pytest.raises(ContentError) as caught:
-        validate(loads(text, PAPER))
+        validate(loads(text, PAPER), kinds_of(council))
     blanks = [i for i, line in enumerate(text.splitlines(), 1) if _BLANK.match(line) and not line.lstrip().startswith("#")]
     assert {p.line for p in caught.value.problems} <= set(blanks)
     (root / PAPER).write_text(fill(text), encoding="utf-8")
     assert main(["--root", str(root), "check", str(root / PAPER)]) == 0, capsys.readouterr().err
 
 
-@pytest.mark.parametrize("kind", list(KINDS))
-def test_every_optional_part_of_a_new_paper_is_valid_once_uncommented_and_filled(project, kind, capsys):
-    root, text = new(project, kind)
+@pytest.mark.parametrize(("council", "kind"), KIND_FILES)
+def test_every_optional_part_of_a_new_paper_is_valid_once_uncommented_and_filled(project, council, kind, capsys):
+    root, text = new(project, kind, council)
     (root / PAPER).write_text(fill(uncomment(text)), encoding="utf-8")
     assert main(["--root", str(root), "check", str(root / PAPER)]) == 0, capsys.readouterr().err
 
 
 def test_every_field_of_the_kind_is_in_a_new_paper_with_what_it_means(project):
     _, text = new(project, "committee-report")
-    for name, info in KINDS["committee-report"].model_fields.items():
+    for name, info in kinds_of("default")["committee-report"].model_fields.items():
         line = next(line for line in text.splitlines() if re.match(rf"(# )?{name}:", line))
         assert name == "kind" or info.description in line
     assert "  # paragraph:  # required: a whole number. The paragraph of Part 1 of Schedule 12A (1-7). e.g. 1" in text

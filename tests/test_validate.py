@@ -5,13 +5,12 @@ import pytest
 from committee_papers.errors import ContentError
 from committee_papers.kinds import declared_kinds
 from committee_papers.loader import loads
-from committee_papers.models import KINDS
 from committee_papers.validate import validate as validate_with
 
 from .conftest import MINI_REPORT, ROOT
 
 NAME = "content/cabinet/mini.yaml"
-LEICESTER = {**KINDS, **declared_kinds(ROOT / "templates", "leicester-city", ROOT)}
+LEICESTER = declared_kinds(ROOT / "templates", "leicester-city", ROOT)
 
 
 def validate(source, kinds=LEICESTER, **options):
