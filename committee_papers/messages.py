@@ -185,7 +185,7 @@ def _strip(annotation: Any, part: Any = None) -> Any:
             annotation = typing.get_args(annotation)[0]
         elif origin in (Union, types.UnionType):
             members = [a for a in typing.get_args(annotation) if a is not type(None)]
-            tagged = [m for m in members if _tag(m) == part]
+            tagged = [m for m in members if part is not None and _tag(m) == part]
             annotation = tagged[0] if tagged else next((m for m in members if _model_of(m)), members[0])
             if tagged:
                 return typing.get_args(annotation)[0]

@@ -111,7 +111,7 @@ BAD_INPUT = [
     ("wrong type", ("date: 2007-11-12\nwards", "date: next Monday\nwards"), "next Monday", "meeting.date: expected an ISO date such as 2007-11-10, got 'next Monday'"),
     ("missing field", ("  post: Director of Things\n", "  name: Someone\n"), "name: Someone", "report_of.post: expected a value, got nothing: this field is required"),
     ("unknown key", ("wards_affected:", "ward_affected:"), "ward_affected:", "ward_affected: unknown key (did you mean 'wards_affected'?)"),
-    ("broken reference", ("paragraphs: [rules]", "paragraphs: [ruels]"), "ruels", "implications.other[0].paragraphs[0]: expected a paragraph number or id in this report, got 'ruels'"),
+    ("broken reference", ("paragraphs: [rules]", "paragraphs: [ruels]"), "ruels", "implications.other[0].paragraphs[0]: expected a paragraph number printed in this paper or a paragraph id, got 'ruels'"),
     ("control character", ("title: A small report", 'title: "A small\\x0b report"'), "title:", "title: contains a control character U+000B"),
     ("link outside", ("This report presents the thing.", "See [this](file:///etc/passwd)."), "See [this]", "sections[0].content[0]: expected a web address (https://...) or mailto: link, got 'file:///etc/passwd'"),
     ("contradicted figure", ("      overall: 4\nrecommendations", "      overall: 2\nrecommendations"), "overall: 2", "score_table.overall: the paper states 2 but the rules 'cpa' give 4"),

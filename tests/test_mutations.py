@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from committee_papers.build import Config, build
 from committee_papers.errors import ContentError
+from committee_papers.kinds import declared_kinds
 from committee_papers.loader import loads
 from committee_papers.validate import validate
 
@@ -24,6 +25,7 @@ EXAMPLES = {
     "example": (ROOT / "content/cabinet/cpa-corporate-assessment-2007.yaml").read_text(encoding="utf-8"),
     "mini": MINI_REPORT,
 }
+KINDS = declared_kinds(ROOT / "templates", "leicester-city", ROOT)
 CLEAR = re.compile(rf"^{re.escape(NAME)}:(\d+):(\d+): \S.*$")
 
 # Characters officers paste or mistype, and the ones YAML gives meaning to.
@@ -35,7 +37,7 @@ RETYPED = st.one_of(TEXT, st.just(None), st.just([]), st.just({}), st.lists(TEXT
 def assert_clear_or_valid(text: str) -> bool:
     """Return whether text is a valid paper; fail if checking it raises anything but clear problems."""
     try:
-        validate(loads(text, NAME))
+        validate(loads(text, NAME), KINDS)
     except ContentError as err:
         lines = text.count("\n") + 2
         for problem in err.problems:

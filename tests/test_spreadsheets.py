@@ -18,7 +18,7 @@ from committee_papers.errors import ContentError
 from committee_papers.loader import loads
 from committee_papers.spreadsheets import fill_rows
 
-from .conftest import MINI_REPORT
+from .conftest import MINI_REPORT, ROOT
 
 PAPER = "content/cabinet/mini.yaml"
 FUNDING = [("District", "2007/8", "2008/9"), ("Blaby", 25000, 31000), ("Charnwood", 16000, 16000.25), ("Melton", 12500, 12500)]
@@ -225,7 +225,7 @@ def test_an_editor_accepts_rows_from_in_place_of_rows_but_not_both():
 
     from .test_schema import editor_view
 
-    schema = schemas()["committee-report.schema.json"]
+    schema = schemas(ROOT)["committee-report.schema.json"]
     text = with_block(TOTALS.format(source="data/funding.xlsx#Funding!A3:C6"))
     jsonschema.validate(editor_view(text), schema)
     both = text.replace("  rows_from:", "  rows: [[Blaby, '1', '2']]\n          rows_from:")
