@@ -235,10 +235,11 @@ def _scale(node: Any, factor: float, rng: random.Random, key: str = "") -> Any:
 
 
 def _copy(item: Any, round_: int) -> Any:
-    """Return a copy of an item for its round-th repeat; an action code must stay unique (it is an anchor)."""
+    """Return a copy of an item for its round-th repeat; an action code or a section's ref must stay unique (each is an anchor)."""
     item = copy.deepcopy(item)
-    if round_ and isinstance(item, dict) and "code" in item:
-        item["code"] = f"{item['code']}.{round_}"
+    for key in ("code", "ref"):
+        if round_ and isinstance(item, dict) and isinstance(item.get(key), str):
+            item[key] = f"{item[key]}.{round_}"
     return item
 
 
