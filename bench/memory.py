@@ -48,16 +48,16 @@ def tree_memory(process: psutil.Process) -> tuple[int, int]:
     return rss, pss
 
 
-def build_sampled(root: Path, jobs: int, command: list[str] | None = None, env: dict[str, str] | None = None) -> tuple[float, int, int]:
+def build_sampled(root: Path, jobs: int, command: list[str] | None = None, cwd: Path | None = None) -> tuple[float, int, int]:
     """Build cold; return the seconds and the peak resident and proportional bytes of the process tree.
 
-    The command is this repository's build unless another is given (an earlier revision's, by versions.py,
-    with the environment that makes its workers import that revision).
+    The command is this repository's build unless another is given (an earlier revision's, by versions.py, run
+    in that revision's folder: its fork server imports the package from the working folder before the installed one).
     """
     command = command or [sys.executable, str(REPO / "build.py"), "--root", str(root), "build", "--jobs", str(jobs)]
     start = time.perf_counter()
     errors = tempfile.TemporaryFile()  # a file, not a pipe: a build that says much must not block on it
-    child = subprocess.Popen(command, env=env or ENV, stdout=subprocess.DEVNULL, stderr=errors)
+    child = subprocess.Popen(command, env=ENV, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
     process, peak_rss, peak_pss = psutil.Process(child.pid), 0, 0
     done = threading.Event()
 

@@ -31,12 +31,9 @@ class Side:
 
     def __init__(self, name: str, repo: Path, folder: Path, papers: int) -> None:
         self.name, self.repo = name, repo
-        # The workers are started by a fork server, which imports the package from the path, not from
-        # build.py's folder: without this, an earlier revision's workers would import the installed one.
-        self.env = {**ENV, "PYTHONPATH": str(repo)}
         self.root = folder / f"corpus-{name}"
         subprocess.run([sys.executable, str(repo / "bench" / "corpus.py"), str(self.root), "--papers", str(papers)],
-                       env=self.env, check=True, capture_output=True)
+                       env=ENV, cwd=repo, check=True, capture_output=True)
         self.cold: list[float] = []
         self.pss: list[float] = []
         self.noop: list[float] = []
@@ -48,7 +45,7 @@ class Side:
     def run(self, *args: str) -> float:
         """Run a command of this side's build.py on its corpus; return the wall-clock seconds."""
         start = time.perf_counter()
-        done = subprocess.run(self.command(*args), env=self.env, capture_output=True, text=True)
+        done = subprocess.run(self.command(*args), env=ENV, cwd=self.repo, capture_output=True, text=True)
         if done.returncode:
             raise SystemExit(f"{self.name}: {' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
         return time.perf_counter() - start
@@ -57,7 +54,7 @@ class Side:
         """Build cold (sampling memory), then rebuild with nothing changed, then check."""
         for generated in ("output", ".cache"):
             shutil.rmtree(self.root / generated, ignore_errors=True)
-        seconds, _, pss = build_sampled(self.root, jobs, self.command("build", "--jobs", str(jobs)), self.env)
+        seconds, _, pss = build_sampled(self.root, jobs, self.command("build", "--jobs", str(jobs)), cwd=self.repo)
         self.cold.append(seconds)
         self.pss.append(pss / 2**20)
         self.noop.append(self.run("build", "--jobs", str(jobs)))
