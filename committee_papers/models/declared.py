@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
@@ -14,7 +14,7 @@ from ..provenance import carry, refs_of, shows
 from ..numbering import Node, Numberer, NumberedSection, Outline, appendix_name
 from .blocks import Block, as_block
 from .decisions import Decisions, ForwardTimetable, KeyDecision, fill
-from .common import Prose, Strict
+from .common import UNIQUE, Prose, Strict
 from .paper import Located, PaperBase, blocks_of, walk
 from .scoring import worked_out_scores
 from .period import financial_quarter
@@ -31,7 +31,7 @@ class Section(Strict):
     """A short name, lower case with hyphens, if other parts refer to this one."""
     numbered: bool = True
     """No for a heading printed without a number, whose paragraphs carry on the numbers of the part around it."""
-    ref: str | None = Field(default=None, min_length=1, examples=["CEC 01"])
+    ref: Annotated[str | None, UNIQUE] = Field(default=None, min_length=1, examples=["CEC 01"])
     """A reference the section is known by, such as an action code (CEC 01), printed before its heading in place of a
     number; each is used once in the paper."""
     new_page: bool = False
