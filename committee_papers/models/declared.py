@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, Field, PrivateAttr, model_validator
@@ -328,14 +329,17 @@ class DeclaredPaper(PaperBase):
         return found
 
     def _repeated_refs(self) -> list[Located]:
-        """Return a section reference written twice: each reference names one section."""
-        first: dict[str, tuple[Any, ...]] = {}
+        """Return a value of a field marked UNIQUE (a section's reference) written twice: each names one part."""
+        first: dict[tuple[str, str], tuple[Any, ...]] = {}
         found: list[Located] = []
         for path, value in walk(self):
-            if isinstance(value, Section) and value.ref is not None:
-                key = " ".join(value.ref.lower().replace(".", "").split())
+            for name in _unique_fields(type(value)) if isinstance(value, BaseModel) else ():
+                given = getattr(value, name)
+                if given is None:
+                    continue
+                key = (name, " ".join(str(given).lower().replace(".", "").split()))
                 if key in first:
-                    found.append(((*path, "ref"), f"expected each reference once, got {value.ref!r} again (first at {dotted(first[key])})"))
+                    found.append(((*path, name), f"expected each reference once, got {given!r} again (first at {dotted(first[key])})"))
                 first.setdefault(key, path)
         return found
 
@@ -366,6 +370,12 @@ class DeclaredPaper(PaperBase):
             for path, ref in refs
             if ref not in printed
         ]
+
+
+@functools.cache
+def _unique_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """Return the fields of a model whose values must each be used once in a paper."""
+    return tuple(name for name, info in model.model_fields.items() if UNIQUE in info.metadata)
 
 
 def plain_text(value: Any) -> str:
