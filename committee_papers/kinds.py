@@ -38,6 +38,8 @@ MAX_PARTS = 200
 """The most parts or front-sheet fields a kind may declare: real papers have a few dozen at most."""
 MAX_OPTIONS = 500
 """The most values a choice may take."""
+FIRST_NUMBER_EXAMPLE = "49"
+"""The example of a front-sheet field that gives the first number of the paper's paragraphs (`numbering.paragraphs.start`)."""
 
 FieldType = Literal[
     "text", "prose", "date", "officer", "people", "yes-no", "choice", "wards", "meeting", "list", "paragraphs-refs",
@@ -316,14 +318,17 @@ def _annotation(spec: FrontSheetField | Part) -> Any:
     return simple[kind]
 
 
-def _field(spec: FrontSheetField | Part) -> tuple[Any, Any]:
+def _field(spec: FrontSheetField | Part, examples: list[Any] | None = None) -> tuple[Any, Any]:
     annotation = _annotation(spec)
     label = getattr(spec, "label", None) or spec.heading or spec.key  # type: ignore[union-attr]
     description = f"{label}: {spec.help}" if spec.help else label
     is_list = spec.type in LISTS
+    more = {"examples": examples} if examples else {}  # given as None, it would hide the examples of the field's type
     if spec.required:
-        return annotation, Field(description=description, **({"min_length": 1} if is_list else {}))
-    return (annotation, Field(default=[], description=description)) if is_list else (annotation | None, Field(default=None, description=description))
+        return annotation, Field(description=description, **more, **({"min_length": 1} if is_list else {}))
+    if is_list:
+        return annotation, Field(default=[], description=description, **more)
+    return annotation | None, Field(default=None, description=description, **more)
 
 
 def paper_model(kind: Kind, name: str, where: str) -> type[DeclaredPaper]:
@@ -332,9 +337,10 @@ def paper_model(kind: Kind, name: str, where: str) -> type[DeclaredPaper]:
     typed = "title" in _pattern_names(kind.title) or any(f.type == "title" for f in kind.front_sheet.fields)
     if not typed:  # the title is built from the front sheet: nothing to type
         fields["title"] = (SkipJsonSchema[str], Field(default="", description="Built from the kind's title pattern."))
+    start = kind.numbering.paragraphs.start  # a text field holding a first number: its example is one
     for spec in (*kind.front_sheet.fields, *kind.parts):
         if spec.key not in SHOWN_FROM_PAPER:
-            fields[spec.key] = _field(spec)
+            fields[spec.key] = _field(spec, [FIRST_NUMBER_EXAMPLE] if spec.key == start else None)
     title = "".join(word.capitalize() for word in re.split(r"[^A-Za-z0-9]+", name)) or "Declared"
     model = create_model(title, __base__=DeclaredPaper, __doc__=kind.description or kind.name, **fields)
     model.declaration = kind

@@ -13,6 +13,7 @@ import json
 import re
 import types
 import typing
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, Union
@@ -22,8 +23,20 @@ from pydantic.fields import FieldInfo
 from pydantic.json_schema import SkipJsonSchema
 
 from .errors import PaperError, did_you_mean
+from .models.columns import EXPECTED, NUMERIC
+from .models.common import UNIQUE, Column, StandardTable, Table
 from .schema import BOOL_EXAMPLE, DATE_EXAMPLE, comment
 
+CELL_EXAMPLES: dict[str, Any] = {
+    "number": Decimal(46), "money": Decimal(1250), "percent": Decimal(83), "date": DATE_EXAMPLE, "month": DATE_EXAMPLE[:7],
+    "status": "Green", "yes/no": "Yes", "impact": Decimal(1), "likelihood": Decimal(1),
+}
+"""An example cell of each column type that is more than text."""
+CELL_KINDS = {
+    "prose": "Markdown", "choice": "one of {options}", "status": "a status of the council's scale",
+    "paragraph-refs": "paragraph ids as {{refs: [id]}}, or text", "reference": "the id of a part of this paper",
+}
+"""What a cell of a column type holds, in words, where EXPECTED does not say."""
 _PLAIN = re.compile(r"[A-Za-z0-9][\w .,'()/&-]*")
 _YAML_WORDS = {"yes", "no", "true", "false", "on", "off", "null", "~", "y", "n"}
 
@@ -51,79 +64,174 @@ def new_paper(kind: str, path: Path, root: Path, council: str | None = None) -> 
 
 def skeleton(kind: str, first_line: str, model: type[BaseModel], council: str | None = None) -> str:
     """Return the text of a new paper of a kind, given the model its kind file makes (and the council, if any)."""
-    lines = [
+    declaration = getattr(model, "declaration", None)
+    writer = _Writer(dict(getattr(declaration, "tables", {}) or {}))
+    writer.lines += [
         first_line,
         f"# A new {kind}. {_sentence(model.__doc__)}",
         "# Fill in every blank value (an example follows e.g.); uncomment the optional parts the paper has.",
         "# Then run: python build.py check <this file>",
     ]
-    _fields(model, 0, lines, (model,), commented=False)
+    writer.fields(model, 0, (model,), commented=False)
+    lines = writer.lines
     if council:
         lines = [f"council: {council}" if line.startswith("council:") else line for line in lines]
     return "\n".join(lines) + "\n"
 
 
-def _fields(model: type[BaseModel], indent: int, lines: list[str], stack: tuple[type, ...], *, commented: bool, first: str = "") -> None:
-    for i, (name, info) in enumerate(model.model_fields.items()):
-        if any(isinstance(m, SkipJsonSchema) for m in info.metadata):
-            continue  # worked out, never typed: a Theme's slug, a monitoring paper's title
-        lead = first if i == 0 and first else " " * indent
-        _field(model, name, info, lead, indent, lines, stack, commented=commented)
+class _Writer:
+    """Write a skeleton's lines: a table naming one of the kind's standard tables gets a row of its columns, and a
+    field whose values are each used once in a paper gets a numbered example wherever it is written."""
 
+    def __init__(self, tables: dict[str, StandardTable]) -> None:
+        self.lines: list[str] = []
+        self.tables = tables
+        self.given: Counter[tuple[type, str]] = Counter()
 
-def _field(model: type[BaseModel], name: str, info: FieldInfo, lead: str, indent: int, lines: list[str], stack: tuple[type, ...], *, commented: bool) -> None:
-    annotation = _strip(info.annotation)
-    required = info.is_required()
-    optional_part = not required and (info.default is None and _model(annotation) or typing.get_origin(annotation) is list)
-    hide = commented or bool(optional_part)
-    note = _note(info, annotation, required, model)
-    emit = _emitter(lines, hide)
-    if name == "kind":
-        emit(f"{lead}kind: {typing.get_args(annotation)[0]}  # the kind of paper; keep it first")
-    elif _model(annotation):
+    def emit(self, line: str, hide: bool) -> None:
+        self.lines.append(_comment_out(line) if hide else line)
+
+    def fields(self, model: type[BaseModel], indent: int, stack: tuple[type, ...], *, commented: bool, first: str = "") -> None:
+        for i, (name, info) in enumerate(model.model_fields.items()):
+            if any(isinstance(m, SkipJsonSchema) for m in info.metadata):
+                continue  # worked out, never typed: a Theme's slug, a monitoring paper's title
+            lead = first if i == 0 and first else " " * indent
+            self.field(model, name, info, lead, indent, stack, commented=commented)
+
+    def field(self, model: type[BaseModel], name: str, info: FieldInfo, lead: str, indent: int, stack: tuple[type, ...], *, commented: bool) -> None:
+        annotation = _strip(info.annotation)
+        required = info.is_required()
+        optional_part = not required and (info.default is None and _model(annotation) or typing.get_origin(annotation) is list)
+        hide = commented or bool(optional_part)
+        note = self.note(model, name, info, annotation, required)
+        if name == "kind":
+            self.emit(f"{lead}kind: {typing.get_args(annotation)[0]}  # the kind of paper; keep it first", hide)
+        elif _model(annotation) is Table and name in self.tables:
+            self.emit(f"{lead}{name}:  # {note}", hide)
+            self.standard_table(name, self.tables[name], indent + 2, stack, hide)
+        elif _model(annotation):
+            inner = _model(annotation)
+            self.emit(f"{lead}{name}:  # {note}", hide)
+            self.fields(inner, indent + 2, (*stack, inner), commented=hide)
+        elif typing.get_origin(annotation) is list and _model(typing.get_args(annotation)[0]) in stack:
+            self.emit(f"{lead}{name}: []  # {note} Each has the same fields as the part above.", hide)
+        elif typing.get_origin(annotation) is list:
+            self.emit(f"{lead}{name}:  # {note}", hide)
+            self.item(info, typing.get_args(annotation)[0], indent + 2, stack, hide, model)
+        elif typing.get_origin(annotation) is dict:
+            self.emit(f"{lead}{name}: {{}}  # {note}", hide)
+        elif not required and info.default is not None:
+            self.emit(f"{lead}{name}: {_scalar(info.default)}  # {note}", hide)
+        else:
+            self.emit(f"{lead}{name}:  # {note}", hide)
+
+    def item(self, info: FieldInfo, annotation: Any, indent: int, stack: tuple[type, ...], hide: bool, owner: type) -> None:
         inner = _model(annotation)
-        emit(f"{lead}{name}:  # {note}")
-        _fields(inner, indent + 2, lines, (*stack, inner), commented=hide)
-    elif typing.get_origin(annotation) is list and _model(typing.get_args(annotation)[0]) in stack:
-        emit(f"{lead}{name}: []  # {note} Each has the same fields as the part above.")
-    elif typing.get_origin(annotation) is list:
-        emit(f"{lead}{name}:  # {note}")
-        _item(info, typing.get_args(annotation)[0], indent + 2, lines, (*stack,), hide, model)
-    elif typing.get_origin(annotation) is dict:
-        emit(f"{lead}{name}: {{}}  # {note}")
-    elif not required and info.default is not None:
-        emit(f"{lead}{name}: {_scalar(info.default)}  # {note}")
-    else:
-        emit(f"{lead}{name}:  # {note}")
+        lead = " " * indent + "- "
+        if inner is None:
+            for example in _item_examples(info, annotation, owner):
+                self.emit(f"{lead} # {_describe(annotation)}, e.g. {example}", hide)
+        else:
+            self.fields(inner, indent + 2, (*stack, inner), commented=hide, first=lead)
+
+    def note(self, owner: type, name: str, info: FieldInfo, annotation: Any, required: bool) -> str:
+        what = "required" if required else "optional"
+        description = info.description or _sentence(getattr(_model(annotation), "__doc__", None))
+        parts = [f"{what}: {_describe(annotation)}.", description or ""]
+        if _is_scalar(annotation) and (required or info.default is None):
+            example = _example(info, annotation, owner)
+            if UNIQUE in info.metadata:  # each value used once in a paper: each place it is written gets its own
+                self.given[(owner, name)] += 1
+                example = _numbered(example, self.given[(owner, name)])
+            parts.append(f"e.g. {example}")
+        return " ".join(p for p in parts if p).replace("\n", " ")
+
+    def standard_table(self, name: str, standard: StandardTable, indent: int, stack: tuple[type, ...], hide: bool) -> None:
+        """Write a table that names one of the kind's standard tables: its rows by column key, and what applies to its columns."""
+        columns = [c if isinstance(c, Column) else Column(title=c) for c in standard.columns]
+        pad = " " * indent
+        for field_name, info in Table.model_fields.items():
+            if field_name == "columns":
+                titles = "; ".join(c.title for c in columns if c.title)
+                self.emit(f"{pad}columns: {name}  # the kind's standard table {name}, its columns: {titles}. Keep this line.", hide)
+            elif field_name == "rows":
+                self.emit(f"{pad}rows:  # required: a list. {_table_rows_note(columns)}", hide)
+                headings = [heading for figure in standard.worked_rows for heading in figure.inputs] or [None]
+                for heading in dict.fromkeys(headings):
+                    self.row(columns, heading, indent + 2, hide)
+            elif field_name == "worked_rows" and standard.worked_rows:
+                kept = "; ".join(f.label for f in standard.worked_rows)
+                self.emit(f"{pad}worked_rows:  # optional: a list. {_sentence(info.description)} The kind works out {kept}: leave this out to keep them, or write your own.", True)
+                for figure in standard.worked_rows:
+                    self.emit(f"{pad}  - label: {_scalar(figure.label)}", True)
+                    self.emit(f"{pad}    {figure.rule}: {_scalar(figure.inputs)}", True)
+            elif field_name == "head":
+                self.emit(f"{pad}head:  # optional: a list. {info.description}", True)
+                self.emit(f"{pad}  -  # a row of heading cells, e.g. [{{text: Text, span: {len(columns)}}}]", True)
+            elif field_name == "rows_add_up_to" and _applies(field_name, columns):
+                total = sum(CELL_EXAMPLES[c.type] for c in columns if c.type in NUMERIC and c.figure is None)
+                self.emit(f"{pad}rows_add_up_to:  # optional: a number. {_sentence(info.description)} e.g. {total}", hide)
+            elif _applies(field_name, columns):
+                self.field(Table, field_name, info, pad, indent, (*stack, Table), commented=hide)
+
+    def row(self, columns: list[Column], heading: str | None, indent: int, hide: bool) -> None:
+        """Write an example row: a cell for each column the paper types, the first the row's heading where one is named."""
+        typed = [c for c in columns if c.figure is None]
+        examples = [_cell_example(c) for c in typed]
+        if heading is not None:
+            examples[0] = _scalar(heading)
+        if not all(c.key for c in typed):
+            self.emit(f"{' ' * indent}-  # a list of cells in column order, e.g. [{', '.join(examples)}]", hide)
+            return
+        for i, (column, example) in enumerate(zip(typed, examples)):
+            lead = " " * indent + ("- " if i == 0 else "  ")
+            title = f" {column.title}." if column.title else ""
+            self.emit(f"{lead}{column.key}:  # {_cell_kind(column)}.{title} e.g. {example}", hide)
 
 
-def _item(info: FieldInfo, annotation: Any, indent: int, lines: list[str], stack: tuple[type, ...], hide: bool, owner: type) -> None:
-    inner = _model(annotation)
-    lead = " " * indent + "- "
-    if inner is None:
-        emit = _emitter(lines, hide)
-        for example in _item_examples(info, annotation, owner):
-            emit(f"{lead} # {_describe(annotation)}, e.g. {example}")
-    else:
-        _fields(inner, indent + 2, lines, (*stack, inner), commented=hide, first=lead)
+def _applies(name: str, columns: list[Column]) -> bool:
+    """Tell whether a table field applies to a standard table's columns: figures to numbers, counts to statuses."""
+    if name in ("worked_rows", "totals", "rows_add_up_to"):
+        return any(c.type in NUMERIC for c in columns)
+    if name == "counts":
+        return any(c.type == "status" and c.key for c in columns)
+    return True
 
 
-def _emitter(lines: list[str], hide: bool) -> typing.Callable[[str], None]:
-    return lambda line: lines.append(_comment_out(line) if hide else line)
+def _table_rows_note(columns: list[Column]) -> str:
+    worked = [c.title for c in columns if c.figure is not None]
+    left = f" ({'; '.join(worked)}: worked out, left out)" if worked else ""
+    return f"A row each, its cells by column key{left}, or a `group:` sub-heading."
+
+
+def _cell_kind(column: Column) -> str:
+    """Return what a cell of a column holds, in words."""
+    if column.type in EXPECTED:
+        return EXPECTED[column.type]
+    return CELL_KINDS.get(column.type, "text").format(options=", ".join(column.options))
+
+
+def _cell_example(column: Column) -> str:
+    """Return an example cell of a column's type: a choice's first option, a number, a date ..."""
+    if column.type == "choice" and column.options:
+        return _scalar(column.options[0])
+    return _scalar(CELL_EXAMPLES.get(column.type, "Text"))
+
+
+def _numbered(example: str, n: int) -> str:
+    """Return the nth of a run of examples: CEC 01, CEC 02 ...; text with no number at its end gets one."""
+    if n == 1:
+        return example
+    match = re.search(r"\d+(?=\W*$)", example)
+    if match is None:
+        return f"{example} {n}"
+    number = str(int(match.group()) + n - 1).zfill(len(match.group()))
+    return example[: match.start()] + number + example[match.end() :]
 
 
 def _comment_out(line: str) -> str:
     body = line.lstrip(" ")
     return f"{line[: len(line) - len(body)]}# {body}" if not body.startswith("# ") else line
-
-
-def _note(info: FieldInfo, annotation: Any, required: bool, owner: type) -> str:
-    what = "required" if required else "optional"
-    description = info.description or _sentence(getattr(_model(annotation), "__doc__", None))
-    parts = [f"{what}: {_describe(annotation)}.", description or ""]
-    if _is_scalar(annotation) and (required or info.default is None):
-        parts.append(f"e.g. {_example(info, annotation, owner)}")
-    return " ".join(p for p in parts if p).replace("\n", " ")
 
 
 def _describe(annotation: Any) -> str:
@@ -146,7 +254,8 @@ def _item_examples(info: FieldInfo, annotation: Any, owner: type) -> list[str]:
     examples = _examples_of(info)
     if examples and isinstance(examples[0], list):
         return [_scalar(value) for value in examples[0]]
-    return [_example(None, annotation, owner)]
+    least = next((m.min_length for m in info.metadata if getattr(m, "min_length", None)), 1)
+    return [_example(None, annotation, owner)] * least
 
 
 def _example(info: FieldInfo | None, annotation: Any, owner: type) -> str:
@@ -155,6 +264,8 @@ def _example(info: FieldInfo | None, annotation: Any, owner: type) -> str:
     if examples:
         return _scalar(examples[0])
     annotation = _strip(annotation)
+    if typing.get_origin(annotation) is list:  # a list in a list: a row of cells
+        return "[" + _example(None, typing.get_args(annotation)[0], owner) + "]"
     if typing.get_origin(annotation) is Literal:
         return _scalar(typing.get_args(annotation)[0])
     if annotation is bool:
@@ -188,8 +299,10 @@ def _type_examples(annotation: Any) -> list[Any] | None:
 
 
 def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
     text = str(value)
-    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+    if isinstance(value, (int, Decimal)):
         return text
     if isinstance(value, (tuple, list)):
         return "[" + ", ".join(_scalar(v) for v in value) + "]"

@@ -85,3 +85,21 @@ def test_new_names_the_kinds_there_are(project, capsys):
     assert main(["--root", str(root), "new", "comittee-report", str(root / PAPER)]) == 1
     assert "unknown kind 'comittee-report' (did you mean 'committee-report'?)" in capsys.readouterr().err
     assert not (root / PAPER).exists()
+
+
+def test_a_table_the_kind_declares_comes_with_a_row_of_its_columns(project):
+    _, text = new(project, "portfolio-plan", "harborough")
+    assert "  columns: budget  # the kind's standard table budget, its columns: Previous year; This year. Keep this line." in text
+    assert "    - item:  # text. e.g. Direct Expenditure\n" in text  # the rows the kind's net row is worked out from
+    assert "    - item:  # text. e.g. Direct Income\n" in text
+    assert "      previous:  # a number such as 46, 1,250 or 12.5. Previous year. e.g. 46\n" in text
+    assert "      eia:  # one of New, Review, Yes, No. EIA Required?" in text
+    assert "rows_add_up_to:  # optional: a number. What the figures of every row add up to (100 for the percentages of a survey), each row checked within the rounding of the figures typed. e.g. 92" in text
+    assert "  # counts:" not in text.split("\nactions:")[1]  # the actions table has no status column to count
+
+
+def test_a_reference_used_once_in_a_paper_has_an_example_of_its_own_wherever_it_is_written(project):
+    _, text = new(project, "agenda-and-minutes", "epping-forest")
+    refs = re.findall(r"ref:  # optional: .*? e\.g\. (.*)$", text, re.MULTILINE)
+    assert refs == ["CEC 01", "CEC 02"]
+    assert re.search(r'^first_item:  # required: text\. .* e\.g\. "49"$', text, re.MULTILINE)

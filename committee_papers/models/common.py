@@ -43,6 +43,16 @@ class TypeHelp:
         return {**handler(schema), **self.extra, "description": self.description}
 
 
+class _UniqueMarker:
+    """Marks a field whose values must each be used once in a paper (a section's reference)."""
+
+    def __repr__(self) -> str:
+        return "UNIQUE"
+
+
+UNIQUE = _UniqueMarker()
+"""Put in a field's Annotated metadata: the paper checks the values differ, and `new` gives each example its own number."""
+
 Prose = Annotated[str, TypeHelp(MARKDOWN, format="markdown")]
 
 DataFile = Annotated[

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, ClassVar
+import functools
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
@@ -14,7 +15,7 @@ from ..provenance import carry, refs_of, shows
 from ..numbering import Node, Numberer, NumberedSection, Outline, appendix_name
 from .blocks import Block, as_block
 from .decisions import Decisions, ForwardTimetable, KeyDecision, fill
-from .common import Prose, Strict
+from .common import UNIQUE, Prose, Strict
 from .paper import Located, PaperBase, blocks_of, walk
 from .scoring import worked_out_scores
 from .period import financial_quarter
@@ -31,7 +32,7 @@ class Section(Strict):
     """A short name, lower case with hyphens, if other parts refer to this one."""
     numbered: bool = True
     """No for a heading printed without a number, whose paragraphs carry on the numbers of the part around it."""
-    ref: str | None = Field(default=None, min_length=1, examples=["CEC 01"])
+    ref: Annotated[str | None, UNIQUE] = Field(default=None, min_length=1, examples=["CEC 01"])
     """A reference the section is known by, such as an action code (CEC 01), printed before its heading in place of a
     number; each is used once in the paper."""
     new_page: bool = False
@@ -328,14 +329,17 @@ class DeclaredPaper(PaperBase):
         return found
 
     def _repeated_refs(self) -> list[Located]:
-        """Return a section reference written twice: each reference names one section."""
-        first: dict[str, tuple[Any, ...]] = {}
+        """Return a value of a field marked UNIQUE (a section's reference) written twice: each names one part."""
+        first: dict[tuple[str, str], tuple[Any, ...]] = {}
         found: list[Located] = []
         for path, value in walk(self):
-            if isinstance(value, Section) and value.ref is not None:
-                key = " ".join(value.ref.lower().replace(".", "").split())
+            for name in _unique_fields(type(value)) if isinstance(value, BaseModel) else ():
+                given = getattr(value, name)
+                if given is None:
+                    continue
+                key = (name, " ".join(str(given).lower().replace(".", "").split()))
                 if key in first:
-                    found.append(((*path, "ref"), f"expected each reference once, got {value.ref!r} again (first at {dotted(first[key])})"))
+                    found.append(((*path, name), f"expected each reference once, got {given!r} again (first at {dotted(first[key])})"))
                 first.setdefault(key, path)
         return found
 
@@ -366,6 +370,12 @@ class DeclaredPaper(PaperBase):
             for path, ref in refs
             if ref not in printed
         ]
+
+
+@functools.cache
+def _unique_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """Return the fields of a model whose values must each be used once in a paper."""
+    return tuple(name for name, info in model.model_fields.items() if UNIQUE in info.metadata)
 
 
 def plain_text(value: Any) -> str:
