@@ -113,7 +113,7 @@ place(LAA, "row:Blaby:1", LAA, "[Blaby, 25000, 31000]", "sections[6].content[2].
 place(LAA, "row:TOTAL:1", LAA, "[Blaby, 25000, 31000]", "sections[6].content[2].totals_table.rows[0][1] (a figure derived from it)")
 place(PLAN, "row:EIA Hear by Rights Standard:3", PLAN, "EIA Hear by Rights Standard", "eias[0].content[1].table.rows[0].finish")
 # A figure from a data file (this quarter's count, last quarter's beside it).
-place(LAA, "row:Children and Young People:1", Q3, "outcomes: {Green: 28", "blocks[0].outcomes.Green")
+place(LAA, "row:Children and Young People:1", Q3, "outcomes: {Green: 28", "rows[0].counts.outcomes.Green")
 # A crosstab's grand total, worked out from every count, and one count.
 place(SCRUTINY, "row:Lone parents:3", SCRUTINY, "[Lone parents, 33, 33, 145, 28, 18]", "achievements[0].content[2].table.rows[1][3]")
 place(SCRUTINY, "row:Total target groups engaged:6", SCRUTINY, "[Teenage mothers/ pregnant teenagers", "achievements[0].content[2].table.rows[0][1] (a figure derived from it)")
