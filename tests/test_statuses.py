@@ -150,6 +150,16 @@ def test_the_summary_counts_each_status_per_group_and_overall(project):
     assert (summary.overall.counts, summary.overall.lines, summary.overall.total) == ({"Green": 15, "Amber": 4, "Red": 2}, 20, 21)
 
 
+def test_a_summary_written_twice_is_laid_out_twice(project):
+    once = "      - status_breakdown:\n          caption: Statuses by group, Q3 2007-08\n"
+    twice = once + "          total: All commitments\n          noun: commitment\n" + once.replace("Q3", "the third quarter of")
+    root = leicestershire(project, monitoring=f"{once}=>{twice}")
+    report = build(Config(root, papers=[root / MONITORING], jobs=1))
+    assert report.ok, report.failed  # the table had a fixed id, and a second one made a document with two
+    page = (root / "output/leicestershire/commitments/chief-executives-q3-2007-08.html").read_text(encoding="utf-8")
+    assert "Statuses by group, Q3 2007-08" in page and "Statuses by group, the third quarter of 2007-08" in page
+
+
 def test_an_unknown_status_lists_the_scale_and_suggests_one(project):
     root = leicestershire(project, monitoring="  status: Red\n=>  status: Rde\n")
     line, column = line_and_column(MONITORING, "  status: Red")
