@@ -35,7 +35,8 @@ def test_numbered_paragraphs_carry_their_numbers_as_text(project):
 
 def test_other_implications_show_the_number_a_paragraph_id_resolves_to(project):
     _, doc = render(project({}))
-    row = doc.get_element_by_id("other-implications").find("tbody/tr")
+    [table] = [t for t in doc.iterfind(".//table") if t.findtext("caption") == "Other implications and where the report covers them"]
+    row = table.find("tbody/tr")
     assert [cell.text_content() for cell in row] == ["Policy", "No", "2.2"]
 
 
