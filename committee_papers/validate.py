@@ -14,7 +14,7 @@ from .loader import Path_, Source, load
 from .messages import describe, problems_of
 from .models import Paper
 from .models.common import Table
-from .models.paper import blocks_of, texts
+from .models.paper import blocks_of, texts, walked_once
 from .models.risk import heat_map_problems
 from .models.status import status_refs, unknown_status
 from .prose import text_problems
@@ -44,19 +44,20 @@ def validate(
     except ValidationError as err:
         raise ContentError(problems_of(source, model, err)) from None
     _keep_sheets(paper, sheets)
-    problems = _attach_data(source, paper, content or source.path.parent) if isinstance(paper, Paper) else []
-    theme = theme_of(paper.council) if theme_of and not problems else None
-    if theme is not None:  # every check that needs the council's theme, before the paper's own checks
-        problems = check_statuses(source, paper, theme)
-        problems += [source.problem(path, message) for path, message in council_problems(paper, theme)]
-        problems += [source.problem(path, message) for path, message in paper.theme_problems(theme)]
-    if problems:
-        raise ContentError(problems)
-    problems = [source.problem(path, message) for path, message in paper.problems()]
-    sources = [(source, paper), *(paper.data_sources() if isinstance(paper, Paper) else [])]
-    problems += [src.problem_at(path, piece, text, message) for src, model in sources for path, text in texts(model) for message, piece in text_problems(text)]
-    if problems:
-        raise ContentError(problems)
+    with walked_once():  # a dozen checks each walk the whole paper, which none of them changes
+        problems = _attach_data(source, paper, content or source.path.parent) if isinstance(paper, Paper) else []
+        theme = theme_of(paper.council) if theme_of and not problems else None
+        if theme is not None:  # every check that needs the council's theme, before the paper's own checks
+            problems = check_statuses(source, paper, theme)
+            problems += [source.problem(path, message) for path, message in council_problems(paper, theme)]
+            problems += [source.problem(path, message) for path, message in paper.theme_problems(theme)]
+        if problems:
+            raise ContentError(problems)
+        problems = [source.problem(path, message) for path, message in paper.problems()]
+        sources = [(source, paper), *(paper.data_sources() if isinstance(paper, Paper) else [])]
+        problems += [src.problem_at(path, piece, text, message) for src, model in sources for path, text in texts(model) for message, piece in text_problems(text)]
+        if problems:
+            raise ContentError(problems)
     return paper
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from pydantic import BaseModel, Field, PrivateAttr
@@ -86,7 +88,9 @@ class PaperBase(Strict):
         """
         models = list(blocks_of(self))
         found = [((*path, *sub), message) for path, m in models if isinstance(m, GENERAL) for sub, message in m.problems()]
-        found += [((*path, *sub), message) for path, m in models if isinstance(m, Table) for sub, message in reference_problems(m, ids_of(self))]
+        tables = [(path, m) for path, m in models if isinstance(m, Table)]
+        ids = ids_of(self) if tables else set()  # once for the paper, not once a table
+        found += [((*path, *sub), message) for path, m in tables for sub, message in reference_problems(m, ids)]
         found += summary_problems(models)
         found += [((*path, *sub), message) for path, m in models if m is not self and callable(getattr(m, "data_problems", None))
                   for sub, message in m.data_problems(self.data_named)]
@@ -120,19 +124,60 @@ class PaperBase(Strict):
         return None
 
 
+_WALKS: ContextVar[dict[tuple[int, bool], tuple[Any, list[tuple[tuple[Any, ...], Any]]]] | None] = ContextVar("walks", default=None)
+
+
+@contextmanager
+def walked_once() -> Iterator[None]:
+    """Within it, each paper's values are walked once, however many checks ask for them.
+
+    For the length of one paper's checks only: a paper is not changed while it is checked, and a walk
+    kept longer would outlive a copy of it (the traced copy the DOCX is made from).
+    """
+    token = _WALKS.set({})
+    try:
+        yield
+    finally:
+        _WALKS.reset(token)
+
+
 def walk(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
     """Yield every value inside a validated paper with the path it was written at, outermost first."""
-    yield path, value
-    if isinstance(value, BaseModel):
-        items: Any = ((name, getattr(value, name)) for name in type(value).model_fields)
-    elif isinstance(value, (list, tuple)):
-        items = enumerate(value)
-    elif isinstance(value, dict):
-        items = value.items()
-    else:
-        return
-    for key, item in items:
-        yield from walk(item, (*path, key))
+    return _remembered(value, path, leaves=True)
+
+
+def _remembered(value: Any, path: tuple[Any, ...], *, leaves: bool) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    walks = _WALKS.get()
+    if walks is None or path:
+        return _walk(value, path, leaves=leaves)
+    key = (id(value), leaves)
+    if key not in walks:  # the value is kept with its walk, so its id is not another's while the walk is kept
+        walks[key] = (value, list(_walk(value, path, leaves=leaves)))
+    return iter(walks[key][1])
+
+
+CONTAINERS = (BaseModel, list, tuple, dict)
+
+
+def _walk(value: Any, path: tuple[Any, ...], *, leaves: bool) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Walk a paper outermost first, with its text, numbers and dates or without them.
+
+    A stack, not recursion: nested generators cost every value one step per level above it, and checking
+    walks each paper several times; a walk for blocks alone makes no path for the values it would skip.
+    """
+    stack = [(path, value)]
+    while stack:
+        path, value = stack.pop()
+        yield path, value
+        if isinstance(value, BaseModel):
+            items: Any = [(name, getattr(value, name)) for name in type(value).model_fields]
+        elif isinstance(value, (list, tuple)):
+            items = list(enumerate(value))
+        elif isinstance(value, dict):
+            items = list(value.items())
+        else:
+            continue
+        stack.extend(((*path, key), item) for key, item in reversed(items) if leaves or isinstance(item, CONTAINERS))
 
 
 def ids_of(value: Any) -> set[str]:
@@ -147,4 +192,4 @@ def texts(value: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
 
 def blocks_of(value: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
     """Yield every model inside a paper with its path."""
-    return ((path, v) for path, v in walk(value) if isinstance(v, BaseModel))
+    return ((path, v) for path, v in _remembered(value, (), leaves=False) if isinstance(v, BaseModel))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import typing
+from functools import lru_cache
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Any
@@ -79,18 +80,29 @@ def _keys_marked(annotation: Any) -> bool:
     return any(_keys_marked(arg) for arg in typing.get_args(annotation))
 
 
+@lru_cache(maxsize=None)
+def _status_fields(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
+    """Return the fields of a model that hold status names, each with whether a mapping's keys are the names.
+
+    Worked out once per class: a paper of a few hundred rows asked it of every row's annotations.
+    """
+    return tuple(
+        (name, _keys_marked(info.annotation))
+        for name, info in model.model_fields.items()
+        if _marked(info.annotation) or STATUS in info.metadata
+    )
+
+
 def status_refs(paper: Any) -> Iterator[tuple[tuple[Any, ...], str, bool]]:
     """Yield (path, status name, written as a key) for every status in a validated model."""
     from .paper import blocks_of
 
     for path, model in blocks_of(paper):
-        for name, info in type(model).model_fields.items():
-            if not (_marked(info.annotation) or STATUS in info.metadata):
-                continue
+        for name, keys_marked in _status_fields(type(model)):
             value = getattr(model, name)
             if isinstance(value, str):
                 yield (*path, name), value, False
-            elif isinstance(value, dict) and not _keys_marked(info.annotation):  # mappings keyed by status, by measure
+            elif isinstance(value, dict) and not keys_marked:  # mappings keyed by status, by measure
                 for outer, inner in value.items():
                     for key in inner if isinstance(inner, dict) else ():
                         yield (*path, name, outer, key), key, True
