@@ -19,7 +19,7 @@ Reporting = Literal["rated", "data only", "not available", "not rated"]
 ARROWS = {"better": "↑", "worse": "↓", "same": "→"}
 """Direction of travel as councils draw it: up is better, down is worse, across is the same (whatever the measure's direction)."""
 ARROW_COLOURS = {"better": "#1B6E2B", "worse": "#B3261E", "same": "#1A1A1A"}
-"""Green, red and black as Havering draws them, dark enough to read on white (4.5:1 or more)."""
+"""Green, red and near-black arrows, each dark enough to read on white (4.5:1 or more)."""
 
 
 class StatusRule(Strict):
