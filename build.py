@@ -2,7 +2,7 @@
 
 import sys
 
-from committee_papers.cli import main
+from committee_papers.commands.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

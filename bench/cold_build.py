@@ -24,7 +24,7 @@ from common import ENV, REPO, machine, make_corpus, median, papers_of, run_build
 
 def dump_dialect(root: Path, folder: Path) -> list[dict[str, str]]:
     """Write each paper's dialect HTML and its council's stylesheet; return what WeasyPrint alone needs."""
-    from committee_papers.html import Templates
+    from committee_papers.layout.html import Templates
 
     folder.mkdir(parents=True, exist_ok=True)
     templates: dict[str, Templates] = {}

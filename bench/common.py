@@ -69,9 +69,9 @@ def page_count(pdf: Path) -> int:
 
 
 def papers_of(root: Path) -> list[Any]:
-    """Return the checked papers of a project (committee_papers.checking.Job), in content order."""
-    from committee_papers.checking import check
-    from committee_papers.project import Config
+    """Return the checked papers of a project (committee_papers.pipeline.checking.Job), in content order."""
+    from committee_papers.pipeline.checking import check
+    from committee_papers.sources.project import Config
 
     return check(Config(root=root)).jobs
 

@@ -284,7 +284,7 @@ def _write(path: Path, data: dict[str, Any]) -> None:
 
 def check(folder: Path) -> int:
     """Validate the corpus as the clerk would; return the exit status."""
-    from committee_papers.cli import main as cli
+    from committee_papers.commands.cli import main as cli
 
     return cli(["--root", str(folder), "check"])
 

@@ -36,9 +36,9 @@ def main() -> int:
     if not shutil.which("soffice"):
         raise SystemExit("soffice not found: apt-get install libreoffice-writer-nogui")
     root = make_corpus(args.folder / "project", args.papers)
-    from committee_papers.docx_writer import write_docx
-    from committee_papers.html import created
-    from committee_papers.render import Renderer
+    from committee_papers.outputs.docx_writer import write_docx
+    from committee_papers.layout.html import created
+    from committee_papers.outputs.render import Renderer
 
     renderer = Renderer(root / "content", root / "templates")
     papers = []

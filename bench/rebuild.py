@@ -41,9 +41,9 @@ def main() -> int:
     papers = [root / "content" / name for name in re.findall(r"paper: (\S+)", meeting.read_text(encoding="utf-8"))]
     paper = max(papers, key=lambda p: p.stat().st_size) if args.longest else papers[0]
     run_build(root, "--jobs", str(args.jobs))
-    from committee_papers.build import Config, build
-    from committee_papers.provenance import Origin
-    from committee_papers.render import Renderer
+    from committee_papers.pipeline.build import Config, build
+    from committee_papers.sources.provenance import Origin
+    from committee_papers.outputs.render import Renderer
 
     renderer = Renderer(root / "content", root / "templates")
     build(Config(root, jobs=args.jobs))  # warms this process, as watch's first build does

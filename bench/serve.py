@@ -99,7 +99,7 @@ def edit_to_view(address: str, events: queue.Queue[dict[str, int]], paper: Path,
 def chosen(root: Path, sizes: list[int]) -> list[tuple[Any, int]]:
     """Return the checked papers whose PDFs come closest to each page count asked for."""
     jobs = papers_of(root)
-    from committee_papers.project import Config
+    from committee_papers.sources.project import Config
 
     config = Config(root)
     pages = [(job, page_count(job.target(config, "pdf"))) for job in jobs]
@@ -134,9 +134,9 @@ def main() -> int:
             time.sleep(0.2)
         events: queue.Queue[dict[str, int]] = queue.Queue()
         threading.Thread(target=listen, args=(address, events), daemon=True).start()
-        from committee_papers.project import Config
-        from committee_papers.provenance import Origin
-        from committee_papers.render import Renderer
+        from committee_papers.sources.project import Config
+        from committee_papers.sources.provenance import Origin
+        from committee_papers.outputs.render import Renderer
 
         renderer = Renderer(root / "content", root / "templates")
         config = Config(root)

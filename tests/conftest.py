@@ -143,7 +143,7 @@ def make_project(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
 
 def build_examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build every example paper and meeting in a copy of the project once; return its output folder."""
-    from committee_papers.build import Config, build
+    from committee_papers.pipeline.build import Config, build
 
     root = tmp_path_factory.mktemp("examples")
     shutil.copytree(ROOT / "templates", root / "templates")

@@ -18,8 +18,8 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import html as lxml_html
 
-from committee_papers.errors import ContentError
-from committee_papers.theme import load_theme
+from committee_papers.models.theme import load_theme
+from committee_papers.sources.errors import ContentError
 
 from .browser import Browser, chromium
 from .conftest import ROOT, build_examples

@@ -11,8 +11,8 @@ import pytest
 from docx.oxml import parse_xml
 from docx.text.paragraph import Paragraph
 
-from committee_papers.build import Config, build
-from committee_papers.cli import main
+from committee_papers.commands.cli import main
+from committee_papers.pipeline.build import Config, build
 
 from .conftest import MINI_REPORT, make_project
 

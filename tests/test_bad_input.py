@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from committee_papers.build import Config, build
-from committee_papers.cli import main
-from committee_papers.errors import ContentError
-from committee_papers.loader import loads
+from committee_papers.commands.cli import main
+from committee_papers.pipeline.build import Config, build
+from committee_papers.sources.errors import ContentError
+from committee_papers.sources.loader import loads
 
 from .conftest import MINI_REPORT, ROOT, make_project, theme_names
 

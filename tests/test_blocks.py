@@ -13,15 +13,15 @@ import pytest
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from committee_papers import block_docs
-from committee_papers.build import Config, build
-from committee_papers.checking import check
-from committee_papers.docx_writer import write_docx
-from committee_papers.errors import RenderError, ThemeError
+from committee_papers.commands import block_docs
 from committee_papers.models.blocks import BLOCK_KEYS
 from committee_papers.models.decisions import Signatories
-from committee_papers.reference_docx import for_theme
-from committee_papers.theme import load_theme
+from committee_papers.models.theme import load_theme
+from committee_papers.outputs.docx_writer import write_docx
+from committee_papers.outputs.reference_docx import for_theme
+from committee_papers.pipeline.build import Config, build
+from committee_papers.pipeline.checking import check
+from committee_papers.sources.errors import RenderError, ThemeError
 
 from .conftest import MINI_REPORT, ROOT, make_project
 

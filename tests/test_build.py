@@ -9,9 +9,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from committee_papers.build import Config, build
-from committee_papers.cli import main
-from committee_papers.errors import SystemLibraryError
+from committee_papers.commands.cli import main
+from committee_papers.pipeline.build import Config, build
+from committee_papers.sources.errors import SystemLibraryError
 
 from .conftest import MINI_REPORT, ROOT, theme_names, without_sources
 
@@ -177,7 +177,7 @@ def test_papers_kept_in_a_folder_named_after_their_council_are_not_put_under_it_
 def test_missing_system_libraries_are_named_as_debian_packages(monkeypatch):
     import ctypes.util
 
-    from committee_papers.system import check_libraries
+    from committee_papers.outputs.system import check_libraries
 
     real = ctypes.util.find_library
     monkeypatch.setattr(ctypes.util, "find_library", lambda name: None if name == "harfbuzz-subset" else real(name))

@@ -7,9 +7,9 @@ from typing import Any
 
 from lxml import html as lxml_html
 
-from committee_papers.build import Config
-from committee_papers.checking import check
-from committee_papers.html import Templates
+from committee_papers.layout.html import Templates
+from committee_papers.pipeline.build import Config
+from committee_papers.pipeline.checking import check
 
 THEME = textwrap.dedent(
     """\

@@ -7,9 +7,9 @@ import re
 import subprocess
 import sys
 
-from committee_papers.build import Config, Report
-from committee_papers.console import Console
-from committee_papers.watch import affected, rebuild
+from committee_papers.commands.console import Console
+from committee_papers.commands.watch import affected, rebuild
+from committee_papers.pipeline.build import Config, Report
 
 from .conftest import MINI_REPORT, ROOT
 
@@ -20,7 +20,7 @@ PDF = "output/leicester-city/cabinet/mini.pdf"
 def test_check_imports_no_renderer(project):
     root = project({PAPER: MINI_REPORT, "content/cabinet/bad.yaml": "kind: committee-report\n"})
     code = (
-        "import sys\nfrom committee_papers.cli import main\n"
+        "import sys\nfrom committee_papers.commands.cli import main\n"
         f"status = main(['--root', {str(root)!r}, 'check'])\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {'weasyprint', 'docx', 'matplotlib', 'pydyf', 'watchfiles'}), status)\n"
     )
@@ -116,6 +116,6 @@ def test_watch_survives_a_bug(project, monkeypatch):
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr("committee_papers.watch.build", broken)
+    monkeypatch.setattr("committee_papers.commands.watch.build", broken)
     screen = rebuild(Config(root), [root / PAPER])
     assert "ZeroDivisionError: a bug" in screen and "This is a bug in committee-papers" in screen

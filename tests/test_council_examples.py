@@ -16,7 +16,7 @@ import pytest
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from committee_papers.build import Config, build
+from committee_papers.pipeline.build import Config, build
 
 from .conftest import ROOT
 

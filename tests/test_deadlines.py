@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from committee_papers.deadlines import clear_days_between, key_decision_notice_late, publication_deadline
+from committee_papers.agenda.deadlines import clear_days_between, key_decision_notice_late, publication_deadline
 
 D = datetime.date
 

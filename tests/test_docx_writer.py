@@ -20,10 +20,10 @@ from docx.oxml.ns import qn
 from docx.shared import Emu
 from lxml import etree
 
-from committee_papers.docx_writer import bookmark_names, write_docx
-from committee_papers.errors import RenderError, ThemeError
-from committee_papers.reference_docx import main as reference_main
-from committee_papers.reference_docx import make_reference
+from committee_papers.outputs.docx_writer import bookmark_names, write_docx
+from committee_papers.outputs.reference_docx import main as reference_main
+from committee_papers.outputs.reference_docx import make_reference
+from committee_papers.sources.errors import RenderError, ThemeError
 
 CREATED = datetime.datetime(2007, 11, 10, 9, 30, tzinfo=datetime.timezone.utc)
 HEADER_FILL = "1F3864"
@@ -527,9 +527,9 @@ def test_a_paper_whose_first_page_has_its_header_has_no_first_page_header(refere
 
 
 def test_group_row_is_filled_with_the_accent_as_the_stylesheet_fills_it() -> None:
-    from committee_papers.html import Templates
-    from committee_papers.reference_docx import for_theme
-    from committee_papers.theme import load_theme
+    from committee_papers.layout.html import Templates
+    from committee_papers.models.theme import load_theme
+    from committee_papers.outputs.reference_docx import for_theme
 
     root = Path(__file__).resolve().parent.parent
     theme = load_theme(root / "templates", "leicestershire", root)
@@ -578,7 +578,7 @@ def test_a_kept_table_keeps_every_row_whole(reference: bytes) -> None:
 
 
 def test_a_column_is_at_least_as_wide_as_its_longest_word(reference: bytes) -> None:
-    from committee_papers.docx_metrics import text_width
+    from committee_papers.outputs.docx_metrics import text_width
 
     html = SAMPLE.replace("<th scope=\"col\">Budget</th>", "<th scope=\"col\">Anticipated</th>") \
         .replace('<col style="width: 40%"><col style="width: 20%">', '<col style="width: 56%"><col style="width: 4%">')
@@ -600,7 +600,7 @@ def test_a_heading_after_a_table_keeps_its_space_before(reference: bytes) -> Non
 
 
 def test_a_date_is_one_word_when_sizing_columns(reference: bytes) -> None:
-    from committee_papers.docx_metrics import text_width
+    from committee_papers.outputs.docx_metrics import text_width
 
     html = SAMPLE.replace('<td style="text-align: right">120,000</td>', '<td style="text-align: right">29/07/2015</td>')\
         .replace('<col style="width: 40%"><col style="width: 20%">', '<col style="width: 56%"><col style="width: 4%">')
@@ -658,7 +658,7 @@ def test_numbering_switched_off_with_numid_0_is_what_ecma_376_allows(reference: 
 
 
 def test_custom_xml_part_has_its_properties_part(reference: bytes) -> None:
-    from committee_papers.docx_writer import add_custom_xml
+    from committee_papers.outputs.docx_writer import add_custom_xml
 
     document = docx.Document(io.BytesIO(reference))
     add_custom_xml(document, b'<?xml version="1.0"?><map xmlns="urn:example"/>', "urn:example")
@@ -682,7 +682,7 @@ def test_custom_xml_part_has_its_properties_part(reference: bytes) -> None:
 
 
 def test_every_class_the_dialect_lists_is_accepted() -> None:
-    from committee_papers.docx_writer import ALLOWED_CLASSES
+    from committee_papers.outputs.docx_writer import ALLOWED_CLASSES
 
     dialect = (Path(__file__).resolve().parent.parent / "docs" / "dialect.md").read_text(encoding="utf-8")
     listed = {(tag, name) for tag, name in re.findall(r"`([a-z][a-z0-9]*)\.([a-z][a-z-]*)`", dialect)
@@ -706,8 +706,8 @@ def test_p_contact_is_a_normal_paragraph(reference: bytes) -> None:
 
 def header_fill_of_built_paper(root: Path) -> str:
     """Build the small report and return the fill of its first table's header cells."""
-    from committee_papers.build import build
-    from committee_papers.project import Config
+    from committee_papers.pipeline.build import build
+    from committee_papers.sources.project import Config
 
     report = build(Config(root))
     assert report.ok, report.failed
@@ -736,8 +736,8 @@ def test_a_councils_own_reference_is_used_as_it_is(tmp_path: Path) -> None:
 
 
 def test_a_class_outside_the_dialect_is_blamed_on_the_template_that_writes_it(tmp_path: Path) -> None:
-    from committee_papers.build import build
-    from committee_papers.project import Config
+    from committee_papers.pipeline.build import build
+    from committee_papers.sources.project import Config
 
     from .conftest import MINI_REPORT, make_project
 
@@ -755,7 +755,7 @@ def test_a_class_outside_the_dialect_is_blamed_on_the_template_that_writes_it(tm
 
 
 def test_a_table_without_widths_is_shared_as_a_browser_shares_it(reference: bytes) -> None:
-    from committee_papers.docx_metrics import text_width
+    from committee_papers.outputs.docx_metrics import text_width
 
     prose = "The council has improved the way it consults residents on every service it runs."
     html = SAMPLE.replace("<p>Further detail is given below.</p>", f"""

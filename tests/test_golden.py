@@ -17,10 +17,9 @@ import docx
 import pytest
 from docx.document import Document
 from docx.table import Table
-from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 
-from committee_papers.build import Config, build
+from committee_papers.pipeline.build import Config, build
 
 from .conftest import ROOT
 

@@ -16,12 +16,12 @@ from docx.oxml.ns import qn
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
-from committee_papers.build import Config, build
-from committee_papers.checking import check
-from committee_papers.errors import ContentError
-from committee_papers.kinds import declared_kinds
-from committee_papers.loader import load
-from committee_papers.validate import validate
+from committee_papers.models.kinds import declared_kinds
+from committee_papers.models.validate import validate
+from committee_papers.pipeline.build import Config, build
+from committee_papers.pipeline.checking import check
+from committee_papers.sources.errors import ContentError
+from committee_papers.sources.loader import load
 
 from .conftest import ROOT
 
@@ -45,7 +45,7 @@ def problems(project, name: str, text: str) -> list[str]:
 
 
 def harborough_theme(project):
-    from committee_papers.theme import load_theme
+    from committee_papers.models.theme import load_theme
 
     root = project({})
     return load_theme(root / "templates", "harborough", root)
@@ -242,7 +242,7 @@ def test_a_heat_map_naming_no_table_or_a_column_of_no_levels_is_an_error(project
 
 def test_check_imports_no_renderer() -> None:
     code = (
-        "import sys; from pathlib import Path; from committee_papers.checking import Config, check;"
+        "import sys; from pathlib import Path; from committee_papers.pipeline.checking import Config, check;"
         f"report = check(Config(Path({str(ROOT)!r}))).report;"
         "assert report.ok, report.failed; print(sorted({'matplotlib', 'weasyprint', 'docx', 'pypdf'} & set(sys.modules)))"
     )
@@ -345,7 +345,7 @@ def test_draft_statement_is_marked_on_every_page(project) -> None:
 
 
 def test_figures_are_deterministic() -> None:
-    from committee_papers.figures import GridChart, GridItem, Segment, StackedBarChart, StackPanel, draw
+    from committee_papers.models.figures import GridChart, GridItem, Segment, StackedBarChart, StackPanel, draw
 
     grid = GridChart("T", "X", ("a", "b"), "Y", ("c", "d"), (("#FFFFFF", "#000000"), ("#000000", "#FFFFFF")), (GridItem("R1", "n", 1, 2),))
     green = Segment("Green", "#00B050", mark="●")

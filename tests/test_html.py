@@ -4,12 +4,12 @@ import datetime
 
 from lxml import html as lxml_html
 
-from committee_papers.dates import long_date
-from committee_papers.html import Templates, web_page
-from committee_papers.kinds import declared_kinds
-from committee_papers.loader import loads
-from committee_papers.theme import load_theme
-from committee_papers.validate import validate
+from committee_papers.layout.html import Templates, web_page
+from committee_papers.models.kinds import declared_kinds
+from committee_papers.models.theme import load_theme
+from committee_papers.models.validate import validate
+from committee_papers.sources.dates import long_date
+from committee_papers.sources.loader import loads
 
 from .conftest import MINI_REPORT
 

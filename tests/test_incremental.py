@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from committee_papers.build import Config, build
+from committee_papers.pipeline.build import Config, build
 
 from .conftest import MEETING, MINI_REPORT, ROOT
 
@@ -49,7 +49,7 @@ def test_a_build_with_nothing_to_do_imports_no_renderer_and_reads_no_paper(proje
     root = project({PAPER: MINI_REPORT})
     build(Config(root))
     code = (
-        "import sys; from pathlib import Path; from committee_papers.build import Config, build;"
+        "import sys; from pathlib import Path; from committee_papers.pipeline.build import Config, build;"
         f"report = build(Config(Path({str(root)!r})));"
         "print(report.summary('built'), sorted({'weasyprint', 'docx', 'matplotlib', 'pypdf', 'pydantic', 'yaml'} & set(sys.modules)))"
     )
@@ -97,7 +97,7 @@ def test_outputs_do_not_depend_on_the_number_of_workers(project, tmp_path_factor
 
 
 def test_force_and_jobs_work_before_or_after_build_on_the_command_line(project, capsys):
-    from committee_papers.cli import main
+    from committee_papers.commands.cli import main
 
     root = project({PAPER: MINI_REPORT})
     assert main(["--root", str(root), "--quiet"]) == 0

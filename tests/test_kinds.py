@@ -10,9 +10,9 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from committee_papers.build import Config, build
-from committee_papers.checking import check
-from committee_papers.kinds import declared_kinds
+from committee_papers.models.kinds import declared_kinds
+from committee_papers.pipeline.build import Config, build
+from committee_papers.pipeline.checking import check
 
 THEME = textwrap.dedent(
     """\
@@ -198,7 +198,7 @@ def test_reading_a_kind_file_twice_in_a_process_reads_it_once(project):
 
 
 def test_new_writes_a_skeleton_of_a_councils_own_kind_that_names_its_fields(project):
-    from committee_papers.cli import main
+    from committee_papers.commands.cli import main
 
     root = project(FILES)
     assert main(["--root", str(root), "-q", "new", "executive-report", str(root / "content/new.yaml"), "--council", "borsetshire"]) == 0
@@ -212,7 +212,7 @@ def test_new_writes_a_skeleton_of_a_councils_own_kind_that_names_its_fields(proj
 def test_a_recommendations_block_as_a_part_takes_the_kinds_formula_and_a_number_per_item(project):
     from lxml import html as lxml_html
 
-    from committee_papers.html import Templates
+    from committee_papers.layout.html import Templates
 
     kind = KIND.replace(
         "  - {key: sections, type: sections, required: true}",
@@ -322,7 +322,7 @@ assert TABLE_PAPER != PAPER
 def test_a_paper_table_takes_the_columns_and_fixed_rows_of_a_standard_table_its_kind_declares(project):
     from lxml import html as lxml_html
 
-    from committee_papers.html import Templates
+    from committee_papers.layout.html import Templates
 
     root = project({**FILES, "templates/borsetshire/kinds/executive-report.yaml": KIND + TABLES, "content/executive/libraries.yaml": TABLE_PAPER})
     job = check(Config(root)).jobs[0]

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from committee_papers.errors import ContentError
-from committee_papers.loader import loads
+from committee_papers.sources.errors import ContentError
+from committee_papers.sources.loader import loads
 
 
 def problem(text: str) -> str:
@@ -57,7 +57,7 @@ def test_syntax_errors_carry_a_hint():
 
 
 def test_not_utf8(tmp_path):
-    from committee_papers.loader import load
+    from committee_papers.sources.loader import load
 
     path = tmp_path / "p.yaml"
     path.write_bytes(b"title: caf\xe9\n")

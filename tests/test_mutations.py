@@ -12,11 +12,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from committee_papers.build import Config, build
-from committee_papers.errors import ContentError
-from committee_papers.kinds import declared_kinds
-from committee_papers.loader import loads
-from committee_papers.validate import validate
+from committee_papers.models.kinds import declared_kinds
+from committee_papers.models.validate import validate
+from committee_papers.pipeline.build import Config, build
+from committee_papers.sources.errors import ContentError
+from committee_papers.sources.loader import loads
 
 from .conftest import MINI_REPORT, ROOT, make_project
 

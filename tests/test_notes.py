@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from lxml import html
 
-from committee_papers.notes import label, number_notes
+from committee_papers.sources.notes import label, number_notes
 
 
 def test_labels_in_each_style():
@@ -30,7 +30,7 @@ def test_notes_are_numbered_in_reading_order_not_the_order_written():
 
 
 def test_a_note_whose_name_no_marker_could_use_is_refused_on_one_line():
-    from committee_papers.notes import note_problems
+    from committee_papers.sources.notes import note_problems
 
     assert note_problems([], {(): {"\n", "iv"}}) == [
         (("notes", "\n"), "expected a note name of letters, digits, - or _ (as in [^iv]), got '\\n'"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from committee_papers.models.common import Paragraph
-from committee_papers.numbering import AppendixScheme, Node, Numberer, ParagraphScheme, appendix_name, counter
+from committee_papers.models.numbering import AppendixScheme, Node, Numberer, ParagraphScheme, appendix_name, counter
 
 
 def paper() -> list[Node]:
@@ -112,7 +112,7 @@ def test_points_are_numbered_under_their_paragraph_in_any_scheme():
 
 
 def test_an_appendix_title_after_its_name_on_one_line():
-    from committee_papers.kinds import Kind
+    from committee_papers.models.kinds import Kind
 
     kind = Kind.model_validate({"name": "R", "parts": [{"key": "sections", "type": "sections"}],
                                 "numbering": {"appendices": {"prefix": "", "style": "decimal", "separator": ". "}}})

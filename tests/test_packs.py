@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from committee_papers.build import Config, build
-from committee_papers.checking import check
-from committee_papers.cli import main
+from committee_papers.commands.cli import main
+from committee_papers.pipeline.build import Config, build
+from committee_papers.pipeline.checking import check
 
 from .conftest import MEETING, MINI_REPORT, ROOT, without_sources
 

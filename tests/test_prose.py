@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from committee_papers.prose import link_problems, to_html, to_inline
+from committee_papers.sources.prose import link_problems, to_html, to_inline
 
 
 def test_a_list_may_follow_its_introduction_directly():

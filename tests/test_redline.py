@@ -11,8 +11,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from committee_papers.build import Config, build
-from committee_papers.cli import main
+from committee_papers.commands.cli import main
+from committee_papers.pipeline.build import Config, build
 
 from .conftest import MINI_REPORT
 from .test_review import needs_soffice, soffice
@@ -131,8 +131,8 @@ def test_a_redline_of_a_paper_without_a_date_is_dated_by_its_commit(project, mon
     git(root, "add", "content")
     git(root, "commit", "-qm", "First draft")
     (root / PAPER).write_text(undated.replace("approve", "note"))
-    from committee_papers.checking import check
-    from committee_papers.redline import _change_date
+    from committee_papers.pipeline.checking import check
+    from committee_papers.reviewing.redline import _change_date
 
     (job,) = check(Config(root, papers=[root / PAPER])).jobs
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)

@@ -15,10 +15,10 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from committee_papers.build import Config, build
-from committee_papers.cli import main
-from committee_papers.provenance import read_map
-from committee_papers.review import read_comments
+from committee_papers.commands.cli import main
+from committee_papers.pipeline.build import Config, build
+from committee_papers.reviewing.review import read_comments
+from committee_papers.sources.provenance import read_map
 
 from .conftest import MINI_REPORT
 

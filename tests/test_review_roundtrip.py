@@ -25,8 +25,8 @@ import pytest
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from committee_papers.build import Config, build
-from committee_papers.review import Review, read_review
+from committee_papers.pipeline.build import Config, build
+from committee_papers.reviewing.review import Review, read_review
 
 from .conftest import ROOT, make_project
 
@@ -283,7 +283,7 @@ def test_every_tracked_change_is_listed_at_its_value(reviewed):
 
 @needs_uno
 def test_changes_made_in_libreoffice_apply_to_the_yaml_and_the_rebuilt_papers(examples, edited, tmp_path):
-    from committee_papers.cli import main
+    from committee_papers.commands.cli import main
 
     root = tmp_path / "project"
     shutil.copytree(examples, root, ignore=shutil.ignore_patterns("output", ".cache"))

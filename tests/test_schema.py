@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from committee_papers.schema import render, schema_name, schemas, stale
+from committee_papers.commands.schema import render, schema_name, schemas, stale
 
 from .conftest import MINI_REPORT, ROOT
 

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from committee_papers.errors import ContentError
-from committee_papers.loader import loads
-from committee_papers.project import Config
-from committee_papers.serve import Preview, page_bar, with_bar
+from committee_papers.commands.serve import Preview, page_bar, with_bar
+from committee_papers.sources.errors import ContentError
+from committee_papers.sources.loader import loads
+from committee_papers.sources.project import Config
 
 from .browser import Browser, chromium
 from .conftest import MINI_REPORT, ROOT
@@ -169,7 +169,7 @@ def test_the_bar_follows_the_skip_link_and_names_each_problem(tmp_path):
 
 
 def test_a_saved_spreadsheet_rebuilds_every_paper_but_excels_lock_file_does_not(project):
-    from committee_papers.watch import affected, relevant
+    from committee_papers.commands.watch import affected, relevant
 
     root = project({PAPER: MINI_REPORT, "content/cabinet/other.yaml": MINI_REPORT, "content/data/kpis.xlsx": b""})
     assert relevant(None, str(root / "content/data/kpis.xlsx")) and relevant(None, str(root / "content/data/kpis.csv"))

@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from committee_papers.cli import main
-from committee_papers.errors import ContentError
-from committee_papers.loader import loads
-from committee_papers.kinds import declared_kinds
-from committee_papers.validate import validate
+from committee_papers.commands.cli import main
+from committee_papers.models.kinds import declared_kinds
+from committee_papers.models.validate import validate
+from committee_papers.sources.errors import ContentError
+from committee_papers.sources.loader import loads
 
 from .conftest import ROOT
 

@@ -12,11 +12,11 @@ import openpyxl
 import pytest
 from lxml import html as lxml_html
 
-from committee_papers.build import Config, build
-from committee_papers.checking import check
-from committee_papers.errors import ContentError
-from committee_papers.loader import loads
-from committee_papers.spreadsheets import fill_rows
+from committee_papers.pipeline.build import Config, build
+from committee_papers.pipeline.checking import check
+from committee_papers.sources.errors import ContentError
+from committee_papers.sources.loader import loads
+from committee_papers.sources.spreadsheets import fill_rows
 
 from .conftest import MINI_REPORT, ROOT
 
@@ -221,7 +221,7 @@ def test_a_control_character_in_a_cell_is_refused_at_the_cell(tmp_path):
 
 
 def test_an_editor_accepts_rows_from_in_place_of_rows_but_not_both():
-    from committee_papers.schema import schemas
+    from committee_papers.commands.schema import schemas
 
     from .test_schema import editor_view
 

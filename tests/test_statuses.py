@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime
-
 import re
 import shutil
 import subprocess
 import textwrap
-from decimal import Decimal
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import docx
@@ -20,9 +19,9 @@ from lxml import etree
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
-from committee_papers.build import Config, build
-from committee_papers.checking import check
 from committee_papers.models.period import FinancialQuarter
+from committee_papers.pipeline.build import Config, build
+from committee_papers.pipeline.checking import check
 
 from .conftest import ROOT, without_sources
 
@@ -216,7 +215,7 @@ def test_the_risk_summary_is_worked_out_from_two_quarters_data(project):
 
 
 def laa_scale():
-    from committee_papers.theme import load_theme
+    from committee_papers.models.theme import load_theme
 
     return load_theme(ROOT / "templates", "leicestershire", ROOT).scale("laa-risk")
 
@@ -419,7 +418,7 @@ def test_a_status_whose_text_would_not_read_on_its_fill_is_refused(project):
 
 
 def test_every_leicestershire_status_reads_on_its_fill():
-    from committee_papers.theme import MIN_CONTRAST, contrast, load_theme
+    from committee_papers.models.theme import MIN_CONTRAST, contrast, load_theme
 
     theme = load_theme(ROOT / "templates", "leicestershire", ROOT)
     assert all(contrast(s.colour, s.text_colour) >= MIN_CONTRAST for scale in theme.statuses.values() for s in scale.statuses)

@@ -15,9 +15,9 @@ from docx.oxml.ns import qn
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
-from committee_papers.build import Config, build
-from committee_papers.checking import check
-from committee_papers.theme import Theme
+from committee_papers.models.theme import Theme
+from committee_papers.pipeline.build import Config, build
+from committee_papers.pipeline.checking import check
 
 from .conftest import make_project, without_sources
 
@@ -252,7 +252,7 @@ def fill(cell) -> str:
 
 
 def theme() -> Theme:
-    from committee_papers.loader import loads
+    from committee_papers.sources.loader import loads
 
     return Theme.model_validate(loads(THEME, "theme.yaml").data)
 
@@ -441,7 +441,7 @@ def test_a_black_band_reads_with_its_own_white_text(word) -> None:
     assert fill(top.cells[5]) == "000000"  # Almost certain x Critical = 25, above tolerance
     colours = {r.get(qn("w:val")) for r in top.cells[5]._tc.iter(qn("w:color"))}
     assert colours <= {"FFFFFF"}
-    from committee_papers.loader import loads
+    from committee_papers.sources.loader import loads
 
     without = THEME.replace(', text: "#FFFFFF"', "")
     source = loads(without, "theme.yaml")

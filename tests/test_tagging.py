@@ -14,7 +14,7 @@ import pikepdf
 import pytest
 from pikepdf import Name
 
-from committee_papers.tagging import install
+from committee_papers.outputs.tagging import install
 
 from .test_accessibility import kids, walk
 

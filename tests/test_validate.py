@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from committee_papers.errors import ContentError
-from committee_papers.kinds import declared_kinds
-from committee_papers.loader import loads
-from committee_papers.validate import validate as validate_with
+from committee_papers.models.kinds import declared_kinds
+from committee_papers.models.validate import validate as validate_with
+from committee_papers.sources.errors import ContentError
+from committee_papers.sources.loader import loads
 
 from .conftest import MINI_REPORT, ROOT
 

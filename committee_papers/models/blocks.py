@@ -9,8 +9,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag
 
-from .counts import CountTable
 from .common import TAG_PREFIX, Fact, Paragraph, Prose, Quote, StatusSummary, Strict, Table, Timeline
+from .counts import CountTable
 from .decisions import DECISION_BLOCKS
 from .kpi import Kpi
 from .milestones import Milestones
@@ -209,14 +209,6 @@ BLOCK_KEYS: dict[str, type[Strict]] = {
 def as_block(key: str, value: Any) -> Strict:
     """Return a value a kind holds in a field of its own (its recommendations, say) as the block of that key, to draw it."""
     return BLOCK_KEYS[key].model_construct(**{key: value})
-
-
-def numbered_paragraphs(block: Any) -> int:
-    """Return how many paragraph numbers a block takes: one for text, one per item for recommendations ..."""
-    if isinstance(block, (str, Paragraph)):
-        return 1
-    count = getattr(block, "paragraphs", None)
-    return count() if callable(count) else 0
 
 
 def _block_tag(value: Any) -> str | None:

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..dates import IN_RANGE, in_range
-from ..provenance import carry, refs_of, worked_out
+from ..sources.dates import IN_RANGE, in_range
+from ..sources.provenance import carry, refs_of, worked_out
 from .common import Cell, Column, GroupRow, StatusCounts, StatusSummary, Table
 from .status import unknown_status
 
@@ -959,7 +959,7 @@ def number_text(kind: str, value: Decimal, places: int, unit: str = "pounds", th
 
 def date_text(day: datetime.date, theme: Any) -> str:
     """Write a date in the council's style (its theme's `dates`)."""
-    from ..dates import council_date
+    from ..sources.dates import council_date
 
     return council_date(day, getattr(theme, "dates", "day-month-year"))
 

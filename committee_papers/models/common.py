@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 import functools
 import re
 import typing
+from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, GetJsonSchemaHandler, Tag, ValidationInfo, field_validator, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    GetJsonSchemaHandler,
+    Tag,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError
 
-from ..dates import IN_RANGE, in_range
-from ..errors import did_you_mean
-from ..provenance import shows
+from ..sources.dates import IN_RANGE, in_range
+from ..sources.errors import did_you_mean
+from ..sources.provenance import shows
 
 # A tag in an error location is not a key in the YAML; this prefix lets the
 # validation stage drop it when it maps an error back to a line.
@@ -559,3 +569,11 @@ class Meeting(Strict):
     """The committee, board or Cabinet, as the council names it."""
     date: datetime.date
     """The meeting date (ISO: 2007-11-10)."""
+
+
+def numbered_paragraphs(block: Any) -> int:
+    """Return how many paragraph numbers a block takes: one for text, one per item for recommendations ..."""
+    if isinstance(block, (str, Paragraph)):
+        return 1
+    count = getattr(block, "paragraphs", None)
+    return count() if callable(count) else 0

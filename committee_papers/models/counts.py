@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
-from ..errors import did_you_mean
-from ..provenance import shows
+from ..sources.errors import did_you_mean
+from ..sources.provenance import shows
 from .common import DataFile, Strict
 from .period import FinancialQuarter
 from .status import StatusName
 
 if TYPE_CHECKING:
-    from ..figures import StackedBarChart
-    from ..theme import StatusScale
+    from .figures import StackedBarChart
+    from .theme import StatusScale
 
 Located = tuple[tuple[Any, ...], str]
 
@@ -218,7 +218,7 @@ class CountTable(Strict):
 
     def status_chart(self, paper: Any, scale: StatusScale) -> StackedBarChart:
         """Return the chart of this period's counts: a panel per measure reported, stacked in the scale's order."""
-        from ..figures import Segment, StackedBarChart, StackPanel
+        from .figures import Segment, StackedBarChart, StackPanel
 
         this, last = paper.data_named(self.this_period), paper.data_named(self.last_period)
         counts = {r.label: {k: Counter(v) for k, v in r.counts.items()} for r in this.rows}

@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
-from ..errors import did_you_mean
+from ..sources.errors import did_you_mean
 from .common import Contact, Officer, Prose, Strict, by_shape
 
 Located = tuple[tuple[Any, ...], str]
@@ -94,7 +94,7 @@ class Decisions(Strict):
         """Return the items' own printed numbers, (1), (2) ..., or none when they take the paper's."""
         if self.numbering is None:
             return []
-        from ..numbering import counter
+        from .numbering import counter
 
         return [self.numbering.format.format(counter(n, self.numbering.counter)) for n in range(1, len(self.items) + 1)]
 

@@ -8,17 +8,17 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
-from ..dates import council_date, day_month_year, long_date
-from ..errors import did_you_mean
-from ..loader import dotted
-from ..provenance import carry, refs_of, shows
-from ..numbering import Node, Numberer, NumberedSection, Outline, appendix_name
+from ..sources.dates import council_date, day_month_year, long_date
+from ..sources.errors import did_you_mean
+from ..sources.loader import dotted
+from ..sources.provenance import carry, refs_of, shows
 from .blocks import Block, as_block
-from .decisions import Decisions, ForwardTimetable, KeyDecision, fill
 from .common import UNIQUE, Prose, Strict
+from .decisions import Decisions, ForwardTimetable, KeyDecision, fill
+from .numbering import Node, NumberedSection, Numberer, Outline, appendix_name
 from .paper import Located, PaperBase, blocks_of, walk
-from .scoring import worked_out_scores
 from .period import financial_quarter
+from .scoring import worked_out_scores
 
 ID = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
 
@@ -74,7 +74,7 @@ class DeclaredPaper(PaperBase):
     """Appendices, named in the council's scheme."""
 
     declaration: ClassVar[Any]
-    """The kind file this model was made from (committee_papers.kinds.Kind)."""
+    """The kind file this model was made from (committee_papers.models.kinds.Kind)."""
     declared_as: ClassVar[str]
     """Where that kind file is, relative to the templates folder: for messages and for pickling."""
     rebuild: ClassVar[Any]

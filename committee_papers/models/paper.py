@@ -10,13 +10,13 @@ from typing import Any
 
 from pydantic import BaseModel, Field, PrivateAttr
 
-from ..notes import note_problems
-from .common import Prose, Status, Strict, Table
+from ..sources.notes import note_problems
 from .columns import reference_problems, summary_problems
+from .common import Prose, Status, Strict, Table
 from .kpi import Kpi
 from .milestones import Milestones
-from .totals import TotalsTable
 from .scoring import score_problems
+from .totals import TotalsTable
 
 Located = tuple[tuple[Any, ...], str]
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, field_validator
 
-from ..dates import FIRST_YEAR, LAST_YEAR, in_range
+from ..sources.dates import FIRST_YEAR, LAST_YEAR, in_range
 from .common import Strict
 
 _MONTHS = ("April to June", "July to September", "October to December", "January to March")

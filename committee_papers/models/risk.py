@@ -206,7 +206,7 @@ class HeatGrid:
 
     def chart(self, theme: Any, caption: str) -> Any:
         """Return the grid as a chart: cells shaded by band, words in the band's text colour."""
-        from ..figures import GridChart
+        from .figures import GridChart
 
         scales = theme.risk
         fills, colours = _band_colours(theme)
@@ -241,7 +241,7 @@ class HeatGrid:
 
 def heat_chart(grids: list[HeatGrid], theme: Any, caption: str) -> Any:
     """Return heat maps as one chart: a single grid, or grids side by side with one key."""
-    from ..figures import GridCharts
+    from .figures import GridCharts
 
     charts = tuple(grid.chart(theme, caption) for grid in grids)
     if len(charts) == 1:
@@ -300,7 +300,7 @@ class HeatMap(Strict):
 
     def placed_chart(self, paper: Any, theme: Any) -> Any:
         """Return the risks of the table this heat map names placed in their cells, the cells shaded by band."""
-        from ..figures import GridChart
+        from .figures import GridChart
 
         scales = theme.risk
         fills, _ = _band_colours(theme)
@@ -318,8 +318,8 @@ class HeatMap(Strict):
 
     def items(self, table: Any, scales: Any) -> list[Any]:
         """Return each row of the table as a risk placed by its impact and likelihood, with its rating and band."""
-        from ..figures import GridItem
         from .columns import read_table
+        from .figures import GridItem
 
         columns = {c.key: n for n, c in enumerate(table.column_specs) if c.key}
         result = read_table(table)

@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import Field
 
-from ..errors import did_you_mean
-from ..provenance import worked_out
+from ..sources.errors import did_you_mean
+from ..sources.provenance import worked_out
 from .common import Prose, Strict
 
 

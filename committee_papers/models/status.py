@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import difflib
 import typing
-from functools import lru_cache
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import Field
 
-from ..provenance import worked_out
+from ..sources.provenance import worked_out
 from .common import Strict, Table
 
 SCALE = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")

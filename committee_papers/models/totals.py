@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import Field
 
-from ..provenance import carries, carry, refs_of
+from ..sources.provenance import carries, carry, refs_of
 from .columns import LIMIT
 from .common import Prose, Strict
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from committee_papers.cli import main
+from committee_papers.commands.cli import main
 
 from ..conftest import MINI_REPORT, make_project
 

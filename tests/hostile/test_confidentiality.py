@@ -19,9 +19,9 @@ from pathlib import Path
 import pikepdf
 from pypdf import PdfReader
 
-from committee_papers.build import Config, build
-from committee_papers.checking import check
-from committee_papers.cli import main
+from committee_papers.commands.cli import main
+from committee_papers.pipeline.build import Config, build
+from committee_papers.pipeline.checking import check
 
 from ..conftest import MEETING, MINI_REPORT, ROOT, make_project, without_sources
 from ..test_packs import EXEMPT_ITEM

@@ -8,11 +8,11 @@ import re
 import docx
 import pytest
 
-from committee_papers.assets import Assets
-from committee_papers.build import Config, Report, build
-from committee_papers.cli import main
-from committee_papers.console import Console
-from committee_papers.errors import RenderError
+from committee_papers.commands.cli import main
+from committee_papers.commands.console import Console
+from committee_papers.layout.assets import Assets
+from committee_papers.pipeline.build import Config, Report, build
+from committee_papers.sources.errors import RenderError
 
 from ..conftest import MINI_REPORT, make_project
 from .built import PAPER, build_with, place, refused

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from committee_papers.cli import main
-from committee_papers.kinds import MAX_PARTS
+from committee_papers.commands.cli import main
+from committee_papers.models.kinds import MAX_PARTS
 
 from ..conftest import MINI_REPORT, ROOT, make_project
 from .built import place, replaced

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from committee_papers.build import Config, build
-from committee_papers.cli import main
-from committee_papers.reference_docx import for_theme
-from committee_papers.theme import load_theme
+from committee_papers.commands.cli import main
+from committee_papers.models.theme import load_theme
+from committee_papers.outputs.reference_docx import for_theme
+from committee_papers.pipeline.build import Config, build
 
 from ..conftest import MINI_REPORT, make_project
 

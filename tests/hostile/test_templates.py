@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from committee_papers.build import Config, build
-from committee_papers.sandbox import MAX_ITEMS, MAX_STEPS, MAX_TEXT
+from committee_papers.layout.sandbox import MAX_ITEMS, MAX_STEPS, MAX_TEXT
+from committee_papers.pipeline.build import Config, build
 
 from .built import OTHER, PAPER, outputs, refused, replaced
 
@@ -108,7 +108,7 @@ def test_a_template_within_the_bounds_draws_as_before(built, capsys):
 
 def test_a_fault_in_the_engine_fails_one_paper_with_a_line_and_the_other_is_built(built, monkeypatch):
     root, before = built
-    from committee_papers import render
+    from committee_papers.outputs import render
 
     def broken(self, document, theme, *args, **kwargs):
         if theme.slug == "leicester-city":

@@ -9,10 +9,9 @@ import zipfile
 
 import pytest
 
-from committee_papers.build import Config, build
-from committee_papers.cli import main
-
-from committee_papers.theme import fallback_font, installed_fonts
+from committee_papers.commands.cli import main
+from committee_papers.models.theme import fallback_font, installed_fonts
+from committee_papers.pipeline.build import Config, build
 
 from ..conftest import MINI_REPORT, ROOT, make_project
 from .built import OTHER, PAPER, outputs, place, refused, replaced

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from committee_papers.errors import MAX_MESSAGES
-from committee_papers.loader import MAX_ITEMS, MAX_KEYS
+from committee_papers.sources.errors import MAX_MESSAGES
+from committee_papers.sources.loader import MAX_ITEMS, MAX_KEYS
 
 from ..conftest import MINI_REPORT
 from .built import PAPER, place, refused
-
 
 
 def line_of(source: str, text: str) -> int:

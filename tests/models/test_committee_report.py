@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from committee_papers.kinds import declared_kinds
-from committee_papers.loader import loads
-from committee_papers.validate import validate
+from committee_papers.models.kinds import declared_kinds
+from committee_papers.models.validate import validate
+from committee_papers.sources.loader import loads
 
 from ..conftest import MINI_REPORT, ROOT
 
