@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.forkserver
 import signal
+import sys
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -147,6 +148,23 @@ def fault(err: Exception) -> str:
 
 # forkserver: workers start clean (no copy of the build's state) and can be recycled.
 _CONTEXT = multiprocessing.get_context("forkserver")
+
+
+def _quiet_when_the_build_has_gone(kind: type[BaseException], error: BaseException, trace: Any) -> None:
+    """Say nothing of a worker started as the build stopped, which finds the build's queues gone; say the rest.
+
+    The fork server prints what a worker it starts raises before the worker runs any of our code; a
+    worker it was asked for just before Ctrl+C finds the build's semaphores removed, and its traceback
+    would follow the build's own "stopped" message.
+    """
+    frames = traceback.extract_tb(trace)
+    if kind is FileNotFoundError and frames and frames[-1].name == "__setstate__" and frames[-1].filename.endswith("synchronize.py"):
+        return
+    sys.__excepthook__(kind, error, trace)
+
+
+if sys.argv[:1] == ["-c"]:  # imported by the fork server (started as `python -c`), which preloads this module
+    sys.excepthook = _quiet_when_the_build_has_gone
 
 
 def start_server() -> None:

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-import committee_papers.checking
-from committee_papers.cli import main
+import committee_papers.pipeline.checking
+from committee_papers.commands.cli import main
 
 from ..conftest import MEETING, MINI_REPORT, ROOT
 
@@ -96,14 +96,14 @@ def test_a_full_disk_is_a_message_and_no_output_is_half_replaced(built, capsys, 
 def test_a_paper_deleted_during_the_build_is_a_message(built, capsys, monkeypatch):
     before = outputs(built)
     edit(built)
-    real = committee_papers.checking.check
+    real = committee_papers.pipeline.checking.check
 
     def check_then_delete(config):
         checked = real(config)
         (built / PAPER).unlink()  # after its check, before its layout
         return checked
 
-    monkeypatch.setattr(committee_papers.checking, "check", check_then_delete)
+    monkeypatch.setattr(committee_papers.pipeline.checking, "check", check_then_delete)
     status, out, err = run(built, capsys)
     assert status == 1
     assert f"{PAPER}: it cannot be read any more (No such file or directory): it was moved or deleted during the build" in err
@@ -220,6 +220,18 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
+def children(pid: int) -> set[int]:
+    """Return the processes a process started itself (the fork server, the resource tracker)."""
+    return {int(p.parent.name) for p in Path("/proc").glob("[0-9]*/stat") if _parent(p) == pid}
+
+
+def _parent(stat: Path) -> int | None:
+    try:
+        return int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -235,12 +247,12 @@ def test_stopping_the_build_ends_its_workers_and_says_so(project, stop):
     command = [sys.executable, str(ROOT / "build.py"), "--root", str(root), "build", "--jobs", "2"]
     build_process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     workers: set[int] = set()
-    for _ in range(600):  # until the fork server has started a worker
+    for _ in range(600):  # until the fork server has started two workers: its children, not the build's own
         workers = descendants(build_process.pid)
-        if len(workers) >= 2 or build_process.poll() is not None:
+        if len(workers - children(build_process.pid)) >= 2 or build_process.poll() is not None:
             break
         time.sleep(0.05)
-    assert len(workers) >= 2, "the build ended before it started its workers"
+    assert len(workers - children(build_process.pid)) >= 2, "the build ended before it started its workers"
     build_process.send_signal(stop)
     out, err = build_process.communicate(timeout=60)
     deadline = time.monotonic() + 10
