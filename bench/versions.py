@@ -9,6 +9,14 @@ the two sides in every round: a cold build (`build --jobs 2`) with the peak
 memory of its whole process tree sampled, a no-op rebuild, and `check`.
 Medians are reported with the ratio this side / earlier side; target: every
 ratio at most 1.1.
+
+    python bench/versions.py --against 8fd3307^ --papers 150 --rounds 2 --seeds
+
+With --seeds, each side builds the same papers instead: the five seed papers
+in content/ (the same text and pages on both sides, each written in its side's
+YAML), copied in turn until there are that many, with their data files and no
+meetings. The generated corpora differ between revisions whose examples changed
+shape; the seeds do not.
 """
 
 from __future__ import annotations
@@ -29,11 +37,14 @@ from memory import build_sampled
 class Side:
     """One revision of the engine with its own corpus."""
 
-    def __init__(self, name: str, repo: Path, folder: Path, papers: int) -> None:
+    def __init__(self, name: str, repo: Path, folder: Path, papers: int, seeds: bool) -> None:
         self.name, self.repo = name, repo
         self.root = folder / f"corpus-{name}"
-        subprocess.run([sys.executable, str(repo / "bench" / "corpus.py"), str(self.root), "--papers", str(papers)],
-                       env=ENV, cwd=repo, check=True, capture_output=True)
+        if seeds:
+            copy_seeds(repo, self.root, papers)
+        else:
+            subprocess.run([sys.executable, str(repo / "bench" / "corpus.py"), str(self.root), "--papers", str(papers)],
+                           env=ENV, cwd=repo, check=True, capture_output=True)
         self.cold: list[float] = []
         self.pss: list[float] = []
         self.noop: list[float] = []
@@ -61,6 +72,27 @@ class Side:
         self.check.append(self.run("check"))
 
 
+SEEDS = [
+    "cabinet/cpa-corporate-assessment-2007.yaml",
+    "commitments/chief-executives-q3-2007-08.yaml",
+    "portfolio-plans/community-engagement-2012-13.yaml",
+    "scrutiny/community-engagement-performance-2011-12.yaml",
+    "ssog/laa-quarter-3-performance-2006-07.yaml",
+]
+"""The five seed papers, at the same paths in every revision since the project began."""
+
+
+def copy_seeds(repo: Path, root: Path, papers: int) -> None:
+    """Write a project of a revision's seed papers, taken in turn until there are that many, beside their data files."""
+    shutil.copytree(repo / "templates", root / "templates")
+    shutil.copytree(repo / "content" / "data", root / "content" / "data")
+    for n in range(papers):
+        seed = Path(SEEDS[n % len(SEEDS)])
+        target = root / "content" / seed.parent / f"{seed.stem}-{n:03d}.yaml"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(repo / "content" / seed, target)
+
+
 def extract(revision: str, folder: Path) -> Path:
     """Write the files of a revision of this repository into folder; return it."""
     archive = folder / "reference.tar"
@@ -78,11 +110,12 @@ def main() -> int:
     parser.add_argument("--papers", type=int, default=150)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--seeds", action="store_true", help="build the seed papers on both sides, not each side's generated corpus")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="committee-papers-versions-") as temporary:
         folder = Path(temporary)
-        earlier = Side("earlier", extract(args.against, folder), folder, args.papers)
-        this = Side("this", REPO, folder, args.papers)
+        earlier = Side("earlier", extract(args.against, folder), folder, args.papers, args.seeds)
+        this = Side("this", REPO, folder, args.papers, args.seeds)
         for _ in range(args.rounds):
             for side in (earlier, this):
                 side.round(args.jobs)
@@ -90,7 +123,8 @@ def main() -> int:
                 ("no-op rebuild, seconds", "noop"), ("check, seconds", "check")]
     rows = [[what, median(getattr(earlier, key)), median(getattr(this, key)),
              median(getattr(this, key)) / median(getattr(earlier, key))] for what, key in measures]
-    print(f"This engine against {args.against}, {args.papers} papers, {args.rounds} rounds alternating, medians; {machine()}")
+    corpus = "the seed papers in turn" if args.seeds else "each side's generated corpus"
+    print(f"This engine against {args.against}, {args.papers} papers ({corpus}), {args.rounds} rounds alternating, medians; {machine()}")
     print(table(["what", args.against, "this", "ratio (target <= 1.1)"], rows))
     return 0
 
