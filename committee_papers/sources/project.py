@@ -101,14 +101,16 @@ def walk(folder: Path, root: Path) -> tuple[list[Path], list[Path]]:
     for here, folders, names in os.walk(folder, followlinks=False):
         for name in sorted(folders + names):
             path = Path(here) / name
-            try:
-                target = path.resolve()
-            except RuntimeError:  # links round in a loop: a file no one can read, which its reader reports
-                files.append(path)
-                continue
-            if path.is_symlink() and not target.is_relative_to(root):
-                outside.append(path)
-            elif name in names and not (path.exists() and not path.is_file()):  # a pipe or a device would never end
+            if path.is_symlink():  # only a link can lead elsewhere: the walk does not follow them into folders
+                try:
+                    target = path.resolve()
+                except RuntimeError:  # links round in a loop: a file no one can read, which its reader reports
+                    files.append(path)
+                    continue
+                if not target.is_relative_to(root):
+                    outside.append(path)
+                    continue
+            if name in names and not (path.exists() and not path.is_file()):  # a pipe or a device would never end
                 files.append(path)
     return sorted(files), sorted(outside)
 
