@@ -525,6 +525,8 @@ def test_the_report_prints_its_numbers_labels_and_appendix_names(partnership):
          "../data/laa/2006-07-q3.yaml counts Economic Development outcomes at Refresh, which is not a column here (Green, Amber, Red, N/A)"),
         ("quarter {quarter} {financial_year}=>quarter {qaurter}", "appendices[0].content[0].count_table.chart.title",
          "expected only {quarter}, {months}, {financial_year}, {last_quarter}, {last_months}, {last_financial_year} in braces, got {qaurter} (did you mean 'quarter'?)"),
+        ("quarter {quarter} {financial_year}=>quarter {quarter:>999999999}", "appendices[0].content[0].count_table.chart.title",
+         "expected {quarter} alone in its braces, got 'Indicators at each status by block, quarter {quarter:>999999999}'"),
     ],
 )
 def test_count_table_mistakes_are_named_at_their_line(project, change, field, message):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+import string
 import typing
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
@@ -577,3 +578,21 @@ def numbered_paragraphs(block: Any) -> int:
         return 1
     count = getattr(block, "paragraphs", None)
     return count() if callable(count) else 0
+
+
+def pattern_problem(pattern: str, names: typing.Sequence[str], kind: str = "names") -> str | None:
+    """Return what is wrong with the names in braces of a council's text pattern, or None when it is sound.
+
+    Only the given names may stand in braces, each alone: a format spec or conversion could pad a value
+    without end, or reach past it.
+    """
+    try:
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(pattern) if name is not None]
+    except ValueError as err:
+        return f"expected text with {kind} in braces such as {{{names[0]}}}, got {pattern!r} ({err}; write {{{{ for a brace)"
+    for name, spec, conversion in fields:
+        if name not in names:
+            return f"expected only {', '.join('{%s}' % n for n in names)} in braces, got {{{name}}}{did_you_mean(name, names)}"
+        if spec or conversion:
+            return f"expected {{{name}}} alone in its braces, got {pattern!r}"
+    return None

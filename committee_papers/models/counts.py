@@ -8,16 +8,14 @@ figure in brackets), the totals, a † where a total lacks some rows' last-quart
 
 from __future__ import annotations
 
-import string
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
-from ..sources.errors import did_you_mean
 from ..sources.provenance import shows
-from .common import DataFile, Strict
+from .common import DataFile, Strict, pattern_problem
 from .period import FinancialQuarter
 from .status import StatusName
 
@@ -62,20 +60,8 @@ class PeriodCounts(FinancialQuarter):
         return next((r for r in self.rows if r.label == label), None)
 
 
-def _pattern_problem(pattern: str) -> str | None:
-    """Return what is wrong with a pattern's names in braces, or None."""
-    try:
-        names = [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
-    except ValueError as err:
-        return f"expected text with names in braces such as {{quarter}}, got {pattern!r} ({err})"
-    wrong = [n for n in names if n not in PERIOD_NAMES]
-    if wrong:
-        return f"expected only {', '.join('{%s}' % n for n in PERIOD_NAMES)} in braces, got {{{wrong[0]}}}{did_you_mean(wrong[0], PERIOD_NAMES)}"
-    return None
-
-
 def _check(value: str | None) -> str | None:
-    problem = _pattern_problem(value) if value else None
+    problem = pattern_problem(value, PERIOD_NAMES) if value else None
     if problem:
         raise ValueError(problem)
     return value

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime
 import math
-import string
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
 from ..sources.errors import did_you_mean
-from .common import Contact, Officer, Prose, Strict, by_shape
+from .common import Contact, Officer, Prose, Strict, by_shape, pattern_problem
 
 Located = tuple[tuple[Any, ...], str]
 
@@ -20,16 +19,7 @@ PLACEHOLDERS = ("committee",)
 
 def formula_problem(formula: str) -> str | None:
     """Return what is wrong with a formula's placeholders, or None when it is sound."""
-    try:
-        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(formula) if name is not None]
-    except ValueError as err:
-        return f"expected text with placeholders such as {{committee}}, got {formula!r} ({err}; write {{{{ for a brace)"
-    for name, spec, conversion in fields:
-        if name not in PLACEHOLDERS:
-            return f"expected only {{committee}} in braces, got {{{name}}}{did_you_mean(name, PLACEHOLDERS)}"
-        if spec or conversion:  # a format spec may hold fields of its own; nothing but the name is needed
-            return f"expected {{{name}}} alone in its braces, got {formula!r}"
-    return None
+    return pattern_problem(formula, PLACEHOLDERS, "placeholders")
 
 
 def fill(formula: str, committee: str | None) -> str:
