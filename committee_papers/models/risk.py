@@ -206,22 +206,15 @@ class HeatGrid:
 
     def chart(self, theme: Any, caption: str) -> Any:
         """Return the grid as a chart: cells shaded by band, words in the band's text colour."""
-        from .figures import GridChart
-
         scales = theme.risk
-        fills, colours = _band_colours(theme)
-        return GridChart(
-            title=self.title,
-            x_title=scales.impact.name,
+        _, colours = _band_colours(theme)
+        return _grid_chart(
+            theme, self.title,
             x_levels=tuple(scales.impact.label(n) for n in range(1, len(scales.impact.levels) + 1)),
-            y_title=scales.likelihood.name,
             y_levels=tuple(scales.likelihood.label(n) for n in range(1, len(scales.likelihood.levels) + 1)),
-            fills=fills,
-            legend=tuple((b.name, b.colour) for b in scales.bands),
             numbered_levels=False,
             cell_text=tuple(tuple(row) for row in self.cells),
             text_colours=colours,
-            what="risk",
         )
 
     def view(self, theme: Any, caption: str) -> TableView:
@@ -247,6 +240,23 @@ def heat_chart(grids: list[HeatGrid], theme: Any, caption: str) -> Any:
     if len(charts) == 1:
         return charts[0]
     return GridCharts(caption, charts, size=(6.3, 3.0 + 0.1 * len(theme.risk.likelihood.levels)))
+
+
+def _grid_chart(theme: Any, title: str, **drawn: Any) -> Any:
+    """Return a chart of the council's risk grid, its axes named, cells shaded by band and a key, with what its cells show."""
+    from .figures import GridChart
+
+    scales = theme.risk
+    fills, _ = _band_colours(theme)
+    return GridChart(
+        title=title,
+        x_title=scales.impact.name,
+        y_title=scales.likelihood.name,
+        fills=fills,
+        legend=tuple((b.name, b.colour) for b in scales.bands),
+        what="risk",
+        **drawn,
+    )
 
 
 def _band_colours(theme: Any) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
@@ -300,20 +310,12 @@ class HeatMap(Strict):
 
     def placed_chart(self, paper: Any, theme: Any) -> Any:
         """Return the risks of the table this heat map names placed in their cells, the cells shaded by band."""
-        from .figures import GridChart
-
         scales = theme.risk
-        fills, _ = _band_colours(theme)
-        return GridChart(
-            title=self.title,
-            x_title=scales.impact.name,
+        return _grid_chart(
+            theme, self.title,
             x_levels=tuple(scales.impact.levels),
-            y_title=scales.likelihood.name,
             y_levels=tuple(scales.likelihood.levels),
-            fills=fills,
             items=tuple(self.items(tables_of(paper)[self.table], scales)),  # type: ignore[index]
-            legend=tuple((b.name, b.colour) for b in scales.bands),
-            what="risk",
         )
 
     def items(self, table: Any, scales: Any) -> list[Any]:
