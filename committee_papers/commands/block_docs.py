@@ -11,7 +11,7 @@ from typing import Any, Union
 from pydantic import BaseModel
 
 from ..models.blocks import BLOCK_KEYS
-from ..models.common import TypeHelp
+from ..models.common import TypeHelp, field_note
 
 DOC = Path("docs") / "blocks.md"
 MARKER = "<!-- Everything below is written by `python build.py schema` from the models' docstrings: do not edit it by hand. -->"
@@ -53,7 +53,7 @@ def fields_table(model: type[BaseModel]) -> list[str]:
     rows = ["| field | written as | required | meaning |", "|---|---|---|---|"]
     for name, info in model.model_fields.items():
         required = "yes" if info.is_required() else f"no ({info.default!r})" if info.default not in (None, [], {}) else "no"
-        meaning = " ".join((info.description or "").split()).replace("|", "\\|")
+        meaning = " ".join((field_note(model, name) or "").split()).replace("|", "\\|")
         rows.append(f"| `{name}` | {describe(typing.Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation)} "
                     f"| {required} | {meaning} |")
     return rows
@@ -64,7 +64,7 @@ def section(key: str, block: type[BaseModel], seen: list[type[BaseModel]]) -> li
     (name, info), = block.model_fields.items()
     lines = [f"### `{key}`", "", " ".join((block.__doc__ or "").split()), "",
              f"Template: `blocks/{key}.html.j2`; `item.{name}` is {describe(info.annotation)}: "
-             f"{' '.join((info.description or '').split())}", ""]
+             f"{' '.join((field_note(block, name) or '').split())}", ""]
     pending = models_in(info.annotation)
     while pending:
         model = pending.pop(0)

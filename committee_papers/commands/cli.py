@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from ..pipeline.collector import collect_seldom
 from ..sources.errors import PaperError
 from ..sources.project import Config
 from .console import Console
@@ -60,6 +61,7 @@ def _build_options(parser: argparse.ArgumentParser, *, default: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    collect_seldom()
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     if args.verbose:

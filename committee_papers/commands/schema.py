@@ -19,6 +19,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from ..models import DATA_KINDS
+from ..models.common import field_notes
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 FOLDER = "schemas"
@@ -46,6 +47,20 @@ class _OfficersYaml(GenerateJsonSchema):
 
     def date_schema(self, schema: core_schema.DateSchema) -> JsonSchemaValue:
         return {"type": "string", "format": "date", "examples": [DATE_EXAMPLE]}
+
+    def model_schema(self, schema: core_schema.ModelSchema) -> JsonSchemaValue:
+        json_schema = super().model_schema(schema)
+        model = schema["cls"]
+        properties = json_schema.get("properties", {})
+        for name, field in properties.items():
+            note = None if model.model_fields[name].description is not None else field_notes(model).get(name)
+            if note is not None:  # the field's own docstring beats its type's description, and comes before its title
+                title = field.pop("title", None) if "description" not in field else None
+                field["description"] = note
+                if title is not None:
+                    field["title"] = title
+                properties[name] = self.handle_ref_overrides(field)  # no note beside a $ref that says what the ref says
+        return json_schema
 
 
 def schema_of(model: type[BaseModel], title: str) -> dict[str, Any]:

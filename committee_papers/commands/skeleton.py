@@ -23,7 +23,7 @@ from pydantic.fields import FieldInfo
 from pydantic.json_schema import SkipJsonSchema
 
 from ..models.columns import EXPECTED, NUMERIC
-from ..models.common import UNIQUE, Column, StandardTable, Table
+from ..models.common import UNIQUE, Column, StandardTable, Table, field_note
 from ..sources.errors import PaperError, did_you_mean
 from .schema import BOOL_EXAMPLE, DATE_EXAMPLE, comment
 
@@ -136,7 +136,7 @@ class _Writer:
 
     def note(self, owner: type, name: str, info: FieldInfo, annotation: Any, required: bool) -> str:
         what = "required" if required else "optional"
-        description = info.description or _sentence(getattr(_model(annotation), "__doc__", None))
+        description = field_note(owner, name) or _sentence(getattr(_model(annotation), "__doc__", None))
         parts = [f"{what}: {_describe(annotation)}.", description or ""]
         if _is_scalar(annotation) and (required or info.default is None):
             example = _example(info, annotation, owner)
@@ -161,16 +161,16 @@ class _Writer:
                     self.row(columns, heading, indent + 2, hide)
             elif field_name == "worked_rows" and standard.worked_rows:
                 kept = "; ".join(f.label for f in standard.worked_rows)
-                self.emit(f"{pad}worked_rows:  # optional: a list. {_sentence(info.description)} The kind works out {kept}: leave this out to keep them, or write your own.", True)
+                self.emit(f"{pad}worked_rows:  # optional: a list. {_sentence(field_note(Table, field_name))} The kind works out {kept}: leave this out to keep them, or write your own.", True)
                 for figure in standard.worked_rows:
                     self.emit(f"{pad}  - label: {_scalar(figure.label)}", True)
                     self.emit(f"{pad}    {figure.rule}: {_scalar(figure.inputs)}", True)
             elif field_name == "head":
-                self.emit(f"{pad}head:  # optional: a list. {info.description}", True)
+                self.emit(f"{pad}head:  # optional: a list. {field_note(Table, field_name)}", True)
                 self.emit(f"{pad}  -  # a row of heading cells, e.g. [{{text: Text, span: {len(columns)}}}]", True)
             elif field_name == "rows_add_up_to" and _applies(field_name, columns):
                 total = sum(CELL_EXAMPLES[c.type] for c in columns if c.type in NUMERIC and c.figure is None)
-                self.emit(f"{pad}rows_add_up_to:  # optional: a number. {_sentence(info.description)} e.g. {total}", hide)
+                self.emit(f"{pad}rows_add_up_to:  # optional: a number. {_sentence(field_note(Table, field_name))} e.g. {total}", hide)
             elif _applies(field_name, columns):
                 self.field(Table, field_name, info, pad, indent, (*stack, Table), commented=hide)
 

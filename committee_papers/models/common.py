@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import datetime
 import functools
+import inspect
 import re
 import string
+import textwrap
 import typing
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
@@ -82,10 +85,45 @@ def _is_date_field(model: type[BaseModel], name: str) -> bool:
     return field is not None and datetime.date in (field.annotation, *typing.get_args(field.annotation))
 
 
+def field_note(model: type[BaseModel], name: str) -> str | None:
+    """Return what a model's field means: its Field(description=...), else the docstring under it in the source."""
+    described = model.model_fields[name].description
+    return described if described is not None else field_notes(model).get(name)
+
+
+@functools.cache
+def field_notes(model: type) -> dict[str, str]:
+    """Return the docstring written under each field of a model and of the models it extends, by field name."""
+    notes: dict[str, str] = {}
+    for cls in reversed(model.__mro__):
+        if "__annotations__" in vars(cls):
+            notes.update(_docstrings_under_fields(cls))
+    return notes
+
+
+def _docstrings_under_fields(cls: type) -> dict[str, str]:
+    """Return the string that follows each annotated name in a class's own body (a class made at run time has none)."""
+    try:
+        source = textwrap.dedent(inspect.getsource(cls))
+    except (OSError, TypeError):
+        return {}
+    body = ast.parse(source).body[0]
+    if not isinstance(body, ast.ClassDef):
+        return {}
+    notes = {}
+    for field, after in zip(body.body, body.body[1:]):
+        if (isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name) and isinstance(after, ast.Expr)
+                and isinstance(after.value, ast.Constant) and isinstance(after.value.value, str)):
+            notes[field.target.id] = inspect.cleandoc(after.value.value)
+    return notes
+
+
 class Strict(BaseModel):
     """A mapping in content: unknown keys are errors, strings stay strings, dates are ISO dates."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, allow_inf_nan=False)
+    # Field docstrings are read by field_notes() when a command documents fields: pydantic's own reading
+    # (use_attribute_docstrings) parses every model's source at import, a fifth of a second on every build and check.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     @field_validator("*", mode="before")
     @classmethod

@@ -708,6 +708,7 @@ class _Writer:
     open_marks: dict[str, int] = field(default_factory=dict)
     after_table: Container | None = None
     styles: dict[str, BaseStyle] = field(default_factory=dict)
+    cell_fonts: dict[bool, tuple[str, float]] = field(default_factory=dict)
     sourced: list[Bookmark] = field(default_factory=list)
     """The bookmarks of elements that show sourced values (data-src, data-from), in document order."""
 
@@ -1299,14 +1300,16 @@ class _Writer:
     # ------------------------------------------------ column widths and row heights
 
     def _cell_font(self, heading: bool) -> tuple[str, float]:
-        """Return the font family and size (points) of table text, or of a header cell."""
-        style = self._style("Table Heading" if heading else "Table Text")
-        family, size = None, None
-        while style is not None and (family is None or size is None):
-            family = family or style.font.name
-            size = size or (style.font.size.pt if style.font.size is not None else None)
-            style = style.base_style
-        return family or "Arial", size or 10.0
+        """Return the font family and size (points) of table text, or of a header cell: looked up once, asked of every cell."""
+        if heading not in self.cell_fonts:
+            style = self._style("Table Heading" if heading else "Table Text")
+            family, size = None, None
+            while style is not None and (family is None or size is None):
+                family = family or style.font.name
+                size = size or (style.font.size.pt if style.font.size is not None else None)
+                style = style.base_style
+            self.cell_fonts[heading] = (family or "Arial", size or 10.0)
+        return self.cell_fonts[heading]
 
     def _content_widths(self, cells: list[Placed], rows: list[tuple[etree._Element, bool]],
                         columns: int) -> tuple[list[int], list[int]]:

@@ -19,6 +19,7 @@ from ..models.theme import Theme
 from ..outputs.system import check_libraries
 from ..sources.errors import PaperError, SystemLibraryError
 from ..sources.provenance import Origin
+from .collector import collect_seldom, keep_for_good
 
 # A worker is replaced after this many papers, so that what WeasyPrint and
 # fontconfig keep between documents cannot grow without limit over a long build.
@@ -89,6 +90,8 @@ def _start(content: Path, templates: Path, version: str) -> None:
     global _roots, _version, _renderer
     if multiprocessing.parent_process() is not None:  # a worker: Ctrl+C stops the build, which ends its workers
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        collect_seldom()
+        keep_for_good()  # what the fork server imported
     if (_roots, _version) != ((content, templates), version):
         _roots, _version, _renderer = (content, templates), version, None
 
@@ -101,6 +104,7 @@ def _here() -> Any:
 
         assert _roots is not None
         _renderer = Renderer(*_roots)
+        keep_for_good()  # fonts, stylesheets, the imports WeasyPrint makes: kept for every paper the process lays out
     return _renderer
 
 
