@@ -365,10 +365,11 @@ class Snapshot:
         last = self.store.read(self.FILE, _snapshot_shape)
         if last is None or last["inputs"] != self._with_git(last["drafts"]):
             return None
-        if not all((self.config.root / target).is_file() for target in last["targets"]):
+        if not self.config.papers:  # every output there, and nothing in output/ no source makes (a build removes it)
+            if published_files(self.config.output, self.config.root) != set(last["targets"]):
+                return None
+        elif not all((self.config.root / target).is_file() for target in last["targets"]):
             return None
-        if not self.config.papers and published_files(self.config.output, self.config.root) != set(last["targets"]):
-            return None  # something in output/ no source makes: a build removes it
         return Report(checked=list(last["up_to_date"]), up_to_date=list(last["up_to_date"]), notices=list(last["notices"]))
 
     def record(self, report: Report, news: list[str], drafts: list[Path], outputs: dict[str, list[Path]]) -> None:

@@ -71,9 +71,12 @@ def remove(path: Path, root: Path) -> None:
 def published_files(output: Path, root: Path) -> set[str]:
     """Return every file in output/, as paths from the project root, but hidden ones (temporary files of a write under way, a web server's settings)."""
     found = set()
+    top = relative(output, root)  # resolved once: the walk below it follows no links
     for here, folders, files in os.walk(output):
         folders[:] = [folder for folder in folders if not folder.startswith(".")]
-        found |= {relative(Path(here) / file, root) for file in files if not file.startswith(".")}
+        inside = Path(here).relative_to(output).as_posix()
+        folder = top if inside == "." else f"{top}/{inside}"
+        found |= {f"{folder}/{file}" for file in files if not file.startswith(".")}
     return found
 
 
