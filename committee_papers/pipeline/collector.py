@@ -23,9 +23,7 @@ def collect_seldom() -> None:
 def keep_for_good() -> None:
     """Leave every object the process holds now out of later collections: it lives as long as the process.
 
-    In a worker this also leaves alone the pages it shares with the fork
-    server, which a collection would write to and so copy. Garbage frozen
-    would never be freed, so what is garbage now is collected first.
+    Garbage frozen would never be freed, so what is garbage now is collected first.
     """
     gc.collect()
     gc.freeze()

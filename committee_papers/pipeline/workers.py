@@ -19,7 +19,7 @@ from ..models.theme import Theme
 from ..outputs.system import check_libraries
 from ..sources.errors import PaperError, SystemLibraryError
 from ..sources.provenance import Origin
-from .collector import collect_seldom, keep_for_good
+from .collector import keep_for_good
 
 # A worker is replaced after this many papers, so that what WeasyPrint and
 # fontconfig keep between documents cannot grow without limit over a long build.
@@ -28,7 +28,7 @@ PAPERS_PER_WORKER = 25
 # What the fork server imports once, so that every worker, a recycled one
 # too, starts with it loaded instead of importing it again (about a second).
 PRELOAD = ["committee_papers.pipeline.workers", "committee_papers.outputs.pdf", "committee_papers.agenda.binder", "matplotlib.figure",
-           "matplotlib.backends.backend_agg", "matplotlib.backends.backend_svg"]
+           "matplotlib.backends.backend_agg", "matplotlib.backends.backend_svg", "committee_papers.pipeline.preloaded"]
 
 T = TypeVar("T")
 
@@ -90,8 +90,6 @@ def _start(content: Path, templates: Path, version: str) -> None:
     global _roots, _version, _renderer
     if multiprocessing.parent_process() is not None:  # a worker: Ctrl+C stops the build, which ends its workers
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        collect_seldom()
-        keep_for_good()  # what the fork server imported
     if (_roots, _version) != ((content, templates), version):
         _roots, _version, _renderer = (content, templates), version, None
 
@@ -104,7 +102,7 @@ def _here() -> Any:
 
         assert _roots is not None
         _renderer = Renderer(*_roots)
-        keep_for_good()  # fonts, stylesheets, the imports WeasyPrint makes: kept for every paper the process lays out
+        keep_for_good()  # fonts, stylesheets, the imports WeasyPrint makes: kept for every paper this worker lays out
     return _renderer
 
 
