@@ -285,7 +285,7 @@ def test_a_misspelt_status_names_the_scale_the_line_and_the_likely_word(tmp_path
 
 
 def test_a_wrong_type_in_a_typed_column_is_refused_with_its_line(tmp_path) -> None:
-    text = paper().replace(f'[Safer communities, "5",', '[Safer communities, "five",')
+    text = paper().replace('[Safer communities, "5",', '[Safer communities, "five",')
     found = problems(tmp_path, text)
     assert len(found) == 1
     assert f":{line_of(text, 'five')}:" in found[0]

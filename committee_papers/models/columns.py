@@ -21,6 +21,7 @@ from typing import Any
 from ..sources.dates import IN_RANGE, in_range
 from ..sources.provenance import carry, refs_of, worked_out
 from .common import Cell, Column, GroupRow, StatusCounts, StatusSummary, Table
+from .memo import once
 from .status import unknown_status
 
 Located = tuple[tuple[Any, ...], str]
@@ -103,7 +104,14 @@ def _extras(value: Any) -> dict[str, Any]:
 
 
 def place(table: Table) -> tuple[list[PlacedRow], list[Located]]:
-    """Place every cell on the grid, honouring column and row spans; return the rows and the shapes that do not fit."""
+    """Place every cell on the grid, honouring column and row spans; return the rows and the shapes that do not fit.
+
+    Several checks of a paper ask for its tables' grids; within them (walked_once) each is placed once.
+    """
+    return once("place", table, lambda: _place(table))
+
+
+def _place(table: Table) -> tuple[list[PlacedRow], list[Located]]:
     columns = table.column_specs
     keys = {c.key: n for n, c in enumerate(columns) if c.key}
     width = len(columns)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
 from pydantic import BaseModel, Field, PrivateAttr
@@ -14,6 +12,7 @@ from ..sources.notes import note_problems
 from .columns import reference_problems, summary_problems
 from .common import Prose, Status, Strict, Table
 from .kpi import Kpi
+from .memo import keeping, once
 from .milestones import Milestones
 from .scoring import score_problems
 from .totals import TotalsTable
@@ -124,36 +123,18 @@ class PaperBase(Strict):
         return None
 
 
-_WALKS: ContextVar[dict[tuple[int, bool], tuple[Any, list[tuple[tuple[Any, ...], Any]]]] | None] = ContextVar("walks", default=None)
-
-
-@contextmanager
-def walked_once() -> Iterator[None]:
-    """Within it, each paper's values are walked once, however many checks ask for them.
-
-    For the length of one paper's checks only: a paper is not changed while it is checked, and a walk
-    kept longer would outlive a copy of it (the traced copy the DOCX is made from).
-    """
-    token = _WALKS.set({})
-    try:
-        yield
-    finally:
-        _WALKS.reset(token)
-
-
 def walk(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
     """Yield every value inside a validated paper with the path it was written at, outermost first."""
     return _remembered(value, path, leaves=True)
 
 
 def _remembered(value: Any, path: tuple[Any, ...], *, leaves: bool) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    walks = _WALKS.get()
-    if walks is None or path:
+    """Walk a paper; a whole paper once (within walked_once), however many checks walk it, with or without its leaves."""
+    if path or not keeping():
         return _walk(value, path, leaves=leaves)
-    key = (id(value), leaves)
-    if key not in walks:  # the value is kept with its walk, so its id is not another's while the walk is kept
-        walks[key] = (value, list(_walk(value, path, leaves=leaves)))
-    return iter(walks[key][1])
+    if leaves:
+        return iter(once("walk", value, lambda: list(_walk(value, (), leaves=True))))
+    return iter(once("blocks", value, lambda: [(p, v) for p, v in _remembered(value, (), leaves=True) if isinstance(v, CONTAINERS)]))
 
 
 CONTAINERS = (BaseModel, list, tuple, dict)

@@ -15,8 +15,9 @@ from ..sources.prose import text_problems
 from ..sources.spreadsheets import fill_rows
 from . import Paper
 from .common import Table
+from .memo import walked_once
 from .messages import describe, problems_of
-from .paper import blocks_of, texts, walked_once
+from .paper import blocks_of, texts
 from .risk import heat_map_problems
 from .status import status_refs, unknown_status
 from .theme import Theme

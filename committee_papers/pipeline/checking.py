@@ -37,11 +37,12 @@ class Checked:
 
 
 class Themes:
-    """Each council's theme, loaded once however many papers name it."""
+    """Each council's theme and kinds of paper, loaded once however many papers name it."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
         self._loaded: dict[str, Theme | PaperError] = {}
+        self._kinds: dict[str | None, dict[str, Any]] = {}
         self.warnings: list[str] = []
         """Warnings of the themes loaded so far, each told once."""
 
@@ -65,6 +66,14 @@ class Themes:
         outside = [path for folder in folders for path in walk(folder, self.config.root)[1]]
         if outside:
             raise ThemeError("; ".join(_outside_message(path, self.config.root) for path in outside))
+
+    def kinds(self, source: Source) -> dict[str, Any]:
+        """Return the kinds a paper may be: those its council and the defaults declare in kind files."""
+        council = source.data.get("council") if isinstance(source.data, dict) else None
+        key = council if isinstance(council, str) else None
+        if key not in self._kinds:
+            self._kinds[key] = declared_kinds(self.config.templates, key, self.config.root)
+        return self._kinds[key]
 
     def of(self, source: Source, council: str) -> Theme:
         """Return the theme a source names, or raise ContentError at its council field."""
@@ -191,7 +200,7 @@ def _check_paper(path: Path, name: str, config: Config, themes: Themes, withheld
     except OSError as err:  # deleted or unreadable since it was found
         raise ContentError([Problem(name, 1, 1, "", f"cannot be read: {err.strerror or err}")]) from None
     try:
-        paper = validate(source, kinds_of(config, source), theme_of=themes.get, content=config.content)
+        paper = validate(source, themes.kinds(source), theme_of=themes.get, content=config.content)
     except ContentError as err:
         if isinstance(source.data, dict) and source.data.get("exempt"):  # an exempt paper with problems: its public outputs go
             withheld.add(name)
@@ -204,12 +213,6 @@ def _check_paper(path: Path, name: str, config: Config, themes: Themes, withheld
         raise
     theme = themes.of(source, paper.council)
     return Job(Source(path, name, None, source.digest), paper, theme, _stamp(source, paper), config.content)
-
-
-def kinds_of(config: Config, source: Source) -> dict[str, Any]:
-    """Return the kinds a paper may be: those its council and the defaults declare in kind files."""
-    council = source.data.get("council") if isinstance(source.data, dict) else None
-    return declared_kinds(config.templates, council, config.root)
 
 
 def _stamp(source: Source, paper: PaperBase) -> str | None:

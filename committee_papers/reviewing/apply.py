@@ -26,7 +26,7 @@ from yaml.nodes import ScalarNode
 
 from ..models.validate import validate
 from ..outputs.output import write_atomic
-from ..pipeline.checking import Themes, kinds_of
+from ..pipeline.checking import Themes
 from ..sources.errors import ContentError, PaperError, relative
 from ..sources.loader import loads, node_at, undotted
 from ..sources.package import Package, PackageError
@@ -266,7 +266,7 @@ def _still_valid(config: Config, themes: Themes, path: Path, text: str) -> str:
     """Return the problems the changed text would have as a paper, or nothing."""
     try:
         source = loads(text, relative(path, config.root), path)
-        validate(source, kinds_of(config, source), theme_of=themes.get, content=config.content)
+        validate(source, themes.kinds(source), theme_of=themes.get, content=config.content)
     except ContentError as err:
         return "; ".join(str(p) for p in err.problems[:3])
     return ""

@@ -29,7 +29,7 @@ from lxml import etree
 from ..models.meeting import Meeting
 from ..models.validate import validate
 from ..outputs.output import write_all
-from ..pipeline.checking import Job, Themes, check, kinds_of
+from ..pipeline.checking import Job, Themes, check
 from ..sources.errors import ContentError, PaperError, Problem, relative
 from ..sources.loader import MAX_BYTES, load, load_bytes
 from ..sources.project import Config
@@ -128,7 +128,8 @@ def _paper_at(config: Config, job: Job, since: str, commit: str) -> Any:
         raise ContentError([Problem(f"{relative_name}@{since}", 1, 1, "", f"the file is {int(size) / 2**20:.1f} MB at that revision; a paper may be at most {MAX_BYTES // 2**20} MB")])
     data = subprocess.run(["git", "cat-file", "blob", blob], cwd=job.source.path.parent, capture_output=True, check=False).stdout
     source = load_bytes(data, f"{relative_name}@{since}", job.source.path)
-    return validate(source, kinds_of(config, source), theme_of=Themes(config).get, content=config.content)
+    themes = Themes(config)
+    return validate(source, themes.kinds(source), theme_of=themes.get, content=config.content)
 
 
 def _change_date(job: Job) -> str | None:

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
-from yaml.events import AliasEvent
+from yaml.events import AliasEvent, MappingEndEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
 from yaml.reader import Reader
@@ -167,44 +167,67 @@ def undotted(field: str) -> Path_:
     return tuple(int(index) if index else quoted or double or name for index, quoted, double, name in _PART.findall(field))
 
 
+_TAG = "tag:yaml.org,2002:str"
+"""The tag of every node: no value is typed by its tag (the models type them), so none is resolved."""
+
+
 class _TooBig(yaml.MarkedYAMLError):
     """A file past one of the bounds on papers: valid YAML, but no real paper is that big."""
 
 
 class _StrictComposer(Composer):
-    """Compose nodes, refusing anchors and aliases."""
+    """Compose nodes, refusing anchors, aliases and tags, and files past the bounds on papers.
+
+    Every node of every paper passes through here, so the checks are made
+    in line, and a node's tag is never resolved: nothing reads it.
+    """
 
     depth = 0
     count = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:
         event = self.peek_event()
-        self._bound(event, parent, index)
-        if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
-            raise yaml.MarkedYAMLError(
-                None, None, "anchors and aliases (& and *) are not allowed: write the value out", event.start_mark
-            )
-        tag = getattr(event, "tag", None)
-        implicit = getattr(event, "implicit", True)  # a pair for scalars, one flag for lists and mappings
-        if tag is not None and tag != "!" and (implicit[0] if isinstance(implicit, tuple) else implicit) is not True:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _TooBig(None, None, f"more than {MAX_VALUES:,} values in one file; split the paper", event.start_mark)
+        if self.depth >= MAX_DEPTH:
+            raise _TooBig(None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+        if isinstance(event, AliasEvent) or event.anchor is not None:
+            raise yaml.MarkedYAMLError(None, None, "anchors and aliases (& and *) are not allowed: write the value out", event.start_mark)
+        tag = event.tag
+        if tag is not None and tag != "!" and (event.implicit[0] if isinstance(event, ScalarEvent) else event.implicit) is not True:
             raise yaml.MarkedYAMLError(None, None, f"tags such as {tag} are not allowed", event.start_mark)
         self.depth += 1
         try:
-            return super().compose_node(parent, index)
+            if isinstance(event, ScalarEvent):
+                self.get_event()
+                return ScalarNode(_TAG, event.value, event.start_mark, event.end_mark, style=event.style)
+            return self.compose_sequence_node(None) if isinstance(event, SequenceStartEvent) else self.compose_mapping_node(None)
         finally:
             self.depth -= 1
 
-    def _bound(self, event: Any, parent: Node | None, index: Any) -> None:
-        """Refuse a file, where the bound is passed, that is deeper, longer or bigger than any real paper."""
-        self.count += 1
-        if self.depth >= MAX_DEPTH:
-            raise _TooBig(None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
-        if isinstance(index, int) and index >= MAX_ITEMS:
-            raise _TooBig(None, None, f"a list of more than {MAX_ITEMS:,} items; split the paper or the table", event.start_mark)
-        if index is None and isinstance(parent, MappingNode) and len(parent.value) >= MAX_KEYS:
-            raise _TooBig(None, None, f"a mapping of more than {MAX_KEYS:,} keys", event.start_mark)
-        if self.count > MAX_VALUES:
-            raise _TooBig(None, None, f"more than {MAX_VALUES:,} values in one file; split the paper", event.start_mark)
+    def compose_sequence_node(self, anchor: Any) -> SequenceNode:
+        start = self.get_event()
+        node = SequenceNode(_TAG, [], start.start_mark, None, flow_style=start.flow_style)
+        items = node.value
+        while not self.check_event(SequenceEndEvent):
+            if len(items) >= MAX_ITEMS:
+                raise _TooBig(None, None, f"a list of more than {MAX_ITEMS:,} items; split the paper or the table", self.peek_event().start_mark)
+            items.append(self.compose_node(node, len(items)))
+        node.end_mark = self.get_event().end_mark
+        return node
+
+    def compose_mapping_node(self, anchor: Any) -> MappingNode:
+        start = self.get_event()
+        node = MappingNode(_TAG, [], start.start_mark, None, flow_style=start.flow_style)
+        pairs = node.value
+        while not self.check_event(MappingEndEvent):
+            if len(pairs) >= MAX_KEYS:
+                raise _TooBig(None, None, f"a mapping of more than {MAX_KEYS:,} keys", self.peek_event().start_mark)
+            key = self.compose_node(node, None)
+            pairs.append((key, self.compose_node(node, key)))
+        node.end_mark = self.get_event().end_mark
+        return node
 
 
 class _Loader(Reader, Scanner, Parser, _StrictComposer, SafeConstructor, BaseResolver):
