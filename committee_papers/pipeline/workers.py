@@ -19,7 +19,7 @@ from ..models.theme import Theme
 from ..outputs.system import check_libraries
 from ..sources.errors import PaperError, SystemLibraryError
 from ..sources.provenance import Origin
-from .collector import keep_for_good
+from .collector import collect_layout, keep_for_good
 
 # A worker is replaced after this many papers, so that what WeasyPrint and
 # fontconfig keep between documents cannot grow without limit over a long build.
@@ -132,6 +132,7 @@ def _attempt(name: str, make: Callable[[Any], dict[str, bytes]]) -> Outcome:
     before = len(renderer.rendered)
     try:
         files = make(renderer)
+        collect_layout()
     except PaperError as err:  # sent back as text: the user's message, never a traceback
         return Outcome(name, error=err.about(name), rendered=renderer.rendered[before:])
     except OSError as err:  # a paper's PDF gone since it was written, or a layout the cache cannot keep
