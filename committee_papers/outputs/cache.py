@@ -44,13 +44,16 @@ def file_digest(path: Path) -> str | None:
 
 def file_digests(root: Path, project: Path | None = None) -> dict[Path, str]:
     """Return the hash of every file under a folder, by resolved path, in path order; nothing outside `project` is read."""
+    root = root.resolve()  # so that only a link's path needs resolving
     files, _ = walk(root, project or root)
     paths = sorted(resolved for p in files if "__pycache__" not in p.parts and (resolved := _resolved(p)) is not None)
     return {path: digest for path in paths if (digest := file_digest(path)) is not None}
 
 
 def _resolved(path: Path) -> Path | None:
-    """Return where a path leads, or None for links round in a loop, which hold nothing to hash."""
+    """Return where a path found under a resolved folder leads, or None for links round in a loop, which hold nothing to hash."""
+    if not path.is_symlink():
+        return path
     try:
         return path.resolve()
     except RuntimeError:

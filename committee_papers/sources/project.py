@@ -93,26 +93,41 @@ def walk(folder: Path, root: Path) -> tuple[list[Path], list[Path]]:
     """Return the files under a folder, and apart the links found there that lead outside the project root.
 
     Links are not followed into folders; a link to a file inside the project
-    is a file like any other. A path leading outside is never read.
+    is a file like any other. A path leading outside is never read. What each
+    entry is comes with the folder's listing: only a link costs a look of its own.
     """
     root = root.resolve()
     files: list[Path] = []
     outside: list[Path] = []
-    for here, folders, names in os.walk(folder, followlinks=False):
-        for name in sorted(folders + names):
-            path = Path(here) / name
-            if path.is_symlink():  # only a link can lead elsewhere: the walk does not follow them into folders
-                try:
-                    target = path.resolve()
-                except RuntimeError:  # links round in a loop: a file no one can read, which its reader reports
-                    files.append(path)
-                    continue
-                if not target.is_relative_to(root):
-                    outside.append(path)
-                    continue
-            if name in names and not (path.exists() and not path.is_file()):  # a pipe or a device would never end
+    folders = [folder]
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as listing:
+                entries = list(listing)
+        except OSError:  # a folder that cannot be listed holds nothing to read, as for os.walk
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_symlink():
+                _linked(path, root, files, outside)
+            elif entry.is_dir(follow_symlinks=False):
+                folders.append(path)
+            elif entry.is_file(follow_symlinks=False):  # not a pipe or a device, which would never end
                 files.append(path)
     return sorted(files), sorted(outside)
+
+
+def _linked(path: Path, root: Path, files: list[Path], outside: list[Path]) -> None:
+    """Sort a link: one leading outside the project, one to a file inside it, or one to a folder (not followed)."""
+    try:
+        target = path.resolve()
+    except RuntimeError:  # links round in a loop: a file no one can read, which its reader reports
+        files.append(path)
+        return
+    if not target.is_relative_to(root):
+        outside.append(path)
+    elif not (target.exists() and not target.is_file()):  # a broken link is a file its reader reports
+        files.append(path)
 
 
 def require_content(config: Config) -> None:
