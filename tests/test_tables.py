@@ -25,7 +25,7 @@ THEME = textwrap.dedent(
     """\
     name: Testshire County Council
     fonts: {body: [Liberation Sans]}
-    colours: {heading: "#1F3864", accent: "#2E6B8A", table_header_fill: "#1F3864"}
+    colours: {heading: "#1F3864", accent: "#2E6B8A", table_header_fill: "#1F3864", travel_worse: "#8A1C7C"}
     dates: numeric
     statuses:
       rag:
@@ -376,6 +376,22 @@ def test_direction_of_travel_is_an_arrow_and_a_word(page, word) -> None:
     assert rows["Days to process claims"][4] == "↓ Worse"  # 26 days against 24, lower is better
     docx_rows = {r.cells[0].text.strip(): r for r in word_table(word, "Indicators against target").rows if r.cells[0].text.strip()}
     assert docx_rows["Days to process claims"].cells[4].text.strip() == "↓ Worse"
+
+
+def test_direction_of_travel_arrows_take_the_themes_colours(page, word) -> None:
+    rows = {cell_texts(r)[0]: r.xpath("th|td") for r in table_named(page, "Indicators against target").xpath(".//tbody/tr")}
+    assert "color: #8A1C7C" in rows["Days to process claims"][4].get("style")  # the theme's travel_worse
+    assert "color: #1B6E2B" in rows["Recycling rate"][4].get("style")  # travel_better left at its default
+    docx_rows = {r.cells[0].text.strip(): r for r in word_table(word, "Indicators against target").rows if r.cells[0].text.strip()}
+    worse = [run.font.color.rgb for p in docx_rows["Days to process claims"].cells[4].paragraphs for run in p.runs if run.text.strip()]
+    assert worse and all(str(rgb) == "8A1C7C" for rgb in worse)
+
+
+def test_a_travel_arrow_colour_that_cannot_be_read_on_white_is_refused(tmp_path) -> None:
+    root = make_project(Path(tempfile.mkdtemp(dir=tmp_path)), {**files(paper()), "templates/testshire/theme.yaml": THEME.replace('travel_worse: "#8A1C7C"', 'travel_worse: "#F4A0A0"')})
+    failed = [line for lines in check(Config(root)).report.failed.values() for line in lines]
+    assert any("colours.travel_worse" in line and "direction-of-travel arrows of figures that got worse" in line and "#F4A0A0 on #FFFFFF" in line
+               for line in failed), failed
 
 
 def test_kpi_status_worked_out_by_the_rule_and_counted(page) -> None:

@@ -18,8 +18,6 @@ Reporting = Literal["rated", "data only", "not available", "not rated"]
 
 ARROWS = {"better": "↑", "worse": "↓", "same": "→"}
 """Direction of travel as councils draw it: up is better, down is worse, across is the same (whatever the measure's direction)."""
-ARROW_COLOURS = {"better": "#1B6E2B", "worse": "#B3261E", "same": "#1A1A1A"}
-"""Green, red and near-black arrows, each dark enough to read on white (4.5:1 or more)."""
 
 
 class StatusRule(Strict):
@@ -211,7 +209,7 @@ class Kpi(Strict):
             if isinstance(item, GroupRow):
                 body.append(ShownRow([], group=item.group))
                 continue
-            body.append(ShownRow(self._cells(item, refs, scale)))
+            body.append(ShownRow(self._cells(item, refs, scale, theme.colours)))
             if item.action:
                 body.append(ShownRow([Shown(f"**Corrective action:** {item.action}", kind="prose", colspan=len(titles))]))
         figures = [9] * (2 + len(self.comparisons)) + [12] * len(self.comparisons) + [12]
@@ -219,7 +217,8 @@ class Kpi(Strict):
         widths: list[int | None] = [*fixed[: int(refs)], max(100 - sum(fixed), 20), *figures]
         return TableView(self.caption, self.id, widths, head, body, [], len(titles))
 
-    def _cells(self, indicator: Indicator, refs: bool, scale: Any) -> list[Shown]:
+    def _cells(self, indicator: Indicator, refs: bool, scale: Any, colours: Any) -> list[Shown]:
+        """Return an indicator's cells: its figures, each comparison's arrow in the theme's colour for it, its status."""
         assessed = self.assess(indicator)
         cells = [Shown(indicator.ref or "", tag="th", scope="row")] if refs else []
         cells.append(Shown(indicator.name, kind="prose", tag="td" if refs else "th", scope=None if refs else "row"))
@@ -229,7 +228,7 @@ class Kpi(Strict):
             places = max(-value.as_tuple().exponent, 0) if value is not None else 0  # type: ignore[operator]
             cells.append(Shown(number_text(indicator.type, value, places) if value is not None else "", align="right"))
         for way in assessed.travel or (None,) * len(self.comparisons):
-            cells.append(Shown(f"{ARROWS[way]} {getattr(self.travel, way)}", colour=ARROW_COLOURS[way]) if way else Shown(""))
+            cells.append(Shown(f"{ARROWS[way]} {getattr(self.travel, way)}", colour=getattr(colours, f"travel_{way}")) if way else Shown(""))
         status = scale.get(assessed.status) if assessed.status and scale else None
         if status:
             cells.append(Shown(status.label, kind="status", fill=status.colour, colour=status.text_colour, mark=status.mark))

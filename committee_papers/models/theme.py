@@ -47,6 +47,12 @@ class Colours(Strict):
     rule: Colour = "#6E6E6E"
     """Table rules, and the text of the running header and footer: it must read on white."""
     banner: Colour = "#B00020"
+    travel_better: Colour = "#1B6E2B"
+    """The direction-of-travel arrow of a figure that got better (↑); it must read on white."""
+    travel_worse: Colour = "#B3261E"
+    """The arrow of a figure that got worse (↓); it must read on white."""
+    travel_same: Colour = "#1A1A1A"
+    """The arrow of a figure that held level (→); it must read on white."""
 
 
 class Numbering(Strict):
@@ -398,6 +404,8 @@ class Theme(Strict):
             (("colours", "accent"), c.accent, white, "links on the page"),
             (("colours", "rule"), c.rule, white, "the running header and footer"),
             (("colours", "banner"), c.banner, white, "the DRAFT and exempt banners"),
+            *((("colours", f"travel_{way}"), getattr(c, f"travel_{way}"), white, f"the direction-of-travel arrows of figures {meaning}")
+              for way, meaning in (("better", "that got better"), ("worse", "that got worse"), ("same", "that held level"))),
             (("colours", "table_header_text"), c.table_header_text, c.table_header_fill, "table header cells"),
             (("colours", "accent"), "#FFFFFF", c.accent, "white sub-heading rows of tables, on the accent colour"),
             (("colours", "text"), c.text, FACTS_FILL, "the text of a facts box"),
