@@ -171,6 +171,10 @@ _TAG = "tag:yaml.org,2002:str"
 """The tag of every node: no value is typed by its tag (the models type them), so none is resolved."""
 
 
+_TOO_MANY_ITEMS = f"a list of more than {MAX_ITEMS:,} items; split the paper or the table"
+_TOO_MANY_KEYS = f"a mapping of more than {MAX_KEYS:,} keys"
+
+
 class _TooBig(yaml.MarkedYAMLError):
     """A file past one of the bounds on papers: valid YAML, but no real paper is that big."""
 
@@ -186,6 +190,7 @@ class _StrictComposer(Composer):
     count = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:
+        # parent and index are the base Composer's; the bounds on entries are checked in _collection
         event = self.peek_event()
         self.count += 1
         if self.count > MAX_VALUES:
@@ -207,25 +212,20 @@ class _StrictComposer(Composer):
             self.depth -= 1
 
     def compose_sequence_node(self, anchor: Any) -> SequenceNode:
-        start = self.get_event()
-        node = SequenceNode(_TAG, [], start.start_mark, None, flow_style=start.flow_style)
-        items = node.value
-        while not self.check_event(SequenceEndEvent):
-            if len(items) >= MAX_ITEMS:
-                raise _TooBig(None, None, f"a list of more than {MAX_ITEMS:,} items; split the paper or the table", self.peek_event().start_mark)
-            items.append(self.compose_node(node, len(items)))
-        node.end_mark = self.get_event().end_mark
-        return node
+        return self._collection(SequenceNode, SequenceEndEvent, MAX_ITEMS, _TOO_MANY_ITEMS)
 
     def compose_mapping_node(self, anchor: Any) -> MappingNode:
+        return self._collection(MappingNode, MappingEndEvent, MAX_KEYS, _TOO_MANY_KEYS)
+
+    def _collection(self, kind: type[Any], end: type[Any], most: int, too_many: str) -> Any:
+        """Compose a list (its items) or a mapping (its pairs), refusing one entry more than `most`."""
         start = self.get_event()
-        node = MappingNode(_TAG, [], start.start_mark, None, flow_style=start.flow_style)
-        pairs = node.value
-        while not self.check_event(MappingEndEvent):
-            if len(pairs) >= MAX_KEYS:
-                raise _TooBig(None, None, f"a mapping of more than {MAX_KEYS:,} keys", self.peek_event().start_mark)
-            key = self.compose_node(node, None)
-            pairs.append((key, self.compose_node(node, key)))
+        node = kind(_TAG, [], start.start_mark, None, flow_style=start.flow_style)
+        while not self.check_event(end):
+            if len(node.value) >= most:
+                raise _TooBig(None, None, too_many, self.peek_event().start_mark)
+            item = self.compose_node(node, None)
+            node.value.append(item if kind is SequenceNode else (item, self.compose_node(node, None)))
         node.end_mark = self.get_event().end_mark
         return node
 
