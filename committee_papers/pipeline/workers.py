@@ -102,7 +102,10 @@ def _here() -> Any:
 
         assert _roots is not None
         _renderer = Renderer(*_roots)
-        keep_for_good()  # fonts, stylesheets, the imports WeasyPrint makes: kept for every paper this worker lays out
+        if multiprocessing.parent_process() is not None:
+            # A worker keeps its fonts and stylesheets until it ends. The build's own process does not freeze:
+            # watch and serve replace the renderer when a template changes, and a frozen one would never be freed.
+            keep_for_good()
     return _renderer
 
 
