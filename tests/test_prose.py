@@ -31,3 +31,20 @@ def test_only_web_links_are_allowed():
     assert link_problems("[site](https://www.leicester.gov.uk) [mail](mailto:a@b.uk)") == []
     assert link_problems("[x](file:///etc/passwd)") == ["expected a web address (https://...) or mailto: link, got 'file:///etc/passwd'"]
     assert link_problems("![chart](chart.png)") == ["images are not allowed in text; use a figure"]
+
+
+def test_plain_text_skips_markdown_and_comes_out_as_markdown_would_make_it():
+    """The shortcut for plain text must give what Markdown and the sanitiser give, on every text it takes."""
+    import random
+
+    from committee_papers.sources.prose import markdown_html, plain
+
+    assert plain("Recycling rate") and plain("Norman Proudfoot, 2012/13 (approved)") and plain("Café 50% “up”")
+    assert not plain("1. First") and not plain("- item") and not plain("a *b*") and not plain("Tom & Jerry")
+    assert not plain("a\nb") and not plain("trailing ") and not plain("x [^i]")
+    pieces = list("abXY09 .,;:'\"()/%?£€@’“”–—-+=*_`[]<>&\\!#|~^{}\t\u00a0é") + ["1. ", "- ", "  ", "\n", "  word", "2007."]
+    rnd = random.Random(14)
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 10))) for _ in range(20_000)]
+    taken = [text for text in texts if plain(text)]
+    assert len(taken) > 500  # the shortcut is exercised, not only the refusals
+    assert [text for text in taken if to_html(text) != markdown_html(text)] == []

@@ -55,10 +55,20 @@ _PLAIN = re.compile(r"[A-Za-z0-9\u00c0-\u024f][^\x00-\x1f\x7f-\xa0*_`\[\]<>&\\!#
 _LIST_NUMBER = re.compile(r"\d+[.)]\s")
 
 
+def plain(text: str) -> bool:
+    """Tell whether Markdown and the sanitiser would give a text back as it is, in one paragraph."""
+    return bool(_PLAIN.fullmatch(text)) and text == text.rstrip() and not _LIST_NUMBER.match(text) and "  " not in text
+
+
 def to_html(text: str) -> Markup:
     """Return a prose field as sanitised block HTML (paragraphs and lists)."""
-    if _PLAIN.fullmatch(text) and text == text.rstrip() and not _LIST_NUMBER.match(text) and "  " not in text:
-        return Markup(f"<p>{text}</p>")  # what Markdown and the sanitiser make of it, at a hundredth of the cost
+    if plain(text):
+        return Markup(f"<p>{text}</p>")  # what markdown_html makes of it, at a hundredth of the cost
+    return markdown_html(text)
+
+
+def markdown_html(text: str) -> Markup:
+    """Return a prose field through Markdown and the sanitiser: paragraphs, lists, emphasis, links and note markers."""
     md = _converter()
     html = md.reset().convert(text)
     clean = nh3.clean(
